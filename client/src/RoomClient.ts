@@ -1,0 +1,263 @@
+import { Device, type types } from 'mediasoup-client';
+import { io, type Socket } from 'socket.io-client';
+import type { ServerEvents } from '../../server/protocol/events.js';
+import type { RequestName } from '../../server/protocol/requests.js';
+import type { Ack, ParticipantInfo, ProducerInfo, Responses } from '../../server/protocol/responses.js';
+import { Emitter } from './Emitter.js';
+
+export type Source = 'mic' | 'camera' | 'screen' | 'screenAudio';
+
+/** A track someone else sends, as this client receives it. */
+export interface RemoteTrack {
+	consumerId: string;
+	producerId: string;
+	participantId: string;
+	source: Source;
+	kind: 'audio' | 'video';
+	track: MediaStreamTrack;
+}
+
+export type RoomClientEvents = {
+	participantJoined: [ParticipantInfo];
+	participantLeft: [participantId: string];
+	trackAdded: [RemoteTrack];
+	trackRemoved: [consumerId: string];
+	/** A remote producer paused or resumed (e.g. someone muted). */
+	trackMuted: [producerId: string, muted: boolean];
+	activeSpeaker: [participantId: string];
+	/** Once: the room ended or this client left; `reason` is the server's CloseReason or 'left'. */
+	closed: [reason: string];
+};
+
+/** An error the server answered with; `code` is from docs/errors.md. */
+export class RequestError extends Error {
+	constructor(readonly code: string, message: string) {
+		super(message);
+	}
+}
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+// Camera simulcast: three layers; the SFU forwards the one each receiver can use.
+const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
+	{ rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+	{ rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+	{ rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+// Screen share: one high-resolution layer; text must stay readable.
+const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 2_500_000 }];
+
+/**
+ * Owns the socket.io connection and the mediasoup-client Device and transports for one
+ * meeting. Emits typed events; holds no UI. Create with `RoomClient.join()`.
+ */
+export class RoomClient extends Emitter<RoomClientEvents> {
+	readonly participantId: string;
+	readonly #socket: Socket;
+	readonly #device: Device;
+	readonly #send: types.Transport;
+	readonly #recv: types.Transport;
+	readonly #producers = new Map<Source, types.Producer>();
+	readonly #consumers = new Map<string, { consumer: types.Consumer; info: RemoteTrack }>();
+	readonly #remoteProducers = new Map<string, ProducerInfo>();
+	readonly participants = new Map<string, ParticipantInfo>();
+	#closed = false;
+
+	private constructor(socket: Socket, device: Device, send: types.Transport, recv: types.Transport, participantId: string) {
+		super();
+		this.#socket = socket;
+		this.#device = device;
+		this.#send = send;
+		this.#recv = recv;
+		this.participantId = participantId;
+	}
+
+	/** Connects, joins the room and starts receiving everyone's media. */
+	static async join(roomId: string, displayName: string): Promise<RoomClient> {
+		const socket = io({ transports: ['websocket'], reconnection: false });
+		await new Promise<void>((ok, fail) => {
+			socket.once('connect', () => ok());
+			socket.once('connect_error', (e) => fail(e));
+		});
+		const joined = await request(socket, 'join', { roomId, displayName });
+		const device = new Device();
+		await device.load({ routerRtpCapabilities: joined.rtpCapabilities as types.RtpCapabilities });
+		await request(socket, 'setRtpCapabilities', { rtpCapabilities: device.rtpCapabilities });
+		const send = await createTransport(socket, device, 'send');
+		const recv = await createTransport(socket, device, 'recv');
+		const client = new RoomClient(socket, device, send, recv, joined.participantId);
+		for (const p of joined.participants) client.participants.set(p.id, p);
+		client.#listen();
+		for (const p of joined.producers) void client.#consume(p);
+		return client;
+	}
+
+	#listen(): void {
+		const on = <K extends keyof ServerEvents>(e: K, fn: (d: ServerEvents[K]) => void) =>
+			this.#socket.on(e as string, fn as (d: unknown) => void);
+		on('participantJoined', (p) => {
+			this.participants.set(p.id, p);
+			this.emit('participantJoined', p);
+		});
+		on('participantLeft', ({ participantId }) => {
+			this.participants.delete(participantId);
+			this.emit('participantLeft', participantId);
+		});
+		on('producerAdded', (p) => void this.#consume(p));
+		on('producerClosed', ({ producerId }) => {
+			this.#remoteProducers.delete(producerId);
+			for (const [id, c] of this.#consumers) if (c.info.producerId === producerId) this.#dropConsumer(id);
+		});
+		on('consumerClosed', ({ consumerId }) => this.#dropConsumer(consumerId));
+		on('producerPaused', ({ producerId }) => this.emit('trackMuted', producerId, true));
+		on('producerResumed', ({ producerId }) => this.emit('trackMuted', producerId, false));
+		on('activeSpeaker', ({ participantId }) => this.emit('activeSpeaker', participantId));
+		on('roomClosed', ({ reason }) => this.#teardown(reason));
+		this.#socket.on('disconnect', () => this.#teardown('disconnected'));
+	}
+
+	async #consume(p: ProducerInfo): Promise<void> {
+		if (this.#closed || p.participantId === this.participantId) return;
+		this.#remoteProducers.set(p.id, p);
+		try {
+			const c = await request(this.#socket, 'consume', { producerId: p.id });
+			const consumer = await this.#recv.consume({
+				id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as types.RtpParameters,
+			});
+			// The producer may have closed while we were setting up.
+			if (!this.#remoteProducers.has(p.id)) return consumer.close();
+			const info: RemoteTrack = { consumerId: c.id, producerId: p.id, participantId: p.participantId, source: p.source, kind: c.kind, track: consumer.track };
+			this.#consumers.set(c.id, { consumer, info });
+			await request(this.#socket, 'resumeConsumer', { consumerId: c.id });
+			this.emit('trackAdded', info);
+		} catch (err) {
+			console.warn('consume failed', err);
+		}
+	}
+
+	#dropConsumer(consumerId: string): void {
+		const c = this.#consumers.get(consumerId);
+		if (!c) return;
+		this.#consumers.delete(consumerId);
+		c.consumer.close();
+		this.emit('trackRemoved', consumerId);
+	}
+
+	/** Starts sending a track; `source` decides encodings (simulcast for the camera). */
+	async publish(source: Source, track: MediaStreamTrack): Promise<void> {
+		await this.unpublish(source);
+		const video = track.kind === 'video';
+		const producer = await this.#send.produce({
+			track,
+			encodings: source === 'camera' ? CAMERA_ENCODINGS : source === 'screen' ? SCREEN_ENCODINGS : undefined,
+			codecOptions: video ? { videoGoogleStartBitrate: 1000 } : { opusStereo: false, opusDtx: true, opusFec: true },
+			appData: { source },
+			stopTracks: true,
+		});
+		producer.on('trackended', () => void this.unpublish(source));
+		this.#producers.set(source, producer);
+	}
+
+	async unpublish(source: Source): Promise<void> {
+		const p = this.#producers.get(source);
+		if (!p) return;
+		this.#producers.delete(source);
+		p.close();
+		if (!this.#closed) await request(this.#socket, 'closeProducer', { producerId: p.id }).catch(() => undefined);
+	}
+
+	isPublishing(source: Source): boolean {
+		return this.#producers.has(source);
+	}
+
+	/** Mute keeps the producer (fast unmute) and tells the SFU to stop forwarding. */
+	async setMuted(source: Source, muted: boolean): Promise<void> {
+		const p = this.#producers.get(source);
+		if (!p) return;
+		if (muted) p.pause();
+		else p.resume();
+		await request(this.#socket, muted ? 'pauseProducer' : 'resumeProducer', { producerId: p.id });
+	}
+
+	isMuted(source: Source): boolean {
+		return this.#producers.get(source)?.paused ?? true;
+	}
+
+	remoteTracks(): RemoteTrack[] {
+		return [...this.#consumers.values()].map((c) => c.info);
+	}
+
+	/** Per received track: what the browser decoded so far (tests and the quality indicator read this). */
+	async inboundStats(): Promise<Array<{ consumerId: string; participantId: string; source: Source; kind: string; framesDecoded: number; totalSamplesReceived: number; frameWidth: number }>> {
+		const out = [];
+		for (const { consumer, info } of this.#consumers.values()) {
+			let framesDecoded = 0;
+			let totalSamplesReceived = 0;
+			let frameWidth = 0;
+			for (const s of (await consumer.getStats()).values()) {
+				if (s.type !== 'inbound-rtp') continue;
+				framesDecoded += s.framesDecoded ?? 0;
+				totalSamplesReceived += s.totalSamplesReceived ?? 0;
+				frameWidth = Math.max(frameWidth, s.frameWidth ?? 0);
+			}
+			out.push({ consumerId: info.consumerId, participantId: info.participantId, source: info.source, kind: info.kind, framesDecoded, totalSamplesReceived, frameWidth });
+		}
+		return out;
+	}
+
+	async leave(): Promise<void> {
+		if (this.#closed) return;
+		await request(this.#socket, 'leave', {}).catch(() => undefined);
+		this.#teardown('left');
+	}
+
+	#teardown(reason: string): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		for (const p of this.#producers.values()) p.close();
+		for (const c of this.#consumers.values()) c.consumer.close();
+		this.#producers.clear();
+		this.#consumers.clear();
+		this.#send.close();
+		this.#recv.close();
+		this.#socket.disconnect();
+		this.emit('closed', reason);
+	}
+
+	get device(): Device {
+		return this.#device;
+	}
+}
+
+async function createTransport(socket: Socket, device: Device, direction: 'send' | 'recv'): Promise<types.Transport> {
+	const t = await request(socket, 'createTransport', { direction });
+	const opts = {
+		id: t.id,
+		iceParameters: t.iceParameters as types.IceParameters,
+		iceCandidates: t.iceCandidates as types.IceCandidate[],
+		dtlsParameters: t.dtlsParameters as types.DtlsParameters,
+		// No STUN/TURN from anyone else: the SFU's own candidates are enough (invariant 3).
+		iceServers: [],
+	};
+	const transport = direction === 'send' ? device.createSendTransport(opts) : device.createRecvTransport(opts);
+	transport.on('connect', ({ dtlsParameters }, ok, fail) => {
+		request(socket, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => ok(), fail);
+	});
+	transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
+		const source = (appData as { source: Source }).source;
+		request(socket, 'produce', { transportId: transport.id, kind, source, rtpParameters, paused: false })
+			.then(({ producerId }) => ok({ id: producerId }), fail);
+	});
+	return transport;
+}
+
+/** One request, one ack; rejects with RequestError carrying the server's code. */
+export function request<N extends RequestName>(socket: Socket, name: N, payload: unknown): Promise<Responses[N]> {
+	return new Promise((ok, fail) => {
+		socket.timeout(REQUEST_TIMEOUT_MS).emit(name, payload, (err: Error | null, ack: Ack<Responses[N]>) => {
+			if (err) return fail(new RequestError('PLN_TIMEOUT', `${name} timed out`));
+			if (ack.ok) ok(ack.data);
+			else fail(new RequestError(ack.error.code, ack.error.message));
+		});
+	});
+}

@@ -1,0 +1,71 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+/**
+ * The one validated configuration, read from the environment. Every key has a default that
+ * runs on localhost with no secrets; README.md lists them. Bad values stop the start with a
+ * message naming the variable.
+ */
+const Env = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	HOST: z.string().min(1).default('0.0.0.0'),
+	/** Public base URL printed at start; defaults to http://localhost:PORT. */
+	PUBLIC_URL: z.url().optional(),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	/** Number of mediasoup workers; 0 = one per core. */
+	MEDIASOUP_WORKERS: z.coerce.number().int().min(0).max(256).default(0),
+	/** Each worker's WebRtcServer listens on RTC_PORT + worker index, UDP and TCP. */
+	RTC_PORT: z.coerce.number().int().min(1024).max(65000).default(40000),
+	RTC_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('0.0.0.0'),
+	/** Address put in ICE candidates; default: first non-internal IPv4, else 127.0.0.1. */
+	RTC_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+	/** How long an empty room waits for someone to (re)join before it closes. */
+	ROOM_EMPTY_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+	MAX_PARTICIPANTS_PER_ROOM: z.coerce.number().int().min(1).max(1000).default(100),
+	/** Serve the built client from this directory. */
+	CLIENT_DIST_DIR: z.string().min(1).default('client/dist'),
+});
+
+export type Config = {
+	port: number;
+	host: string;
+	publicUrl: string | undefined;
+	logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+	workerCount: number;
+	rtcPort: number;
+	rtcListenIp: string;
+	rtcAnnouncedAddress: string;
+	roomEmptyGraceMs: number;
+	maxParticipantsPerRoom: number;
+	clientDistDir: string;
+};
+
+function firstExternalIPv4(): string | undefined {
+	for (const addrs of Object.values(os.networkInterfaces())) {
+		for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+	}
+	return undefined;
+}
+
+/** Parses the environment; throws an Error naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	const parsed = Env.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+		throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+	}
+	const e = parsed.data;
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		publicUrl: e.PUBLIC_URL,
+		logLevel: e.LOG_LEVEL,
+		workerCount: e.MEDIASOUP_WORKERS || os.availableParallelism(),
+		rtcPort: e.RTC_PORT,
+		rtcListenIp: e.RTC_LISTEN_IP,
+		rtcAnnouncedAddress: e.RTC_ANNOUNCED_ADDRESS ?? firstExternalIPv4() ?? '127.0.0.1',
+		roomEmptyGraceMs: e.ROOM_EMPTY_GRACE_MS,
+		maxParticipantsPerRoom: e.MAX_PARTICIPANTS_PER_ROOM,
+		clientDistDir: e.CLIENT_DIST_DIR,
+	};
+}

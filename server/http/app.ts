@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+
+export interface HttpDeps {
+	clientDistDir: string;
+	registry: Registry;
+	/** True when at least one media worker is alive. */
+	healthy: () => boolean;
+}
+
+/** Same origin only, nothing from anywhere else (invariant 3). */
+const CSP = [
+	"default-src 'self'",
+	"connect-src 'self'",
+	"img-src 'self' data: blob:",
+	"media-src 'self' blob:",
+	"style-src 'self'",
+	"script-src 'self'",
+	"frame-ancestors 'self'",
+	"base-uri 'none'",
+	"form-action 'self'",
+].join('; ');
+
+/** The express app: built client, health, metrics. No fixed port, so tests can mount it anywhere. */
+export function createHttpApp(deps: HttpDeps): Express {
+	const app = express();
+	app.disable('x-powered-by');
+	app.set('trust proxy', false);
+	app.use((_req, res, next) => {
+		res.set({
+			'Content-Security-Policy': CSP,
+			'Referrer-Policy': 'no-referrer',
+			'X-Content-Type-Options': 'nosniff',
+			'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=(self)',
+		});
+		next();
+	});
+
+	app.get('/healthz', (_req, res) => {
+		const ok = deps.healthy();
+		res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'no media worker' });
+	});
+	app.get('/metrics', async (_req, res) => {
+		res.type(deps.registry.contentType).send(await deps.registry.metrics());
+	});
+
+	const dist = resolve(deps.clientDistDir);
+	const index = resolve(dist, 'index.html');
+	// Hashed assets never change; the HTML must always be fresh.
+	app.use('/assets', express.static(resolve(dist, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
+	app.use(express.static(dist, { index: false, maxAge: 0 }));
+	const sendIndex = (_req: express.Request, res: express.Response) => {
+		if (!existsSync(index)) return res.status(503).type('text').send('client not built: run npm start');
+		res.set('Cache-Control', 'no-cache').sendFile(index);
+	};
+	app.get('/', sendIndex);
+	app.get('/r/:roomId', sendIndex);
+	app.use((_req, res) => {
+		res.status(404).json({ error: { code: 'PLN_NOT_FOUND', message: 'Not found.' } });
+	});
+	return app;
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Limits every inbound string and object carries (STYLE.md §6). */
+export const LIMITS = {
+	ROOM_ID_MAX: 64,
+	DISPLAY_NAME_MAX: 64,
+	ID_MAX: 64,
+	/** rtpParameters / capabilities / dtlsParameters as JSON; generous for simulcast + many codecs. */
+	MEDIA_JSON_MAX_BYTES: 32 * 1024,
+} as const;
+
+/** Room ids in links: 22-char random by default, or a name a user picked (URL-safe only). */
+export const RoomIdSchema = z.string().regex(/^[A-Za-z0-9._~-]+$/, 'letters, digits and . _ ~ - only').min(1).max(LIMITS.ROOM_ID_MAX);
+
+// Control characters (incl. bidi overrides) would let a name spoof others in the UI.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export const DisplayNameSchema = z
+	.string()
+	.transform((s) => s.replace(CONTROL, '').trim())
+	.pipe(z.string().min(1, 'must not be empty').max(LIMITS.DISPLAY_NAME_MAX));
+
+/** Server-made ids (transports, producers, consumers): opaque, bounded. */
+export const IdSchema = z.string().min(1).max(LIMITS.ID_MAX);
+
+/**
+ * mediasoup parameters (rtpParameters, rtpCapabilities, dtlsParameters): we check that they
+ * are bounded JSON objects; mediasoup validates their contents and we map its rejection to
+ * PLN_INVALID_MEDIA.
+ */
+export const MediaJsonSchema = z
+	.record(z.string(), z.unknown())
+	.refine((v) => JSON.stringify(v).length <= LIMITS.MEDIA_JSON_MAX_BYTES, 'too large');

@@ -1,0 +1,20 @@
+import type { CloseReason } from '../rooms/CloseReason.js';
+import type { ParticipantInfo, ProducerInfo } from './responses.js';
+
+/** Server → client pushes. Each is a socket.io event with one payload object. */
+export interface ServerEvents {
+	participantJoined: ParticipantInfo;
+	participantLeft: { participantId: string };
+	producerAdded: ProducerInfo;
+	producerClosed: { producerId: string };
+	producerPaused: { producerId: string };
+	producerResumed: { producerId: string };
+	consumerClosed: { consumerId: string };
+	activeSpeaker: { participantId: string };
+	/** The room closed (or this participant was removed); the client should leave. */
+	roomClosed: { reason: CloseReason };
+}
+
+export type ServerEventName = keyof ServerEvents;
+/** A push as the room hands it to a participant's connection. */
+export type ServerPush = { [K in ServerEventName]: { event: K; data: ServerEvents[K] } }[ServerEventName];

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { DisplayNameSchema, IdSchema, MediaJsonSchema, RoomIdSchema } from './common.js';
+
+/** One schema per client → server request. The gateway parses before any handler runs. */
+export const Requests = {
+	join: z.strictObject({ roomId: RoomIdSchema, displayName: DisplayNameSchema }),
+	leave: z.strictObject({}),
+	setRtpCapabilities: z.strictObject({ rtpCapabilities: MediaJsonSchema }),
+	createTransport: z.strictObject({ direction: z.enum(['send', 'recv']) }),
+	connectTransport: z.strictObject({ transportId: IdSchema, dtlsParameters: MediaJsonSchema }),
+	restartIce: z.strictObject({ transportId: IdSchema }),
+	produce: z.strictObject({
+		transportId: IdSchema,
+		kind: z.enum(['audio', 'video']),
+		source: z.enum(['mic', 'camera', 'screen', 'screenAudio']),
+		rtpParameters: MediaJsonSchema,
+		paused: z.boolean().default(false),
+	}),
+	pauseProducer: z.strictObject({ producerId: IdSchema }),
+	resumeProducer: z.strictObject({ producerId: IdSchema }),
+	closeProducer: z.strictObject({ producerId: IdSchema }),
+	consume: z.strictObject({ producerId: IdSchema }),
+	pauseConsumer: z.strictObject({ consumerId: IdSchema }),
+	resumeConsumer: z.strictObject({ consumerId: IdSchema }),
+	setPreferredLayers: z.strictObject({
+		consumerId: IdSchema,
+		spatialLayer: z.number().int().min(0).max(2),
+		temporalLayer: z.number().int().min(0).max(2).optional(),
+	}),
+} as const;
+
+export type RequestName = keyof typeof Requests;
+export type RequestOf<N extends RequestName> = z.infer<(typeof Requests)[N]>;
+
+export function isRequestName(name: string): name is RequestName {
+	return Object.hasOwn(Requests, name);
+}

@@ -1,0 +1,38 @@
+import type { ErrorCode } from '../shared/errors.js';
+import type { ConsumerInfo, ProducerInfo, TransportInfo } from '../../sfu-workers/types.js';
+import type { RequestName } from './requests.js';
+
+export type { ConsumerInfo, ProducerInfo, TransportInfo };
+
+/** A participant as other participants see it. */
+export interface ParticipantInfo {
+	id: string;
+	displayName: string;
+}
+
+/** What each request answers with on success. */
+export interface Responses {
+	join: { participantId: string; rtpCapabilities: unknown; participants: ParticipantInfo[]; producers: ProducerInfo[] };
+	leave: Record<string, never>;
+	setRtpCapabilities: Record<string, never>;
+	createTransport: TransportInfo;
+	connectTransport: Record<string, never>;
+	restartIce: { iceParameters: unknown };
+	produce: { producerId: string };
+	pauseProducer: Record<string, never>;
+	resumeProducer: Record<string, never>;
+	closeProducer: Record<string, never>;
+	consume: ConsumerInfo;
+	pauseConsumer: Record<string, never>;
+	resumeConsumer: Record<string, never>;
+	setPreferredLayers: Record<string, never>;
+}
+
+export type WireError = { code: ErrorCode; message: string };
+/** Every request is answered with exactly one ack of this shape. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: WireError };
+
+// Compile-time check: every request has a response type and nothing else does.
+type Missing = Exclude<RequestName, keyof Responses>;
+type Extra = Exclude<keyof Responses, RequestName>;
+export const responsesCoverRequests: [Missing, Extra] extends [never, never] ? true : false = true;

@@ -1,0 +1,8 @@
+/** Why a participant or a room ended; one enum for logs, metrics and what clients are told. */
+export type CloseReason =
+	| 'clientLeft' // the participant left or closed the tab
+	| 'disconnected' // the connection dropped
+	| 'roomEmpty' // the last participant left and the grace period passed
+	| 'roomEnded' // the room was ended for everyone
+	| 'workerDied' // the media worker process died
+	| 'shutdown'; // the server is stopping

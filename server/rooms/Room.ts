@@ -1,0 +1,131 @@
+import type { MediaKind, MediaSource, ProducerInfo, RoomMedia } from '../../sfu-workers/types.js';
+import type { Logger } from '../observability/log.js';
+import type { ServerPush } from '../protocol/events.js';
+import { PlenumError } from '../shared/errors.js';
+import { type ParticipantId, type RoomId, newParticipantId } from '../shared/ids.js';
+import { TypedEmitter } from '../shared/TypedEmitter.js';
+import type { CloseReason } from './CloseReason.js';
+import { type Notify, Participant } from './Participant.js';
+
+export interface RoomOptions {
+	emptyGraceMs: number;
+	maxParticipants: number;
+}
+
+export type RoomEvents = {
+	/** Once, after every participant was told and the media (router) is closed. */
+	closed: [reason: CloseReason];
+};
+
+/**
+ * One meeting, in memory only. Owns its participants and its RoomMedia; close() drops both,
+ * and with them every name and id the room held. Knows nothing of socket.io: participants
+ * are reached through their Notify callback.
+ */
+export class Room extends TypedEmitter<RoomEvents> {
+	readonly id: RoomId;
+	readonly media: RoomMedia;
+	readonly #participants = new Map<ParticipantId, Participant>();
+	readonly #opts: RoomOptions;
+	readonly #log: Logger;
+	#emptyTimer: NodeJS.Timeout | undefined;
+	#closed = false;
+
+	constructor(id: RoomId, media: RoomMedia, opts: RoomOptions, log: Logger) {
+		super();
+		this.id = id;
+		this.media = media;
+		this.#opts = opts;
+		this.#log = log;
+		media.on('consumerClosed', (pid, consumerId) => this.#to(pid, { event: 'consumerClosed', data: { consumerId } }));
+		media.on('producerClosed', (_pid, producerId) => this.#broadcast({ event: 'producerClosed', data: { producerId } }));
+		media.on('activeSpeaker', (participantId) => this.#broadcast({ event: 'activeSpeaker', data: { participantId } }));
+		media.on('closed', (reason) => this.close(reason === 'workerDied' ? 'workerDied' : 'roomEnded'));
+		this.#armEmptyTimer(); // a room nobody manages to join must not linger
+	}
+
+	get closed(): boolean {
+		return this.#closed;
+	}
+
+	get size(): number {
+		return this.#participants.size;
+	}
+
+	join(displayName: string, notify: Notify): Participant {
+		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
+		if (this.#participants.size >= this.#opts.maxParticipants) throw new PlenumError('PLN_ROOM_FULL');
+		clearTimeout(this.#emptyTimer);
+		const p = new Participant(newParticipantId(), displayName, notify);
+		this.#broadcast({ event: 'participantJoined', data: p.info() });
+		this.#participants.set(p.id, p);
+		this.#log.info({ participantId: p.id, participants: this.size }, 'participant joined');
+		return p;
+	}
+
+	/** Everyone but `self`, for the join answer. */
+	others(self: ParticipantId): Participant[] {
+		return [...this.#participants.values()].filter((p) => p.id !== self);
+	}
+
+	leave(pid: ParticipantId, reason: CloseReason): void {
+		if (!this.#participants.delete(pid)) return;
+		this.media.removeParticipant(pid);
+		this.#broadcast({ event: 'participantLeft', data: { participantId: pid } });
+		this.#log.info({ participantId: pid, reason, participants: this.size }, 'participant left');
+		if (this.#participants.size === 0) this.#armEmptyTimer();
+	}
+
+	#armEmptyTimer(): void {
+		clearTimeout(this.#emptyTimer);
+		// Grace period: a participant reloading the page should find the room still there.
+		this.#emptyTimer = setTimeout(() => this.close('roomEmpty'), this.#opts.emptyGraceMs);
+		this.#emptyTimer.unref();
+	}
+
+	async produce(pid: ParticipantId, req: { transportId: string; kind: MediaKind; source: MediaSource; rtpParameters: unknown; paused: boolean }): Promise<ProducerInfo> {
+		this.#member(pid);
+		const info = await this.media.produce(pid, req);
+		this.#broadcast({ event: 'producerAdded', data: info }, pid);
+		return info;
+	}
+
+	async setProducerPaused(pid: ParticipantId, producerId: string, paused: boolean): Promise<void> {
+		this.#member(pid);
+		await this.media.setProducerPaused(pid, producerId, paused);
+		this.#broadcast({ event: paused ? 'producerPaused' : 'producerResumed', data: { producerId } }, pid);
+	}
+
+	closeProducer(pid: ParticipantId, producerId: string): void {
+		this.#member(pid);
+		this.media.closeProducer(pid, producerId);
+		this.#broadcast({ event: 'producerClosed', data: { producerId } }, pid);
+	}
+
+	#member(pid: ParticipantId): Participant {
+		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
+		const p = this.#participants.get(pid);
+		if (!p) throw new PlenumError('PLN_NOT_JOINED');
+		return p;
+	}
+
+	#to(pid: string, push: ServerPush): void {
+		this.#participants.get(pid as ParticipantId)?.notify(push);
+	}
+
+	#broadcast(push: ServerPush, except?: ParticipantId): void {
+		for (const p of this.#participants.values()) if (p.id !== except) p.notify(push);
+	}
+
+	/** Tells everyone, drops every participant, closes the router. Idempotent. */
+	close(reason: CloseReason): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		clearTimeout(this.#emptyTimer);
+		this.#broadcast({ event: 'roomClosed', data: { reason } });
+		this.#participants.clear();
+		this.media.close();
+		this.#log.info({ reason }, 'room closed');
+		this.safeEmit('closed', reason);
+	}
+}

@@ -1,0 +1,79 @@
+import type { MediaCounts, RoomMedia } from '../../sfu-workers/types.js';
+import type { Logger } from '../observability/log.js';
+import { roomRef } from '../observability/redact.js';
+import type { RoomId } from '../shared/ids.js';
+import type { CloseReason } from './CloseReason.js';
+import { Room, type RoomOptions } from './Room.js';
+
+/** Where rooms get their media; the WorkerPool in production, a fake in unit tests. */
+export interface MediaProvider {
+	createRoomMedia(log: Logger): Promise<RoomMedia>;
+}
+
+/**
+ * All open rooms, in memory. A room is created by its first join and removed from the map
+ * when it closes: after that nothing in the process refers to it.
+ */
+export class RoomRegistry {
+	readonly #rooms = new Map<RoomId, Room>();
+	// One pending creation per room id, so two simultaneous first joins share one room.
+	readonly #creating = new Map<RoomId, Promise<Room>>();
+	readonly #media: MediaProvider;
+	readonly #opts: RoomOptions;
+	readonly #log: Logger;
+
+	constructor(media: MediaProvider, opts: RoomOptions, log: Logger) {
+		this.#media = media;
+		this.#opts = opts;
+		this.#log = log;
+	}
+
+	async getOrCreate(id: RoomId): Promise<Room> {
+		const open = this.#rooms.get(id);
+		if (open && !open.closed) return open;
+		const pending = this.#creating.get(id);
+		if (pending) return pending;
+		const creation = this.#create(id).finally(() => this.#creating.delete(id));
+		this.#creating.set(id, creation);
+		return creation;
+	}
+
+	async #create(id: RoomId): Promise<Room> {
+		// The room id may be a name a user chose: logs get a keyed hash instead.
+		const log = this.#log.child({ room: roomRef(id) });
+		const media = await this.#media.createRoomMedia(log);
+		const room = new Room(id, media, this.#opts, log);
+		this.#rooms.set(id, room);
+		room.once('closed', () => {
+			if (this.#rooms.get(id) === room) this.#rooms.delete(id);
+		});
+		log.info({ worker: media.workerIndex }, 'room opened');
+		return room;
+	}
+
+	get size(): number {
+		return this.#rooms.size;
+	}
+
+	participants(): number {
+		let n = 0;
+		for (const r of this.#rooms.values()) n += r.size;
+		return n;
+	}
+
+	mediaCounts(): MediaCounts {
+		const c: MediaCounts = { producers: { audio: 0, video: 0 }, consumers: { audio: 0, video: 0 } };
+		for (const r of this.#rooms.values()) {
+			const m = r.media.counts();
+			c.producers.audio += m.producers.audio;
+			c.producers.video += m.producers.video;
+			c.consumers.audio += m.consumers.audio;
+			c.consumers.video += m.consumers.video;
+		}
+		return c;
+	}
+
+	closeAll(reason: CloseReason): void {
+		for (const r of [...this.#rooms.values()]) r.close(reason);
+	}
+}

@@ -1,0 +1,57 @@
+/**
+ * The one error catalogue. Clients switch on `code`; `message` is short, neutral and safe
+ * to show. Details go to the log, never to the client. Every code is listed in docs/errors.md.
+ */
+export type ErrorCategory = 'invalid' | 'forbidden' | 'notFound' | 'conflict' | 'unavailable' | 'internal';
+
+export const ERRORS = {
+	PLN_INVALID_MESSAGE: { category: 'invalid', message: 'The request is malformed.' },
+	PLN_UNKNOWN_REQUEST: { category: 'invalid', message: 'Unknown request.' },
+	PLN_NOT_JOINED: { category: 'conflict', message: 'Join a room first.' },
+	PLN_ALREADY_JOINED: { category: 'conflict', message: 'Already in a room.' },
+	PLN_ROOM_CLOSED: { category: 'conflict', message: 'The meeting has ended.' },
+	PLN_ROOM_FULL: { category: 'unavailable', message: 'The meeting is full.' },
+	PLN_TRANSPORT_NOT_FOUND: { category: 'notFound', message: 'No such transport.' },
+	PLN_PRODUCER_NOT_FOUND: { category: 'notFound', message: 'No such media source.' },
+	PLN_CONSUMER_NOT_FOUND: { category: 'notFound', message: 'No such media subscription.' },
+	PLN_CANNOT_CONSUME: { category: 'invalid', message: 'This browser cannot receive that media.' },
+	PLN_CAPABILITIES_MISSING: { category: 'conflict', message: 'Send the media capabilities first.' },
+	PLN_INVALID_MEDIA: { category: 'invalid', message: 'The media parameters were rejected.' },
+	PLN_NO_WORKER: { category: 'unavailable', message: 'No media server is available.' },
+	PLN_STATE_CLOSED: { category: 'conflict', message: 'The object is already closed.' },
+	PLN_INTERNAL: { category: 'internal', message: 'Something went wrong on the server.' },
+} as const satisfies Record<string, { category: ErrorCategory; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error we expect and explain: carries a catalogued code and an optional cause for the log. */
+export class PlenumError extends Error {
+	readonly code: ErrorCode;
+	readonly category: ErrorCategory;
+
+	constructor(code: ErrorCode, options?: { cause?: unknown }) {
+		super(ERRORS[code].message, options);
+		this.name = 'PlenumError';
+		this.code = code;
+		this.category = ERRORS[code].category;
+	}
+}
+
+const HTTP_STATUS: Record<ErrorCategory, number> = {
+	invalid: 400,
+	forbidden: 403,
+	notFound: 404,
+	conflict: 409,
+	unavailable: 503,
+	internal: 500,
+};
+
+export function httpStatusOf(category: ErrorCategory): number {
+	return HTTP_STATUS[category];
+}
+
+/** What a client receives for any thrown value: our code, or PLN_INTERNAL for a bug. */
+export function toWireError(err: unknown): { code: ErrorCode; message: string } {
+	if (err instanceof PlenumError) return { code: err.code, message: err.message };
+	return { code: 'PLN_INTERNAL', message: ERRORS.PLN_INTERNAL.message };
+}

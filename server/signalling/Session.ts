@@ -1,0 +1,56 @@
+import type { Socket } from 'socket.io';
+import type { Logger } from '../observability/log.js';
+import type { ServerPush } from '../protocol/events.js';
+import type { CloseReason } from '../rooms/CloseReason.js';
+import type { Participant } from '../rooms/Participant.js';
+import type { Room } from '../rooms/Room.js';
+import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import { PlenumError } from '../shared/errors.js';
+
+export interface SignallingDeps {
+	registry: RoomRegistry;
+	log: Logger;
+}
+
+/**
+ * One socket.io connection's state: which room and participant it is, if any. The room owns
+ * the participant; the session only points at it and lets go when the room closes.
+ */
+export class Session {
+	readonly socket: Socket;
+	readonly deps: SignallingDeps;
+	readonly log: Logger;
+	room: Room | undefined;
+	participant: Participant | undefined;
+	/** Set while a join is in flight, so a second join on the same socket is refused. */
+	joining = false;
+
+	constructor(socket: Socket, deps: SignallingDeps) {
+		this.socket = socket;
+		this.deps = deps;
+		this.log = deps.log;
+	}
+
+	/** The room and participant, or PLN_NOT_JOINED. */
+	joined(): { room: Room; participant: Participant } {
+		if (!this.room || !this.participant) throw new PlenumError('PLN_NOT_JOINED');
+		if (this.room.closed) throw new PlenumError('PLN_ROOM_CLOSED');
+		return { room: this.room, participant: this.participant };
+	}
+
+	/** Delivers a room push over the socket; a closed room detaches the session. */
+	push(p: ServerPush): void {
+		this.socket.emit(p.event, p.data);
+		if (p.event === 'roomClosed') this.#detach();
+	}
+
+	leave(reason: CloseReason): void {
+		if (this.room && this.participant) this.room.leave(this.participant.id, reason);
+		this.#detach();
+	}
+
+	#detach(): void {
+		this.room = undefined;
+		this.participant = undefined;
+	}
+}

@@ -1,0 +1,71 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Metrics } from '../observability/metrics.js';
+import type { ServerEvents } from '../protocol/events.js';
+import { type RequestName, Requests, isRequestName } from '../protocol/requests.js';
+import type { Ack } from '../protocol/responses.js';
+import { ERRORS, PlenumError, toWireError } from '../shared/errors.js';
+import type { Handlers } from './handlerTypes.js';
+import { mediaHandlers } from './handlers/media.js';
+import { roomHandlers } from './handlers/room.js';
+import { Session, type SignallingDeps } from './Session.js';
+
+/** The dispatch table: one entry per request, checked exhaustive by its type. */
+const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers };
+
+/** Largest socket.io message accepted; bigger ones drop the connection (socket.io's own check). */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+type AckFn = (ack: Ack<unknown>) => void;
+type ClientEvents = Record<RequestName, (payload: unknown, ack: AckFn) => void>;
+type ServerEventFns = { [K in keyof ServerEvents]: (data: ServerEvents[K]) => void };
+
+export interface GatewayDeps extends SignallingDeps {
+	metrics: Pick<Metrics, 'signallingErrors'>;
+}
+
+/** Attaches socket.io to the HTTP server: parse every request, dispatch, answer with one ack. */
+export function attachSignalling(http: HttpServer, deps: GatewayDeps): Server {
+	const io = new Server<ClientEvents, ServerEventFns>(http, {
+		serveClient: false,
+		maxHttpBufferSize: MAX_MESSAGE_BYTES,
+		// Same origin only: the client is served by this server.
+		cors: undefined,
+	});
+	io.on('connection', (socket) => onConnection(socket as unknown as Socket, deps));
+	return io;
+}
+
+function onConnection(socket: Socket, deps: GatewayDeps): void {
+	const session = new Session(socket, deps);
+	socket.onAny((event: unknown, ...args: unknown[]) => {
+		const ack = args.at(-1);
+		if (typeof ack !== 'function') return; // every request must carry an ack to answer
+		const payload = args.length > 1 ? args[0] : undefined;
+		void handle(session, String(event), payload, ack as AckFn, deps);
+	});
+	socket.on('disconnect', () => session.leave('disconnected'));
+}
+
+async function handle(session: Session, event: string, payload: unknown, ack: AckFn, deps: GatewayDeps): Promise<void> {
+	try {
+		if (!isRequestName(event)) throw new PlenumError('PLN_UNKNOWN_REQUEST');
+		const parsed = Requests[event].safeParse(payload ?? {});
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			const where = issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : '';
+			return reply(ack, { ok: false, error: { code: 'PLN_INVALID_MESSAGE', message: `${ERRORS.PLN_INVALID_MESSAGE.message} ${where}`.trim() } }, deps);
+		}
+		const handler = HANDLERS[event] as (s: Session, req: unknown) => Promise<unknown>;
+		reply(ack, { ok: true, data: await handler(session, parsed.data) }, deps);
+	} catch (err) {
+		if (!(err instanceof PlenumError)) session.log.error({ err, request: event }, 'request failed');
+		else if (err.cause) session.log.info({ code: err.code, request: event, err: err.cause }, 'request rejected');
+		reply(ack, { ok: false, error: toWireError(err) }, deps);
+	}
+}
+
+function reply(ack: AckFn, answer: Ack<unknown>, deps: GatewayDeps): void {
+	if (!answer.ok) deps.metrics.signallingErrors.inc({ code: answer.error.code });
+	ack(answer);
+}

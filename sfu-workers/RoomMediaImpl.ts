@@ -1,0 +1,248 @@
+import type { types } from 'mediasoup';
+import type { Logger } from '../server/observability/log.js';
+import { PlenumError } from '../server/shared/errors.js';
+import { TypedEmitter } from '../server/shared/TypedEmitter.js';
+import { MEDIA_CODECS } from './mediaCodecs.js';
+import type {
+	ConsumerInfo, Json, MediaCounts, MediaKind, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents,
+	TransportDirection, TransportInfo,
+} from './types.js';
+
+type AppData = { participantId: string; source?: MediaSource; direction?: TransportDirection };
+
+/** What one participant has on the router; only its owner may touch these. */
+interface ParticipantMedia {
+	rtpCapabilities: types.RtpCapabilities | undefined;
+	transports: Map<string, types.WebRtcTransport<AppData>>;
+	producers: Map<string, types.Producer<AppData>>;
+	consumers: Map<string, types.Consumer<AppData>>;
+}
+
+const ACTIVE_SPEAKER_INTERVAL_MS = 300;
+const INITIAL_OUTGOING_BITRATE = 1_000_000;
+
+/**
+ * A room's media on one router. Owns the router and, through it, every transport, producer
+ * and consumer; `close()` closes the router, which closes all of them. Designed so a room
+ * can later span routers on several workers (pipeToRouter): all lookups go by participant.
+ */
+export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements RoomMedia {
+	readonly workerIndex: number;
+	readonly #router: types.Router;
+	readonly #webRtcServer: types.WebRtcServer;
+	readonly #speakers: types.ActiveSpeakerObserver;
+	readonly #participants = new Map<string, ParticipantMedia>();
+	readonly #log: Logger;
+	#closed = false;
+
+	private constructor(router: types.Router, webRtcServer: types.WebRtcServer, speakers: types.ActiveSpeakerObserver, workerIndex: number, log: Logger) {
+		super();
+		this.#router = router;
+		this.#webRtcServer = webRtcServer;
+		this.#speakers = speakers;
+		this.workerIndex = workerIndex;
+		this.#log = log;
+		router.on('workerclose', () => this.#finish('workerDied'));
+		speakers.on('dominantspeaker', ({ producer }) => {
+			const pid = (producer.appData as AppData).participantId;
+			this.safeEmit('activeSpeaker', pid);
+		});
+	}
+
+	static async create(o: { worker: types.Worker; webRtcServer: types.WebRtcServer; workerIndex: number; log: Logger }): Promise<RoomMediaImpl> {
+		const router = await o.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+		const speakers = await router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
+		return new RoomMediaImpl(router, o.webRtcServer, speakers, o.workerIndex, o.log);
+	}
+
+	get closed(): boolean {
+		return this.#closed;
+	}
+
+	rtpCapabilities(): Json {
+		return this.#router.rtpCapabilities;
+	}
+
+	#media(participantId: string): ParticipantMedia {
+		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
+		let m = this.#participants.get(participantId);
+		if (!m) {
+			m = { rtpCapabilities: undefined, transports: new Map(), producers: new Map(), consumers: new Map() };
+			this.#participants.set(participantId, m);
+		}
+		return m;
+	}
+
+	setRtpCapabilities(participantId: string, rtpCapabilities: Json): void {
+		this.#media(participantId).rtpCapabilities = rtpCapabilities as types.RtpCapabilities;
+	}
+
+	async createTransport(participantId: string, direction: TransportDirection): Promise<TransportInfo> {
+		const m = this.#media(participantId);
+		const transport = await this.#router.createWebRtcTransport<AppData>({
+			webRtcServer: this.#webRtcServer,
+			enableUdp: true,
+			enableTcp: true,
+			preferUdp: true,
+			initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
+			appData: { participantId, direction },
+		});
+		m.transports.set(transport.id, transport);
+		transport.observer.once('close', () => m.transports.delete(transport.id));
+		return {
+			id: transport.id,
+			iceParameters: transport.iceParameters,
+			iceCandidates: transport.iceCandidates,
+			dtlsParameters: transport.dtlsParameters,
+		};
+	}
+
+	#transport(participantId: string, transportId: string): types.WebRtcTransport<AppData> {
+		const t = this.#media(participantId).transports.get(transportId);
+		if (!t) throw new PlenumError('PLN_TRANSPORT_NOT_FOUND');
+		return t;
+	}
+
+	async connectTransport(participantId: string, transportId: string, dtlsParameters: Json): Promise<void> {
+		const t = this.#transport(participantId, transportId);
+		await mediaCall(() => t.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }));
+	}
+
+	async restartIce(participantId: string, transportId: string): Promise<Json> {
+		return this.#transport(participantId, transportId).restartIce();
+	}
+
+	async produce(participantId: string, req: { transportId: string; kind: MediaKind; source: MediaSource; rtpParameters: Json; paused: boolean }): Promise<ProducerInfo> {
+		const m = this.#media(participantId);
+		const t = this.#transport(participantId, req.transportId);
+		const producer = await mediaCall(() =>
+			t.produce<AppData>({
+				kind: req.kind,
+				rtpParameters: req.rtpParameters as types.RtpParameters,
+				paused: req.paused,
+				appData: { participantId, source: req.source },
+			}),
+		);
+		m.producers.set(producer.id, producer);
+		producer.on('transportclose', () => {
+			m.producers.delete(producer.id);
+			this.safeEmit('producerClosed', participantId, producer.id);
+		});
+		producer.observer.once('close', () => m.producers.delete(producer.id));
+		if (req.kind === 'audio' && req.source === 'mic') {
+			await this.#speakers.addProducer({ producerId: producer.id }).catch((err) => this.#log.warn({ err }, 'active speaker add failed'));
+		}
+		return producerInfo(producer);
+	}
+
+	#producer(participantId: string, producerId: string): types.Producer<AppData> {
+		const p = this.#media(participantId).producers.get(producerId);
+		if (!p) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
+		return p;
+	}
+
+	async setProducerPaused(participantId: string, producerId: string, paused: boolean): Promise<ProducerInfo> {
+		const p = this.#producer(participantId, producerId);
+		await (paused ? p.pause() : p.resume());
+		return producerInfo(p);
+	}
+
+	closeProducer(participantId: string, producerId: string): void {
+		this.#producer(participantId, producerId).close();
+	}
+
+	producers(): ProducerInfo[] {
+		return [...this.#participants.values()].flatMap((m) => [...m.producers.values()].map(producerInfo));
+	}
+
+	async consume(participantId: string, producerId: string): Promise<ConsumerInfo> {
+		const m = this.#media(participantId);
+		if (!m.rtpCapabilities) throw new PlenumError('PLN_CAPABILITIES_MISSING');
+		const recv = [...m.transports.values()].find((t) => t.appData.direction === 'recv');
+		if (!recv) throw new PlenumError('PLN_TRANSPORT_NOT_FOUND');
+		const owner = this.producers().find((p) => p.id === producerId);
+		if (!owner) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
+		if (owner.participantId === participantId) throw new PlenumError('PLN_CANNOT_CONSUME');
+		if (!this.#router.canConsume({ producerId, rtpCapabilities: m.rtpCapabilities })) throw new PlenumError('PLN_CANNOT_CONSUME');
+		// Start paused: the client resumes once its consumer exists, so no keyframe is lost.
+		const consumer = await mediaCall(() =>
+			recv.consume<AppData>({ producerId, rtpCapabilities: m.rtpCapabilities as types.RtpCapabilities, paused: true, appData: { participantId } }),
+		);
+		m.consumers.set(consumer.id, consumer);
+		const gone = () => {
+			if (m.consumers.delete(consumer.id)) this.safeEmit('consumerClosed', participantId, consumer.id);
+		};
+		consumer.on('producerclose', gone);
+		consumer.on('transportclose', gone);
+		consumer.observer.once('close', () => m.consumers.delete(consumer.id));
+		return {
+			id: consumer.id,
+			producerId,
+			kind: consumer.kind,
+			rtpParameters: consumer.rtpParameters,
+			type: consumer.type,
+			producerPaused: consumer.producerPaused,
+		};
+	}
+
+	#consumer(participantId: string, consumerId: string): types.Consumer<AppData> {
+		const c = this.#media(participantId).consumers.get(consumerId);
+		if (!c) throw new PlenumError('PLN_CONSUMER_NOT_FOUND');
+		return c;
+	}
+
+	async setConsumerPaused(participantId: string, consumerId: string, paused: boolean): Promise<void> {
+		const c = this.#consumer(participantId, consumerId);
+		await (paused ? c.pause() : c.resume());
+	}
+
+	async setPreferredLayers(participantId: string, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+		const c = this.#consumer(participantId, consumerId);
+		if (c.type !== 'simulcast' && c.type !== 'svc') return;
+		await c.setPreferredLayers({ spatialLayer, temporalLayer });
+	}
+
+	/** Closes everything the participant had; their producers' consumers close on the others' side. */
+	removeParticipant(participantId: string): void {
+		const m = this.#participants.get(participantId);
+		if (!m) return;
+		this.#participants.delete(participantId);
+		for (const t of m.transports.values()) t.close();
+	}
+
+	counts(): MediaCounts {
+		const c: MediaCounts = { producers: { audio: 0, video: 0 }, consumers: { audio: 0, video: 0 } };
+		for (const m of this.#participants.values()) {
+			for (const p of m.producers.values()) c.producers[p.kind]++;
+			for (const x of m.consumers.values()) c.consumers[x.kind]++;
+		}
+		return c;
+	}
+
+	close(): void {
+		if (this.#closed) return;
+		this.#router.close();
+		this.#finish('closed');
+	}
+
+	#finish(reason: 'closed' | 'workerDied'): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.#participants.clear();
+		this.safeEmit('closed', reason);
+	}
+}
+
+function producerInfo(p: types.Producer<AppData>): ProducerInfo {
+	return { id: p.id, participantId: p.appData.participantId, kind: p.kind, source: p.appData.source ?? 'mic', paused: p.paused };
+}
+
+/** mediasoup rejects bad client parameters with TypeError; those are the client's mistake. */
+async function mediaCall<T>(fn: () => Promise<T>): Promise<T> {
+	try {
+		return await fn();
+	} catch (err) {
+		if (err instanceof TypeError || (err as Error)?.name === 'UnsupportedError') throw new PlenumError('PLN_INVALID_MEDIA', { cause: err });
+		throw err;
+	}
+}

@@ -1,0 +1,147 @@
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import type { Logger } from '../server/observability/log.js';
+import { PlenumError } from '../server/shared/errors.js';
+import { TypedEmitter } from '../server/shared/TypedEmitter.js';
+import { RoomMediaImpl } from './RoomMediaImpl.js';
+import { type WorkerLoad, pickWorker } from './placement.js';
+import type { RoomMedia } from './types.js';
+import { workerBinary } from './workerBinary.js';
+
+export interface WorkerPoolOptions {
+	workerCount: number;
+	rtcPort: number;
+	listenIp: string;
+	announcedAddress: string;
+	log: Logger;
+}
+
+export type WorkerPoolEvents = {
+	/** A worker process died; its rooms already got 'closed' with 'workerDied'. */
+	workerDied: [index: number];
+	/** A replacement worker is up and takes new rooms. */
+	workerReplaced: [index: number];
+};
+
+const RESPAWN_DELAY_MS = 1_000;
+
+interface Slot {
+	index: number;
+	worker: types.Worker | undefined;
+	webRtcServer: types.WebRtcServer | undefined;
+	load: number;
+	routers: number;
+}
+
+/**
+ * One mediasoup worker per slot, each with a WebRtcServer on RTC_PORT + index (UDP and TCP).
+ * Owns the workers; replaces one that dies. Rooms are placed on the least-loaded worker.
+ */
+export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
+	readonly #opts: WorkerPoolOptions;
+	readonly #slots: Slot[] = [];
+	readonly #workerBin = workerBinary();
+	#closed = false;
+	restarts = 0;
+
+	private constructor(opts: WorkerPoolOptions) {
+		super();
+		this.#opts = opts;
+	}
+
+	static async create(opts: WorkerPoolOptions): Promise<WorkerPool> {
+		const pool = new WorkerPool(opts);
+		for (let index = 0; index < opts.workerCount; index++) {
+			const slot: Slot = { index, worker: undefined, webRtcServer: undefined, load: 0, routers: 0 };
+			pool.#slots.push(slot);
+			await pool.#start(slot);
+		}
+		return pool;
+	}
+
+	async #start(slot: Slot): Promise<void> {
+		const { rtcPort, listenIp, announcedAddress, log } = this.#opts;
+		const worker = await mediasoup.createWorker({ workerBin: this.#workerBin, logLevel: 'warn' });
+		const port = rtcPort + slot.index;
+		const webRtcServer = await worker.createWebRtcServer({
+			listenInfos: [
+				{ protocol: 'udp', ip: listenIp, announcedAddress, port },
+				{ protocol: 'tcp', ip: listenIp, announcedAddress, port },
+			],
+		});
+		slot.worker = worker;
+		slot.webRtcServer = webRtcServer;
+		slot.load = 0;
+		slot.routers = 0;
+		this.#trackLoad(slot, worker);
+		worker.on('died', (err) => this.#onDied(slot, worker, err));
+		log.info({ worker: slot.index, workerPid: worker.pid, port }, 'media worker started');
+	}
+
+	// Load is counted from mediasoup's observer events, so placement sees what really runs.
+	#trackLoad(slot: Slot, worker: types.Worker): void {
+		const count = (o: { observer: { once(e: 'close', f: () => void): unknown } }) => {
+			if (slot.worker !== worker) return;
+			slot.load++;
+			o.observer.once('close', () => { if (slot.worker === worker) slot.load--; });
+		};
+		worker.observer.on('newrouter', (router) => {
+			slot.routers++;
+			router.observer.once('close', () => { if (slot.worker === worker) slot.routers--; });
+			router.observer.on('newtransport', (transport) => {
+				transport.observer.on('newproducer', count);
+				transport.observer.on('newconsumer', count);
+			});
+		});
+	}
+
+	#onDied(slot: Slot, worker: types.Worker, err: Error): void {
+		if (slot.worker !== worker) return;
+		slot.worker = undefined;
+		slot.webRtcServer = undefined;
+		this.restarts++;
+		this.#opts.log.error({ worker: slot.index, err }, 'media worker died');
+		this.safeEmit('workerDied', slot.index);
+		if (this.#closed) return;
+		// Delay so a worker that dies at start cannot spin the CPU.
+		setTimeout(() => {
+			if (this.#closed) return;
+			this.#start(slot).then(
+				() => this.safeEmit('workerReplaced', slot.index),
+				(e) => this.#opts.log.error({ worker: slot.index, err: e }, 'media worker restart failed'),
+			);
+		}, RESPAWN_DELAY_MS).unref();
+	}
+
+	/** Loads as placement sees them. */
+	loads(): WorkerLoad[] {
+		return this.#slots.map((s) => ({ index: s.index, load: s.load, alive: s.worker !== undefined && !s.worker.closed }));
+	}
+
+	workersAlive(): number {
+		return this.loads().filter((w) => w.alive).length;
+	}
+
+	routers(): number {
+		return this.#slots.reduce((n, s) => n + s.routers, 0);
+	}
+
+	/** Process ids of the live workers (tests kill one to check recovery). */
+	workerPids(): number[] {
+		return this.#slots.flatMap((s) => (s.worker ? [s.worker.pid] : []));
+	}
+
+	/** A router for a new room on the least-loaded worker. */
+	async createRoomMedia(log: Logger): Promise<RoomMedia> {
+		const choice = pickWorker(this.loads());
+		const slot = choice && this.#slots[choice.index];
+		if (!slot?.worker || !slot.webRtcServer) throw new PlenumError('PLN_NO_WORKER');
+		return RoomMediaImpl.create({ worker: slot.worker, webRtcServer: slot.webRtcServer, workerIndex: slot.index, log });
+	}
+
+	close(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		for (const s of this.#slots) s.worker?.close();
+	}
+}

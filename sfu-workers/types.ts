@@ -1,0 +1,74 @@
+/**
+ * What rooms/ may know about media: plain data and the RoomMedia surface. Only sfu-workers/
+ * imports mediasoup; rooms/ depends on these types (STYLE.md §1).
+ */
+import type { TypedEmitter } from '../server/shared/TypedEmitter.js';
+
+export type MediaKind = 'audio' | 'video';
+/** What a producer carries, as the participant labelled it. */
+export type MediaSource = 'mic' | 'camera' | 'screen' | 'screenAudio';
+export type TransportDirection = 'send' | 'recv';
+
+/** JSON handed to mediasoup-client as is; validated by mediasoup, not by us. */
+export type Json = unknown;
+
+export interface TransportInfo {
+	id: string;
+	iceParameters: Json;
+	iceCandidates: Json;
+	dtlsParameters: Json;
+}
+
+export interface ProducerInfo {
+	id: string;
+	participantId: string;
+	kind: MediaKind;
+	source: MediaSource;
+	paused: boolean;
+}
+
+export interface ConsumerInfo {
+	id: string;
+	producerId: string;
+	kind: MediaKind;
+	rtpParameters: Json;
+	type: string;
+	producerPaused: boolean;
+}
+
+export type MediaCounts = { producers: Record<MediaKind, number>; consumers: Record<MediaKind, number> };
+
+/** Why media of a room ended. */
+export type MediaCloseReason = 'closed' | 'workerDied';
+
+export type RoomMediaEvents = {
+	/** A consumer closed without the participant asking (its producer or transport went away). */
+	consumerClosed: [participantId: string, consumerId: string];
+	/** A producer closed without the participant asking (its transport closed). */
+	producerClosed: [participantId: string, producerId: string];
+	/** The loudest speaker changed; at most about once per 300 ms. */
+	activeSpeaker: [participantId: string];
+	/** Once, after every transport is closed; 'workerDied' when the worker process died. */
+	closed: [reason: MediaCloseReason];
+};
+
+/** One room's media on the SFU: a router and everything participants create on it. */
+export interface RoomMedia extends TypedEmitter<RoomMediaEvents> {
+	readonly workerIndex: number;
+	readonly closed: boolean;
+	rtpCapabilities(): Json;
+	setRtpCapabilities(participantId: string, rtpCapabilities: Json): void;
+	createTransport(participantId: string, direction: TransportDirection): Promise<TransportInfo>;
+	connectTransport(participantId: string, transportId: string, dtlsParameters: Json): Promise<void>;
+	restartIce(participantId: string, transportId: string): Promise<Json>;
+	produce(participantId: string, req: { transportId: string; kind: MediaKind; source: MediaSource; rtpParameters: Json; paused: boolean }): Promise<ProducerInfo>;
+	setProducerPaused(participantId: string, producerId: string, paused: boolean): Promise<ProducerInfo>;
+	closeProducer(participantId: string, producerId: string): void;
+	producers(): ProducerInfo[];
+	consume(participantId: string, producerId: string): Promise<ConsumerInfo>;
+	setConsumerPaused(participantId: string, consumerId: string, paused: boolean): Promise<void>;
+	setPreferredLayers(participantId: string, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void>;
+	removeParticipant(participantId: string): void;
+	counts(): MediaCounts;
+	close(): void;
+}

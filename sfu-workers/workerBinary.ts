@@ -1,0 +1,11 @@
+import { resolveWorkerBin } from './worker-build/workerCache.mjs';
+
+/**
+ * The mediasoup-worker binary to run: MEDIASOUP_WORKER_BIN, mediasoup's own, or the one
+ * `npm install` built into the cache. Throws a message that tells the user what to do.
+ */
+export function workerBinary(): string {
+	const bin = resolveWorkerBin();
+	if (!bin) throw new Error('no mediasoup-worker binary found: run `npm install` (it builds one) or set MEDIASOUP_WORKER_BIN');
+	return bin;
+}
