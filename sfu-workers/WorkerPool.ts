@@ -115,7 +115,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 
 	/** Loads as placement sees them. */
 	loads(): WorkerLoad[] {
-		return this.#slots.map((s) => ({ index: s.index, load: s.load, alive: s.worker !== undefined && !s.worker.closed }));
+		return this.#slots.map((s) => ({ index: s.index, load: s.load, routers: s.routers, alive: s.worker !== undefined && !s.worker.closed }));
 	}
 
 	workersAlive(): number {

@@ -79,6 +79,11 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			socket.once('connect', () => ok());
 			socket.once('connect_error', (e) => fail(e));
 		});
+		// Pushes can arrive while we set up transports (someone starts their camera): keep
+		// them and replay them once the client listens, or that producer would be missed.
+		const early: Array<[string, unknown]> = [];
+		const keep = (event: string, data: unknown) => early.push([event, data]);
+		socket.onAny(keep);
 		const joined = await request(socket, 'join', { roomId, displayName });
 		const device = new Device();
 		await device.load({ routerRtpCapabilities: joined.rtpCapabilities as types.RtpCapabilities });
@@ -88,7 +93,9 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		const client = new RoomClient(socket, device, send, recv, joined.participantId);
 		for (const p of joined.participants) client.participants.set(p.id, p);
 		client.#listen();
+		socket.offAny(keep);
 		for (const p of joined.producers) void client.#consume(p);
+		for (const [event, data] of early) client.#socket.listeners(event).forEach((fn) => fn(data));
 		return client;
 	}
 
@@ -117,7 +124,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	}
 
 	async #consume(p: ProducerInfo): Promise<void> {
-		if (this.#closed || p.participantId === this.participantId) return;
+		// A producer can be announced twice (join answer and a replayed push): consume once.
+		if (this.#closed || p.participantId === this.participantId || this.#remoteProducers.has(p.id)) return;
 		this.#remoteProducers.set(p.id, p);
 		try {
 			const c = await request(this.#socket, 'consume', { producerId: p.id });

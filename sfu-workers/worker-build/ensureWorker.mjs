@@ -72,7 +72,11 @@ function ensureBuildPackages() {
 		throw new Error(`building mediasoup-worker needs Debian packages; run as root:\n  ${line}\nthen npm install again`);
 	}
 	say(`installing build packages: ${missing.join(' ')}`);
-	execFileSync('sh', ['-c', `DEBIAN_FRONTEND=noninteractive ${line}`], { stdio: 'inherit' });
+	const install = () => spawnSync('sh', ['-c', `DEBIAN_FRONTEND=noninteractive ${line}`], { stdio: 'inherit' }).status === 0;
+	// A fresh machine may have no package lists yet.
+	if (!install() && !(spawnSync('apt-get', ['update'], { stdio: 'inherit' }).status === 0 && install())) {
+		throw new Error(`could not install build packages: ${line}`);
+	}
 }
 
 function buildFromSource(pkgDir, target) {

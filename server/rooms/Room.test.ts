@@ -1,0 +1,125 @@
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeRoomMedia } from '../../test/fakes/FakeRoomMedia.js';
+import type { ServerPush } from '../protocol/events.js';
+import { asRoomId } from '../shared/ids.js';
+import { PlenumError } from '../shared/errors.js';
+import { Room } from './Room.js';
+import { RoomRegistry } from './RoomRegistry.js';
+
+const log = pino({ level: 'silent' });
+const GRACE_MS = 1_000;
+
+describe('Room', () => {
+	let media: FakeRoomMedia;
+	let room: Room;
+	beforeEach(() => {
+		vi.useFakeTimers();
+		media = new FakeRoomMedia();
+		room = new Room(asRoomId('r1'), media, { emptyGraceMs: GRACE_MS, maxParticipants: 2 }, log);
+	});
+	afterEach(() => {
+		room.close('shutdown');
+		vi.useRealTimers();
+	});
+
+	const inbox = () => {
+		const got: ServerPush[] = [];
+		return { got, notify: (p: ServerPush) => got.push(p) };
+	};
+
+	it('tells the others when someone joins and leaves, and drops their media', () => {
+		const a = inbox();
+		const b = inbox();
+		const pa = room.join('A', a.notify);
+		const pb = room.join('B', b.notify);
+		expect(a.got).toEqual([{ event: 'participantJoined', data: { id: pb.id, displayName: 'B' } }]);
+		expect(b.got).toEqual([]); // B learns about A from the join answer, not a push
+		room.leave(pb.id, 'clientLeft');
+		expect(a.got.at(-1)).toEqual({ event: 'participantLeft', data: { participantId: pb.id } });
+		expect(media.removed).toEqual([pb.id]);
+		expect(room.others(pa.id)).toEqual([]);
+	});
+
+	it('refuses joins beyond maxParticipants with PLN_ROOM_FULL', () => {
+		room.join('A', () => undefined);
+		room.join('B', () => undefined);
+		expect(() => room.join('C', () => undefined)).toThrow(expect.objectContaining({ code: 'PLN_ROOM_FULL' }));
+	});
+
+	it('broadcasts a new producer to everyone but its owner', async () => {
+		const a = inbox();
+		const b = inbox();
+		const pa = room.join('A', a.notify);
+		room.join('B', b.notify);
+		const info = await room.produce(pa.id, { transportId: 't', kind: 'video', source: 'camera', rtpParameters: {}, paused: false });
+		expect(b.got.at(-1)).toEqual({ event: 'producerAdded', data: info });
+		expect(a.got.some((p) => p.event === 'producerAdded')).toBe(false);
+	});
+
+	it('closes itself once the grace period after the last leave passes, not before', () => {
+		const closed = vi.fn();
+		room.on('closed', closed);
+		const p = room.join('A', () => undefined);
+		room.leave(p.id, 'clientLeft');
+		vi.advanceTimersByTime(GRACE_MS - 1);
+		expect(closed).not.toHaveBeenCalled();
+		vi.advanceTimersByTime(1);
+		expect(closed).toHaveBeenCalledWith('roomEmpty');
+		expect(media.closed).toBe(true);
+	});
+
+	it('a rejoin within the grace period keeps the room open', () => {
+		const closed = vi.fn();
+		room.on('closed', closed);
+		room.leave(room.join('A', () => undefined).id, 'clientLeft');
+		vi.advanceTimersByTime(GRACE_MS / 2);
+		room.join('A again', () => undefined);
+		vi.advanceTimersByTime(GRACE_MS * 2);
+		expect(closed).not.toHaveBeenCalled();
+	});
+
+	it('close() tells everyone, closes the media, emits closed once, and rejects later calls with PLN_ROOM_CLOSED', async () => {
+		const a = inbox();
+		const pa = room.join('A', a.notify);
+		const closed = vi.fn();
+		room.on('closed', closed);
+		room.close('roomEnded');
+		room.close('roomEnded');
+		expect(a.got.at(-1)).toEqual({ event: 'roomClosed', data: { reason: 'roomEnded' } });
+		expect(closed).toHaveBeenCalledTimes(1);
+		expect(media.closed).toBe(true);
+		expect(room.size).toBe(0);
+		expect(() => room.join('B', () => undefined)).toThrow(PlenumError);
+		await expect(room.produce(pa.id, { transportId: 't', kind: 'audio', source: 'mic', rtpParameters: {}, paused: false })).rejects.toMatchObject({ code: 'PLN_ROOM_CLOSED' });
+	});
+
+	it('a dying worker closes the room with workerDied', () => {
+		const a = inbox();
+		room.join('A', a.notify);
+		media.simulateWorkerDeath();
+		expect(room.closed).toBe(true);
+		expect(a.got.at(-1)).toEqual({ event: 'roomClosed', data: { reason: 'workerDied' } });
+	});
+});
+
+describe('RoomRegistry', () => {
+	it('two simultaneous first joins share one room; a closed room leaves the registry', async () => {
+		let created = 0;
+		const registry = new RoomRegistry(
+			{ createRoomMedia: async () => { created++; return new FakeRoomMedia(); } },
+			{ emptyGraceMs: 60_000, maxParticipants: 10 },
+			log,
+		);
+		const [r1, r2] = await Promise.all([registry.getOrCreate(asRoomId('x')), registry.getOrCreate(asRoomId('x'))]);
+		expect(r1).toBe(r2);
+		expect(created).toBe(1);
+		expect(registry.size).toBe(1);
+		r1.close('roomEnded');
+		expect(registry.size).toBe(0);
+		const r3 = await registry.getOrCreate(asRoomId('x'));
+		expect(r3).not.toBe(r1);
+		registry.closeAll('shutdown');
+		expect(registry.size).toBe(0);
+	});
+});

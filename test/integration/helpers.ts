@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
+import { inject } from 'vitest';
+
+export const baseUrl = () => inject('baseUrl');
+
+export function uniqueRoomId(prefix = 'it'): string {
+	return `${prefix}-${randomBytes(8).toString('hex')}`;
+}
+
+/** Connects to the shared Chromium; each test file gets its own context (cookies, storage). */
+export async function connectBrowser(): Promise<Browser> {
+	return chromium.connect(inject('browserWsEndpoint'));
+}
+
+export type InboundStat = { consumerId: string; participantId: string; source: string; kind: string; framesDecoded: number; totalSamplesReceived: number; frameWidth: number };
+
+/** Opens the room link the way an embedder does (`?name=…&join=1`) and waits until joined. */
+export async function joinInBrowser(ctx: BrowserContext, roomId: string, name: string): Promise<Page> {
+	const page = await ctx.newPage();
+	await page.goto(`${baseUrl()}/r/${roomId}?name=${encodeURIComponent(name)}&join=1`);
+	await page.waitForFunction(() => window.plenum?.client?.participantId !== undefined, undefined, { timeout: 20_000 });
+	return page;
+}
+
+export function inboundStats(page: Page): Promise<InboundStat[]> {
+	return page.evaluate(() => window.plenum?.client?.inboundStats() ?? Promise.resolve([]));
+}
+
+/** Polls `check` every 250 ms until it returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let last: unknown;
+	while (Date.now() < deadline) {
+		try {
+			const v = await check();
+			if (v) return v;
+		} catch (err) {
+			last = err;
+		}
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** The value of one Prometheus sample line, e.g. `plenum_rooms` or `plenum_media_consumers{kind="video"}`. */
+export async function metric(name: string): Promise<number> {
+	const text = await (await fetch(`${baseUrl()}/metrics`)).text();
+	const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+	if (!line) throw new Error(`metric ${name} not found`);
+	return Number(line.slice(name.length + 1));
+}
+
+/** A raw signalling connection, as a misbehaving or scripted client would open it. */
+export async function rawSocket(): Promise<Socket> {
+	const socket = io(baseUrl(), { transports: ['websocket'], reconnection: false, forceNew: true });
+	await new Promise<void>((ok, fail) => {
+		socket.once('connect', () => ok());
+		socket.once('connect_error', fail);
+	});
+	return socket;
+}
+
+export function ask(socket: Socket, event: string, ...args: unknown[]): Promise<{ ok: boolean; data?: any; error?: { code: string; message: string } }> {
+	return socket.timeout(5_000).emitWithAck(event, ...args);
+}
