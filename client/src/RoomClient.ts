@@ -61,6 +61,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly #consumers = new Map<string, { consumer: types.Consumer; info: RemoteTrack }>();
 	readonly #remoteProducers = new Map<string, ProducerInfo>();
 	readonly participants = new Map<string, ParticipantInfo>();
+	/** The participant the SFU last named loudest, if any. */
+	activeSpeaker: string | undefined;
 	#closed = false;
 
 	private constructor(socket: Socket, device: Device, send: types.Transport, recv: types.Transport, participantId: string) {
@@ -118,7 +120,10 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		on('consumerClosed', ({ consumerId }) => this.#dropConsumer(consumerId));
 		on('producerPaused', ({ producerId }) => this.emit('trackMuted', producerId, true));
 		on('producerResumed', ({ producerId }) => this.emit('trackMuted', producerId, false));
-		on('activeSpeaker', ({ participantId }) => this.emit('activeSpeaker', participantId));
+		on('activeSpeaker', ({ participantId }) => {
+			this.activeSpeaker = participantId;
+			this.emit('activeSpeaker', participantId);
+		});
 		on('roomClosed', ({ reason }) => this.#teardown(reason));
 		this.#socket.on('disconnect', () => this.#teardown('disconnected'));
 	}
@@ -189,6 +194,11 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 
 	isMuted(source: Source): boolean {
 		return this.#producers.get(source)?.paused ?? true;
+	}
+
+	/** Asks the SFU for a lower (or higher) simulcast layer of one received video, e.g. for a small tile. */
+	async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+		await request(this.#socket, 'setPreferredLayers', { consumerId, spatialLayer, temporalLayer });
 	}
 
 	remoteTracks(): RemoteTrack[] {

@@ -62,6 +62,38 @@ describe('two browsers in one room', () => {
 		expect(lit).toBeGreaterThan(10);
 	});
 
+	it('a receiver can ask for a lower simulcast layer and then gets smaller frames', async () => {
+		const full = await eventually(async () => {
+			const v = (await inboundStats(bob)).find((x) => x.source === 'camera');
+			return v && v.frameWidth >= 640 && v;
+		}, 30_000, 'full-size camera frames');
+		await bob.evaluate((id) => window.plenum?.client?.setPreferredLayers(id, 0), full.consumerId);
+		const small = await eventually(async () => {
+			const v = (await inboundStats(bob)).find((x) => x.consumerId === full.consumerId);
+			return v && v.frameWidth > 0 && v.frameWidth <= full.frameWidth / 2 && v;
+		}, 20_000, 'smaller frames after asking for layer 0');
+		expect(small.frameWidth).toBeLessThan(full.frameWidth);
+		await bob.evaluate((id) => window.plenum?.client?.setPreferredLayers(id, 2), full.consumerId);
+	});
+
+	it('stopping the camera pauses the producer: the other side stops decoding new frames', async () => {
+		const camera = async () => (await inboundStats(bob)).find((x) => x.source === 'camera');
+		await alice.click('#btn-cam');
+		// Let frames in flight drain, then check that the count stands still.
+		await new Promise((r) => setTimeout(r, 1_000));
+		const before = (await camera())?.framesDecoded ?? 0;
+		await new Promise((r) => setTimeout(r, 1_500));
+		expect((await camera())?.framesDecoded).toBe(before);
+		await alice.click('#btn-cam');
+		await eventually(async () => ((await camera())?.framesDecoded ?? 0) > before + 5, 15_000, 'frames again after restarting the camera');
+	});
+
+	it('the SFU names an active speaker to the participants', async () => {
+		const ids = await Promise.all([alice, bob].map((p) => p.evaluate(() => window.plenum?.client?.participantId)));
+		const speaker = await eventually(() => bob.evaluate(() => window.plenum?.client?.activeSpeaker), 15_000, 'an active speaker');
+		expect(ids).toContain(speaker);
+	});
+
 	it('a screen share reaches the other participant as its own track', async () => {
 		await alice.click('#btn-screen');
 		const screen = await eventually(async () => {
