@@ -206,19 +206,21 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	}
 
 	/** Per received track: what the browser decoded so far (tests and the quality indicator read this). */
-	async inboundStats(): Promise<Array<{ consumerId: string; participantId: string; source: Source; kind: string; framesDecoded: number; totalSamplesReceived: number; frameWidth: number }>> {
+	async inboundStats(): Promise<Array<{ consumerId: string; participantId: string; source: Source; kind: string; framesDecoded: number; totalSamplesReceived: number; packetsReceived: number; frameWidth: number }>> {
 		const out = [];
 		for (const { consumer, info } of this.#consumers.values()) {
 			let framesDecoded = 0;
 			let totalSamplesReceived = 0;
 			let frameWidth = 0;
+			let packetsReceived = 0;
 			for (const s of (await consumer.getStats()).values()) {
 				if (s.type !== 'inbound-rtp') continue;
 				framesDecoded += s.framesDecoded ?? 0;
 				totalSamplesReceived += s.totalSamplesReceived ?? 0;
+				packetsReceived += s.packetsReceived ?? 0;
 				frameWidth = Math.max(frameWidth, s.frameWidth ?? 0);
 			}
-			out.push({ consumerId: info.consumerId, participantId: info.participantId, source: info.source, kind: info.kind, framesDecoded, totalSamplesReceived, frameWidth });
+			out.push({ consumerId: info.consumerId, participantId: info.participantId, source: info.source, kind: info.kind, framesDecoded, totalSamplesReceived, packetsReceived, frameWidth });
 		}
 		return out;
 	}

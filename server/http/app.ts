@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
+import { PlenumError, httpStatusOf } from '../shared/errors.js';
 
 export interface HttpDeps {
 	clientDistDir: string;
@@ -58,7 +59,8 @@ export function createHttpApp(deps: HttpDeps): Express {
 	app.get('/', sendIndex);
 	app.get('/r/:roomId', sendIndex);
 	app.use((_req, res) => {
-		res.status(404).json({ error: { code: 'PLN_NOT_FOUND', message: 'Not found.' } });
+		const err = new PlenumError('PLN_NOT_FOUND');
+		res.status(httpStatusOf(err.category)).json({ error: { code: err.code, message: err.message } });
 	});
 	return app;
 }

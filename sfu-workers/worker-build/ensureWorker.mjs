@@ -89,6 +89,9 @@ function buildFromSource(pkgDir, target) {
 }
 
 async function main() {
+	// --rebuild: build from source into the cache even if a usable worker exists (operators,
+	// recipe changes, and `npm run worker:rebuild` to measure the build).
+	if (process.argv.includes('--rebuild')) return buildFromSource(mediasoupPackage().dir, cachedWorkerPath());
 	const envBin = process.env.MEDIASOUP_WORKER_BIN;
 	if (envBin) {
 		if (!isUsable(envBin)) throw new Error(`MEDIASOUP_WORKER_BIN=${envBin} does not run on this machine`);

@@ -14,7 +14,7 @@ export async function connectBrowser(): Promise<Browser> {
 	return chromium.connect(inject('browserWsEndpoint'));
 }
 
-export type InboundStat = { consumerId: string; participantId: string; source: string; kind: string; framesDecoded: number; totalSamplesReceived: number; frameWidth: number };
+export type InboundStat = { consumerId: string; participantId: string; source: string; kind: string; framesDecoded: number; totalSamplesReceived: number; packetsReceived: number; frameWidth: number };
 
 /** Opens the room link the way an embedder does (`?name=…&join=1`) and waits until joined. */
 export async function joinInBrowser(ctx: BrowserContext, roomId: string, name: string): Promise<Page> {
