@@ -54,6 +54,8 @@ async function main(): Promise<void> {
 		http.close(() => process.exit(0));
 		setTimeout(() => process.exit(0), 3_000).unref();
 	};
+	// A bug in one request must not end every meeting on this server (invariant 4).
+	process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 	process.on('SIGINT', () => stop('SIGINT'));
 	process.on('SIGTERM', () => stop('SIGTERM'));
 }

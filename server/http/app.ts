@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
+import { RoomIdSchema } from '../protocol/common.js';
 import { PlenumError, httpStatusOf } from '../shared/errors.js';
 
 export interface HttpDeps {
@@ -57,7 +58,10 @@ export function createHttpApp(deps: HttpDeps): Express {
 		res.set('Cache-Control', 'no-cache').sendFile(index);
 	};
 	app.get('/', sendIndex);
-	app.get('/r/:roomId', sendIndex);
+	app.get('/r/:roomId', (req, res, next) => {
+		if (!RoomIdSchema.safeParse(req.params.roomId).success) return next(); // → 404
+		sendIndex(req, res);
+	});
 	app.use((_req, res) => {
 		const err = new PlenumError('PLN_NOT_FOUND');
 		res.status(httpStatusOf(err.category)).json({ error: { code: err.code, message: err.message } });

@@ -50,8 +50,10 @@ describe('landing page and meeting link', () => {
 		await page.close();
 	});
 
-	it('answers /healthz with 200 and unknown paths with a JSON 404', async () => {
+	it('answers /healthz with 200, and invalid room links and unknown paths with a JSON 404', async () => {
 		expect((await fetch(`${baseUrl()}/healthz`)).status).toBe(200);
+		expect((await fetch(`${baseUrl()}/r/${'x'.repeat(65)}`)).status).toBe(404);
+		expect((await fetch(`${baseUrl()}/r/a%20b`)).status).toBe(404);
 		const missing = await fetch(`${baseUrl()}/nope`);
 		expect(missing.status).toBe(404);
 		expect((await missing.json()).error.code).toBe('PLN_NOT_FOUND');

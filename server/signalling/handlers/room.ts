@@ -9,6 +9,9 @@ export const roomHandlers = {
 		s.joining = true;
 		try {
 			const room = await s.deps.registry.getOrCreate(asRoomId(req.roomId));
+			// The socket may have gone while the room was being created: joining now would
+			// leave a participant nobody can remove, keeping the room open forever.
+			if (!s.socket.connected) throw new PlenumError('PLN_NOT_JOINED');
 			const participant = room.join(req.displayName, (push) => s.push(push));
 			s.room = room;
 			s.participant = participant;

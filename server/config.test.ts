@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+	it('runs on localhost with no variables set: port 3000, one worker per core, no secrets', () => {
+		const c = loadConfig({});
+		expect(c.port).toBe(3000);
+		expect(c.workerCount).toBeGreaterThanOrEqual(1);
+		expect(c.rtcPort).toBe(40000);
+		expect(c.rtcAnnouncedAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+	});
+
+	it('takes explicit values', () => {
+		const c = loadConfig({ PORT: '0', MEDIASOUP_WORKERS: '3', RTC_ANNOUNCED_ADDRESS: 'meet.example.org', ROOM_EMPTY_GRACE_MS: '500' });
+		expect(c).toMatchObject({ port: 0, workerCount: 3, rtcAnnouncedAddress: 'meet.example.org', roomEmptyGraceMs: 500 });
+	});
+
+	it('refuses bad values with a message naming every bad variable', () => {
+		expect(() => loadConfig({ PORT: 'eighty', RTC_LISTEN_IP: 'not-an-ip', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*LOG_LEVEL[\s\S]*RTC_LISTEN_IP|PORT[\s\S]*RTC_LISTEN_IP[\s\S]*LOG_LEVEL/);
+	});
+});
