@@ -22,6 +22,8 @@ const Env = z.object({
 	/** How long an empty room waits for someone to (re)join before it closes. */
 	ROOM_EMPTY_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
 	MAX_PARTICIPANTS_PER_ROOM: z.coerce.number().int().min(1).max(1000).default(100),
+	/** A room's producers + consumers on one worker before newcomers go to another worker. */
+	ROOM_SPILL_LOAD: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 	/** Serve the built client from this directory. */
 	CLIENT_DIST_DIR: z.string().min(1).default('client/dist'),
 });
@@ -37,6 +39,7 @@ export type Config = {
 	rtcAnnouncedAddress: string;
 	roomEmptyGraceMs: number;
 	maxParticipantsPerRoom: number;
+	roomSpillLoad: number;
 	clientDistDir: string;
 };
 
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		rtcAnnouncedAddress: e.RTC_ANNOUNCED_ADDRESS ?? firstExternalIPv4() ?? '127.0.0.1',
 		roomEmptyGraceMs: e.ROOM_EMPTY_GRACE_MS,
 		maxParticipantsPerRoom: e.MAX_PARTICIPANTS_PER_ROOM,
+		roomSpillLoad: e.ROOM_SPILL_LOAD,
 		clientDistDir: e.CLIENT_DIST_DIR,
 	};
 }

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
 		rtcPort: config.rtcPort,
 		listenIp: config.rtcListenIp,
 		announcedAddress: config.rtcAnnouncedAddress,
+		roomSpillLoad: config.roomSpillLoad,
 		log,
 	});
 	const registry = new RoomRegistry(pool, { emptyGraceMs: config.roomEmptyGraceMs, maxParticipants: config.maxParticipantsPerRoom }, log);

@@ -2,7 +2,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../server/observability/log.js';
 import { PlenumError } from '../server/shared/errors.js';
 import { TypedEmitter } from '../server/shared/TypedEmitter.js';
-import { MEDIA_CODECS } from './mediaCodecs.js';
+import { type RouterHandle, RouterSet, type RouterSlot, type SpillPolicy } from './RouterSet.js';
 import type {
 	ConsumerInfo, Json, MediaCounts, MediaKind, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents,
 	TransportDirection, TransportInfo,
@@ -12,6 +12,8 @@ type AppData = { participantId: string; source?: MediaSource; direction?: Transp
 
 /** What one participant has on the router; only its owner may touch these. */
 interface ParticipantMedia {
+	/** The router this participant's transports live on; set by the first transport. */
+	slot: RouterSlot | undefined;
 	rtpCapabilities: types.RtpCapabilities | undefined;
 	transports: Map<string, types.WebRtcTransport<AppData>>;
 	producers: Map<string, types.Producer<AppData>>;
@@ -22,37 +24,48 @@ const ACTIVE_SPEAKER_INTERVAL_MS = 300;
 const INITIAL_OUTGOING_BITRATE = 1_000_000;
 
 /**
- * A room's media on one router. Owns the router and, through it, every transport, producer
- * and consumer; `close()` closes the router, which closes all of them. Designed so a room
- * can later span routers on several workers (pipeToRouter): all lookups go by participant.
+ * A room's media. Owns its routers (RouterSet: one, or several on different workers once the
+ * room outgrows one) and through them every transport, producer and consumer; `close()`
+ * closes the routers, which closes all of them. A participant's transports live on one
+ * router; a producer reaches consumers on other routers through pipeToRouter.
  */
 export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements RoomMedia {
 	readonly workerIndex: number;
-	readonly #router: types.Router;
-	readonly #webRtcServer: types.WebRtcServer;
+	readonly #routers: RouterSet;
 	readonly #speakers: types.ActiveSpeakerObserver;
 	readonly #participants = new Map<string, ParticipantMedia>();
 	readonly #log: Logger;
 	#closed = false;
 
-	private constructor(router: types.Router, webRtcServer: types.WebRtcServer, speakers: types.ActiveSpeakerObserver, workerIndex: number, log: Logger) {
+	private constructor(routers: RouterSet, speakers: types.ActiveSpeakerObserver, log: Logger) {
 		super();
-		this.#router = router;
-		this.#webRtcServer = webRtcServer;
+		this.#routers = routers;
 		this.#speakers = speakers;
-		this.workerIndex = workerIndex;
+		this.workerIndex = routers.primary.workerIndex;
 		this.#log = log;
-		router.on('workerclose', () => this.#finish('workerDied'));
+		this.#watch(routers.primary.router);
 		speakers.on('dominantspeaker', ({ producer }) => {
 			const pid = (producer.appData as AppData).participantId;
 			this.safeEmit('activeSpeaker', pid);
 		});
 	}
 
-	static async create(o: { worker: types.Worker; webRtcServer: types.WebRtcServer; workerIndex: number; log: Logger }): Promise<RoomMediaImpl> {
-		const router = await o.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
-		const speakers = await router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
-		return new RoomMediaImpl(router, o.webRtcServer, speakers, o.workerIndex, o.log);
+	static async create(o: { first: RouterHandle; spill?: SpillPolicy; log: Logger }): Promise<RoomMediaImpl> {
+		const speakers = await o.first.router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
+		return new RoomMediaImpl(new RouterSet(o.first, o.spill), speakers, o.log);
+	}
+
+	// Any of the room's workers dying ends the room: its participants lost their transports.
+	#watch(router: types.Router): void {
+		router.on('workerclose', () => {
+			this.#routers.close();
+			this.#finish('workerDied');
+		});
+	}
+
+	/** Routers this room uses (one per worker it spans). */
+	get routerCount(): number {
+		return this.#routers.size;
 	}
 
 	get closed(): boolean {
@@ -60,14 +73,15 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	}
 
 	rtpCapabilities(): Json {
-		return this.#router.rtpCapabilities;
+		// Every router is made from the same codec list, so their capabilities are equal.
+		return this.#routers.primary.router.rtpCapabilities;
 	}
 
 	#media(participantId: string): ParticipantMedia {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		let m = this.#participants.get(participantId);
 		if (!m) {
-			m = { rtpCapabilities: undefined, transports: new Map(), producers: new Map(), consumers: new Map() };
+			m = { slot: undefined, rtpCapabilities: undefined, transports: new Map(), producers: new Map(), consumers: new Map() };
 			this.#participants.set(participantId, m);
 		}
 		return m;
@@ -79,8 +93,17 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 
 	async createTransport(participantId: string, direction: TransportDirection): Promise<TransportInfo> {
 		const m = this.#media(participantId);
-		const transport = await this.#router.createWebRtcTransport<AppData>({
-			webRtcServer: this.#webRtcServer,
+		if (!m.slot) {
+			const before = this.#routers.size;
+			m.slot = await this.#routers.slotForNewcomer();
+			if (this.#routers.size > before) {
+				this.#watch(m.slot.router);
+				this.#log.info({ worker: m.slot.workerIndex, routers: this.#routers.size }, 'room spans another worker');
+			}
+		}
+		const slot = m.slot;
+		const transport = await slot.router.createWebRtcTransport<AppData>({
+			webRtcServer: slot.webRtcServer,
 			enableUdp: true,
 			enableTcp: true,
 			preferUdp: true,
@@ -124,14 +147,13 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 			}),
 		);
 		m.producers.set(producer.id, producer);
+		if (m.slot) this.#routers.track(m.slot, producer);
 		producer.on('transportclose', () => {
 			m.producers.delete(producer.id);
 			this.safeEmit('producerClosed', participantId, producer.id);
 		});
 		producer.observer.once('close', () => m.producers.delete(producer.id));
-		if (req.kind === 'audio' && req.source === 'mic') {
-			await this.#speakers.addProducer({ producerId: producer.id }).catch((err) => this.#log.warn({ err }, 'active speaker add failed'));
-		}
+		if (req.kind === 'audio' && req.source === 'mic') await this.#observeSpeaker(producer.id, m.slot);
 		return producerInfo(producer);
 	}
 
@@ -160,15 +182,17 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		if (!m.rtpCapabilities) throw new PlenumError('PLN_CAPABILITIES_MISSING');
 		const recv = [...m.transports.values()].find((t) => t.appData.direction === 'recv');
 		if (!recv) throw new PlenumError('PLN_TRANSPORT_NOT_FOUND');
-		const owner = this.producers().find((p) => p.id === producerId);
+		const owner = this.#ownerOf(producerId);
 		if (!owner) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
-		if (owner.participantId === participantId) throw new PlenumError('PLN_CANNOT_CONSUME');
-		if (!this.#router.canConsume({ producerId, rtpCapabilities: m.rtpCapabilities })) throw new PlenumError('PLN_CANNOT_CONSUME');
+		if (owner === m || !owner.slot || !m.slot) throw new PlenumError('PLN_CANNOT_CONSUME');
+		await this.#routers.pipe(producerId, owner.slot, m.slot);
+		if (!m.slot.router.canConsume({ producerId, rtpCapabilities: m.rtpCapabilities })) throw new PlenumError('PLN_CANNOT_CONSUME');
 		// Start paused: the client resumes once its consumer exists, so no keyframe is lost.
 		const consumer = await mediaCall(() =>
 			recv.consume<AppData>({ producerId, rtpCapabilities: m.rtpCapabilities as types.RtpCapabilities, paused: true, appData: { participantId } }),
 		);
 		m.consumers.set(consumer.id, consumer);
+		this.#routers.track(m.slot, consumer);
 		const gone = () => {
 			if (m.consumers.delete(consumer.id)) this.safeEmit('consumerClosed', participantId, consumer.id);
 		};
@@ -221,8 +245,23 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 
 	close(): void {
 		if (this.#closed) return;
-		this.#router.close();
+		this.#routers.close();
 		this.#finish('closed');
+	}
+
+	#ownerOf(producerId: string): ParticipantMedia | undefined {
+		for (const m of this.#participants.values()) if (m.producers.has(producerId)) return m;
+		return undefined;
+	}
+
+	// The observer lives on the first router; mics on other routers are piped to it.
+	async #observeSpeaker(producerId: string, slot: RouterSlot | undefined): Promise<void> {
+		try {
+			if (slot) await this.#routers.pipe(producerId, slot, this.#routers.primary);
+			await this.#speakers.addProducer({ producerId });
+		} catch (err) {
+			this.#log.warn({ err }, 'active speaker add failed');
+		}
 	}
 
 	#finish(reason: 'closed' | 'workerDied'): void {

@@ -3,7 +3,9 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../server/observability/log.js';
 import { PlenumError } from '../server/shared/errors.js';
 import { TypedEmitter } from '../server/shared/TypedEmitter.js';
+import { MEDIA_CODECS } from './mediaCodecs.js';
 import { RoomMediaImpl } from './RoomMediaImpl.js';
+import type { RouterHandle } from './RouterSet.js';
 import { type WorkerLoad, pickWorker } from './placement.js';
 import type { RoomMedia } from './types.js';
 import { workerBinary } from './workerBinary.js';
@@ -13,6 +15,8 @@ export interface WorkerPoolOptions {
 	rtcPort: number;
 	listenIp: string;
 	announcedAddress: string;
+	/** A room's producers + consumers on one router before newcomers go to another worker. */
+	roomSpillLoad: number;
 	log: Logger;
 }
 
@@ -131,12 +135,21 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 		return this.#slots.flatMap((s) => (s.worker ? [s.worker.pid] : []));
 	}
 
-	/** A router for a new room on the least-loaded worker. */
+	/** Media for a new room: a router on the least-loaded worker, more workers as it grows. */
 	async createRoomMedia(log: Logger): Promise<RoomMedia> {
-		const choice = pickWorker(this.loads());
+		const first = await this.#routerOn([]);
+		if (!first) throw new PlenumError('PLN_NO_WORKER');
+		const spill = { maxLoadPerRouter: this.#opts.roomSpillLoad, addRouter: (exclude: number[]) => this.#routerOn(exclude) };
+		return RoomMediaImpl.create({ first, spill, log });
+	}
+
+	/** A new router on the least-loaded live worker not in `exclude`. */
+	async #routerOn(exclude: number[]): Promise<RouterHandle | undefined> {
+		const choice = pickWorker(this.loads().filter((w) => !exclude.includes(w.index)));
 		const slot = choice && this.#slots[choice.index];
-		if (!slot?.worker || !slot.webRtcServer) throw new PlenumError('PLN_NO_WORKER');
-		return RoomMediaImpl.create({ worker: slot.worker, webRtcServer: slot.webRtcServer, workerIndex: slot.index, log });
+		if (!slot?.worker || !slot.webRtcServer) return undefined;
+		const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+		return { router, webRtcServer: slot.webRtcServer, workerIndex: slot.index };
 	}
 
 	close(): void {
