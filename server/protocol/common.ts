@@ -4,6 +4,9 @@ import { z } from 'zod';
 export const LIMITS = {
 	ROOM_ID_MAX: 64,
 	DISPLAY_NAME_MAX: 64,
+	CHAT_TEXT_MAX: 1000,
+	/** Chat messages a room keeps for late joiners (memory only, gone at close). */
+	CHAT_HISTORY_MAX: 100,
 	ID_MAX: 64,
 	/** rtpParameters / capabilities / dtlsParameters as JSON; generous for simulcast + many codecs. */
 	MEDIA_JSON_MAX_BYTES: 32 * 1024,
@@ -30,3 +33,12 @@ export const IdSchema = z.string().min(1).max(LIMITS.ID_MAX);
 export const MediaJsonSchema = z
 	.record(z.string(), z.unknown())
 	.refine((v) => JSON.stringify(v).length <= LIMITS.MEDIA_JSON_MAX_BYTES, 'too large');
+
+/** Chat text: trimmed, non-empty, bounded; control characters other than newline removed. */
+export const ChatTextSchema = z
+	.string()
+	.transform((s) => s.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim())
+	.pipe(z.string().min(1, 'must not be empty').max(LIMITS.CHAT_TEXT_MAX));
+
+export const REACTIONS = ['applause', 'thumbsUp', 'laugh', 'heart', 'surprised'] as const;
+export type Reaction = (typeof REACTIONS)[number];

@@ -1,5 +1,6 @@
 import type { CloseReason } from '../rooms/CloseReason.js';
-import type { ParticipantInfo, ProducerInfo } from './responses.js';
+import type { Reaction } from './common.js';
+import type { ChatMessage, ParticipantInfo, ProducerInfo } from './responses.js';
 
 /** Server → client pushes. Each is a socket.io event with one payload object. */
 export interface ServerEvents {
@@ -11,6 +12,11 @@ export interface ServerEvents {
 	producerResumed: { producerId: string };
 	consumerClosed: { consumerId: string };
 	activeSpeaker: { participantId: string };
+	chatMessage: ChatMessage;
+	/** A hand went up (raisedAt) or down (null). */
+	handChanged: { participantId: string; raisedAt: number | null };
+	/** A short-lived reaction; clients show it for a few seconds, the server keeps nothing. */
+	reaction: { participantId: string; reaction: Reaction };
 	/** The room closed (or this participant was removed); the client should leave. */
 	roomClosed: { reason: CloseReason };
 }

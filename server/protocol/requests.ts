@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DisplayNameSchema, IdSchema, MediaJsonSchema, RoomIdSchema } from './common.js';
+import { ChatTextSchema, DisplayNameSchema, IdSchema, MediaJsonSchema, REACTIONS, RoomIdSchema } from './common.js';
 
 /** One schema per client → server request. The gateway parses before any handler runs. */
 export const Requests = {
@@ -27,6 +27,9 @@ export const Requests = {
 		spatialLayer: z.number().int().min(0).max(2),
 		temporalLayer: z.number().int().min(0).max(2).optional(),
 	}),
+	sendChat: z.strictObject({ text: ChatTextSchema }),
+	setHand: z.strictObject({ raised: z.boolean() }),
+	sendReaction: z.strictObject({ reaction: z.enum(REACTIONS) }),
 } as const;
 
 export type RequestName = keyof typeof Requests;

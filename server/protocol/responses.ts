@@ -8,11 +8,24 @@ export type { ConsumerInfo, ProducerInfo, TransportInfo };
 export interface ParticipantInfo {
 	id: string;
 	displayName: string;
+	/** 'phone' for dial-in callers (shown by the last four digits only). */
+	kind: 'browser' | 'phone';
+	/** When the hand went up (server ms clock), for the ordered hand list; null when down. */
+	handRaisedAt: number | null;
+}
+
+/** One chat line, as kept in the room's memory and sent to participants. */
+export interface ChatMessage {
+	id: string;
+	participantId: string;
+	displayName: string;
+	text: string;
+	sentAt: number;
 }
 
 /** What each request answers with on success. */
 export interface Responses {
-	join: { participantId: string; rtpCapabilities: unknown; participants: ParticipantInfo[]; producers: ProducerInfo[] };
+	join: { participantId: string; rtpCapabilities: unknown; participants: ParticipantInfo[]; producers: ProducerInfo[]; chat: ChatMessage[] };
 	leave: Record<string, never>;
 	setRtpCapabilities: Record<string, never>;
 	createTransport: TransportInfo;
@@ -26,6 +39,9 @@ export interface Responses {
 	pauseConsumer: Record<string, never>;
 	resumeConsumer: Record<string, never>;
 	setPreferredLayers: Record<string, never>;
+	sendChat: { id: string; sentAt: number };
+	setHand: { raisedAt: number | null };
+	sendReaction: Record<string, never>;
 }
 
 export type WireError = { code: ErrorCode; message: string };

@@ -12,6 +12,9 @@ export type Notify = (push: ServerPush) => void;
 export class Participant {
 	readonly id: ParticipantId;
 	readonly displayName: string;
+	readonly kind: 'browser' | 'phone' = 'browser';
+	/** When the hand went up; undefined while it is down. */
+	handRaisedAt: number | undefined;
 	readonly #notify: Notify;
 
 	constructor(id: ParticipantId, displayName: string, notify: Notify) {
@@ -25,6 +28,6 @@ export class Participant {
 	}
 
 	info(): ParticipantInfo {
-		return { id: this.id, displayName: this.displayName };
+		return { id: this.id, displayName: this.displayName, kind: this.kind, handRaisedAt: this.handRaisedAt ?? null };
 	}
 }

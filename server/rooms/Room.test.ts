@@ -33,7 +33,7 @@ describe('Room', () => {
 		const b = inbox();
 		const pa = room.join('A', a.notify);
 		const pb = room.join('B', b.notify);
-		expect(a.got).toEqual([{ event: 'participantJoined', data: { id: pb.id, displayName: 'B' } }]);
+		expect(a.got).toEqual([{ event: 'participantJoined', data: { id: pb.id, displayName: 'B', kind: 'browser', handRaisedAt: null } }]);
 		expect(b.got).toEqual([]); // B learns about A from the join answer, not a push
 		room.leave(pb.id, 'clientLeft');
 		expect(a.got.at(-1)).toEqual({ event: 'participantLeft', data: { participantId: pb.id } });
@@ -55,6 +55,32 @@ describe('Room', () => {
 		const info = await room.produce(pa.id, { transportId: 't', kind: 'video', source: 'camera', rtpParameters: {}, paused: false });
 		expect(b.got.at(-1)).toEqual({ event: 'producerAdded', data: info });
 		expect(a.got.some((p) => p.event === 'producerAdded')).toBe(false);
+	});
+
+	it('chat reaches everyone in one order, is kept for late joiners, bounded, and gone after close', () => {
+		const a = inbox();
+		const pa = room.join('A', a.notify);
+		const msg = room.chat(pa.id, 'hello');
+		expect(a.got.at(-1)).toEqual({ event: 'chatMessage', data: msg });
+		expect(msg).toMatchObject({ participantId: pa.id, displayName: 'A', text: 'hello' });
+		for (let i = 0; i < 150; i++) room.chat(pa.id, `m${i}`);
+		expect(room.chatHistory()).toHaveLength(100);
+		expect(room.chatHistory().at(-1)?.text).toBe('m149');
+		room.close('roomEnded');
+		expect(room.chatHistory()).toEqual([]);
+	});
+
+	it('hands keep the time they went up, so the queue order is stable; lowering tells everyone', () => {
+		const a = inbox();
+		const pa = room.join('A', a.notify);
+		const pb = room.join('B', () => undefined);
+		const first = room.setHand(pb.id, true);
+		vi.advanceTimersByTime(5_000);
+		expect(room.setHand(pb.id, true)).toBe(first); // raising again does not lose the place
+		expect(a.got.filter((p) => p.event === 'handChanged')).toHaveLength(1);
+		expect(room.others(pa.id)[0]?.info().handRaisedAt).toBe(first);
+		expect(room.setHand(pb.id, false)).toBeNull();
+		expect(a.got.at(-1)).toEqual({ event: 'handChanged', data: { participantId: pb.id, raisedAt: null } });
 	});
 
 	it('closes itself once the grace period after the last leave passes, not before', () => {

@@ -1,6 +1,9 @@
 import type { MediaKind, MediaSource, ProducerInfo, RoomMedia } from '../../sfu-workers/types.js';
 import type { Logger } from '../observability/log.js';
+import { randomBytes } from 'node:crypto';
+import { LIMITS, type Reaction } from '../protocol/common.js';
 import type { ServerPush } from '../protocol/events.js';
+import type { ChatMessage } from '../protocol/responses.js';
 import { PlenumError } from '../shared/errors.js';
 import { type ParticipantId, type RoomId, newParticipantId } from '../shared/ids.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
@@ -26,6 +29,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 	readonly id: RoomId;
 	readonly media: RoomMedia;
 	readonly #participants = new Map<ParticipantId, Participant>();
+	// Memory only, bounded, dropped with the room (invariant 1).
+	#chat: ChatMessage[] = [];
 	readonly #opts: RoomOptions;
 	readonly #log: Logger;
 	#emptyTimer: NodeJS.Timeout | undefined;
@@ -102,6 +107,35 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#broadcast({ event: 'producerClosed', data: { producerId } }, pid);
 	}
 
+	/** Adds a chat line for everyone (the sender included, so all see one order). */
+	chat(pid: ParticipantId, text: string): ChatMessage {
+		const p = this.#member(pid);
+		const msg: ChatMessage = { id: randomBytes(6).toString('base64url'), participantId: p.id, displayName: p.displayName, text, sentAt: Date.now() };
+		this.#chat.push(msg);
+		if (this.#chat.length > LIMITS.CHAT_HISTORY_MAX) this.#chat.shift();
+		this.#broadcast({ event: 'chatMessage', data: msg });
+		return msg;
+	}
+
+	/** The chat so far, for a late joiner. */
+	chatHistory(): ChatMessage[] {
+		return [...this.#chat];
+	}
+
+	/** Raises or lowers a hand; raising twice keeps the first time (the queue order). */
+	setHand(pid: ParticipantId, raised: boolean): number | null {
+		const p = this.#member(pid);
+		const before = p.handRaisedAt;
+		p.handRaisedAt = raised ? (p.handRaisedAt ?? Date.now()) : undefined;
+		if (p.handRaisedAt !== before) this.#broadcast({ event: 'handChanged', data: { participantId: p.id, raisedAt: p.handRaisedAt ?? null } });
+		return p.handRaisedAt ?? null;
+	}
+
+	react(pid: ParticipantId, reaction: Reaction): void {
+		this.#member(pid);
+		this.#broadcast({ event: 'reaction', data: { participantId: pid, reaction } });
+	}
+
 	#member(pid: ParticipantId): Participant {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		const p = this.#participants.get(pid);
@@ -124,6 +158,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		clearTimeout(this.#emptyTimer);
 		this.#broadcast({ event: 'roomClosed', data: { reason } });
 		this.#participants.clear();
+		this.#chat = [];
 		this.media.close();
 		this.#log.info({ reason }, 'room closed');
 		this.safeEmit('closed', reason);

@@ -6,12 +6,13 @@ import { type RequestName, Requests, isRequestName } from '../protocol/requests.
 import type { Ack } from '../protocol/responses.js';
 import { ERRORS, PlenumError, toWireError } from '../shared/errors.js';
 import type { Handlers } from './handlerTypes.js';
+import { conversationHandlers } from './handlers/conversation.js';
 import { mediaHandlers } from './handlers/media.js';
 import { roomHandlers } from './handlers/room.js';
 import { Session, type SignallingDeps } from './Session.js';
 
 /** The dispatch table: one entry per request, checked exhaustive by its type. */
-const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers };
+const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers, ...conversationHandlers };
 
 /** Largest socket.io message accepted; bigger ones drop the connection (socket.io's own check). */
 const MAX_MESSAGE_BYTES = 64 * 1024;

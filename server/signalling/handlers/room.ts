@@ -20,6 +20,7 @@ export const roomHandlers = {
 				rtpCapabilities: room.media.rtpCapabilities(),
 				participants: room.others(participant.id).map((p) => p.info()),
 				producers: room.media.producers().filter((p) => p.participantId !== participant.id),
+				chat: room.chatHistory(),
 			};
 		} finally {
 			s.joining = false;
