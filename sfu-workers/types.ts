@@ -4,37 +4,9 @@
  */
 import type { TypedEmitter } from '../server/shared/TypedEmitter.js';
 
-export type MediaKind = 'audio' | 'video';
-/** What a producer carries, as the participant labelled it. */
-export type MediaSource = 'mic' | 'camera' | 'screen' | 'screenAudio';
-export type TransportDirection = 'send' | 'recv';
+import type { ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, TransportDirection, TransportInfo } from '../server/protocol/media.js';
 
-/** JSON handed to mediasoup-client as is; validated by mediasoup, not by us. */
-export type Json = unknown;
-
-export interface TransportInfo {
-	id: string;
-	iceParameters: Json;
-	iceCandidates: Json;
-	dtlsParameters: Json;
-}
-
-export interface ProducerInfo {
-	id: string;
-	participantId: string;
-	kind: MediaKind;
-	source: MediaSource;
-	paused: boolean;
-}
-
-export interface ConsumerInfo {
-	id: string;
-	producerId: string;
-	kind: MediaKind;
-	rtpParameters: Json;
-	type: string;
-	producerPaused: boolean;
-}
+export type { ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, TransportDirection, TransportInfo };
 
 export type MediaCounts = { producers: Record<MediaKind, number>; consumers: Record<MediaKind, number> };
 

@@ -2,10 +2,12 @@ import { Device, type types } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
 import type { ServerEvents } from '../../server/protocol/events.js';
 import type { RequestName } from '../../server/protocol/requests.js';
-import type { Ack, ParticipantInfo, ProducerInfo, Responses } from '../../server/protocol/responses.js';
+import type { Reaction } from '../../server/protocol/common.js';
+import type { Ack, ChatMessage, ParticipantInfo, ProducerInfo, Responses } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
 
 export type Source = 'mic' | 'camera' | 'screen' | 'screenAudio';
+export type { ChatMessage, ParticipantInfo, ProducerInfo, Reaction };
 
 /** A track someone else sends, as this client receives it. */
 export interface RemoteTrack {
@@ -24,6 +26,12 @@ export type RoomClientEvents = {
 	trackRemoved: [consumerId: string];
 	/** A remote producer paused or resumed (e.g. someone muted). */
 	trackMuted: [producerId: string, muted: boolean];
+	/** Remote producers were added, closed, paused or resumed; read `remoteProducers()`. */
+	producersChanged: [];
+	chat: [ChatMessage];
+	/** Someone's hand went up or down (also this client's own). */
+	handChanged: [participantId: string, raisedAt: number | null];
+	reaction: [participantId: string, reaction: Reaction];
 	activeSpeaker: [participantId: string];
 	/** Once: the room ended or this client left; `reason` is the server's CloseReason or 'left'. */
 	closed: [reason: string];
@@ -63,6 +71,10 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly participants = new Map<string, ParticipantInfo>();
 	/** The participant the SFU last named loudest, if any. */
 	activeSpeaker: string | undefined;
+	/** Chat so far: the room's history at join, then every new line. */
+	readonly chatLog: ChatMessage[] = [];
+	/** When this client's own hand went up; null while down. */
+	handRaisedAt: number | null = null;
 	#closed = false;
 
 	private constructor(socket: Socket, device: Device, send: types.Transport, recv: types.Transport, participantId: string) {
@@ -94,6 +106,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		const recv = await createTransport(socket, device, 'recv');
 		const client = new RoomClient(socket, device, send, recv, joined.participantId);
 		for (const p of joined.participants) client.participants.set(p.id, p);
+		client.chatLog.push(...joined.chat);
 		client.#listen();
 		socket.offAny(keep);
 		for (const p of joined.producers) void client.#consume(p);
@@ -116,10 +129,28 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		on('producerClosed', ({ producerId }) => {
 			this.#remoteProducers.delete(producerId);
 			for (const [id, c] of this.#consumers) if (c.info.producerId === producerId) this.#dropConsumer(id);
+			this.emit('producersChanged');
 		});
 		on('consumerClosed', ({ consumerId }) => this.#dropConsumer(consumerId));
-		on('producerPaused', ({ producerId }) => this.emit('trackMuted', producerId, true));
-		on('producerResumed', ({ producerId }) => this.emit('trackMuted', producerId, false));
+		const setPaused = (producerId: string, paused: boolean) => {
+			const p = this.#remoteProducers.get(producerId);
+			if (p) p.paused = paused;
+			this.emit('trackMuted', producerId, paused);
+			this.emit('producersChanged');
+		};
+		on('producerPaused', ({ producerId }) => setPaused(producerId, true));
+		on('producerResumed', ({ producerId }) => setPaused(producerId, false));
+		on('chatMessage', (m) => {
+			this.chatLog.push(m);
+			this.emit('chat', m);
+		});
+		on('handChanged', ({ participantId, raisedAt }) => {
+			const p = this.participants.get(participantId);
+			if (p) p.handRaisedAt = raisedAt;
+			if (participantId === this.participantId) this.handRaisedAt = raisedAt;
+			this.emit('handChanged', participantId, raisedAt);
+		});
+		on('reaction', ({ participantId, reaction }) => this.emit('reaction', participantId, reaction));
 		on('activeSpeaker', ({ participantId }) => {
 			this.activeSpeaker = participantId;
 			this.emit('activeSpeaker', participantId);
@@ -131,7 +162,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	async #consume(p: ProducerInfo): Promise<void> {
 		// A producer can be announced twice (join answer and a replayed push): consume once.
 		if (this.#closed || p.participantId === this.participantId || this.#remoteProducers.has(p.id)) return;
-		this.#remoteProducers.set(p.id, p);
+		this.#remoteProducers.set(p.id, { ...p });
+		this.emit('producersChanged');
 		try {
 			const c = await request(this.#socket, 'consume', { producerId: p.id });
 			const consumer = await this.#recv.consume({
@@ -157,16 +189,18 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	}
 
 	/** Starts sending a track; `source` decides encodings (simulcast for the camera). */
-	async publish(source: Source, track: MediaStreamTrack): Promise<void> {
+	async publish(source: Source, track: MediaStreamTrack, opts: { paused?: boolean } = {}): Promise<void> {
 		await this.unpublish(source);
 		const video = track.kind === 'video';
 		const producer = await this.#send.produce({
 			track,
 			encodings: source === 'camera' ? CAMERA_ENCODINGS : source === 'screen' ? SCREEN_ENCODINGS : undefined,
 			codecOptions: video ? { videoGoogleStartBitrate: 1000 } : { opusStereo: false, opusDtx: true, opusFec: true },
-			appData: { source },
+			// The server creates it paused too, so nothing leaks before the first unmute.
+			appData: { source, paused: opts.paused ?? false },
 			stopTracks: true,
 		});
+		if (opts.paused) producer.pause();
 		producer.on('trackended', () => void this.unpublish(source));
 		this.#producers.set(source, producer);
 	}
@@ -192,6 +226,37 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		await request(this.#socket, muted ? 'pauseProducer' : 'resumeProducer', { producerId: p.id });
 	}
 
+	/** Swaps the device behind a running producer (camera or microphone switch) without renegotiating. */
+	async replaceTrack(source: Source, track: MediaStreamTrack): Promise<void> {
+		const p = this.#producers.get(source);
+		if (!p) return this.publish(source, track);
+		p.track?.stop();
+		await p.replaceTrack({ track });
+	}
+
+	/** The track this client sends for `source`, if any. */
+	localTrack(source: Source): MediaStreamTrack | undefined {
+		return this.#producers.get(source)?.track ?? undefined;
+	}
+
+	async sendChat(text: string): Promise<void> {
+		await request(this.#socket, 'sendChat', { text });
+	}
+
+	async setHand(raised: boolean): Promise<void> {
+		const { raisedAt } = await request(this.#socket, 'setHand', { raised });
+		this.handRaisedAt = raisedAt;
+	}
+
+	async sendReaction(reaction: Reaction): Promise<void> {
+		await request(this.#socket, 'sendReaction', { reaction });
+	}
+
+	/** Everything the others send, with its paused (muted) state. */
+	remoteProducers(): ProducerInfo[] {
+		return [...this.#remoteProducers.values()];
+	}
+
 	isMuted(source: Source): boolean {
 		return this.#producers.get(source)?.paused ?? true;
 	}
@@ -199,6 +264,15 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	/** Asks the SFU for a lower (or higher) simulcast layer of one received video, e.g. for a small tile. */
 	async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
 		await request(this.#socket, 'setPreferredLayers', { consumerId, spatialLayer, temporalLayer });
+	}
+
+	/** Stops (or restarts) forwarding of one received track, e.g. for a tile that is not shown. */
+	async setConsumerPaused(consumerId: string, paused: boolean): Promise<void> {
+		const c = this.#consumers.get(consumerId);
+		if (!c || c.consumer.paused === paused) return;
+		if (paused) c.consumer.pause();
+		else c.consumer.resume();
+		await request(this.#socket, paused ? 'pauseConsumer' : 'resumeConsumer', { consumerId });
 	}
 
 	remoteTracks(): RemoteTrack[] {
@@ -264,8 +338,8 @@ async function createTransport(socket: Socket, device: Device, direction: 'send'
 		request(socket, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => ok(), fail);
 	});
 	transport.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
-		const source = (appData as { source: Source }).source;
-		request(socket, 'produce', { transportId: transport.id, kind, source, rtpParameters, paused: false })
+		const { source, paused } = appData as { source: Source; paused: boolean };
+		request(socket, 'produce', { transportId: transport.id, kind, source, rtpParameters, paused })
 			.then(({ producerId }) => ok({ id: producerId }), fail);
 	});
 	return transport;

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../shared/errors.js';
-import type { ConsumerInfo, ProducerInfo, TransportInfo } from '../../sfu-workers/types.js';
+import type { ConsumerInfo, ProducerInfo, TransportInfo } from './media.js';
 import type { RequestName } from './requests.js';
 
 export type { ConsumerInfo, ProducerInfo, TransportInfo };

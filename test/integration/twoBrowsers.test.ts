@@ -46,7 +46,7 @@ describe('two browsers in one room', () => {
 
 	it('the video shows real pixels, not a black frame', async () => {
 		const lit = await eventually(() => bob.evaluate(() => {
-			const v = [...document.querySelectorAll<HTMLVideoElement>('#grid video')].find((el) => el.dataset.consumerId && el.videoWidth > 0);
+			const v = [...document.querySelectorAll<HTMLVideoElement>('#grid .tile[data-consumer-id] video')].find((el) => el.videoWidth > 0);
 			if (!v) return 0;
 			const c = document.createElement('canvas');
 			c.width = 64;
@@ -76,16 +76,30 @@ describe('two browsers in one room', () => {
 		await bob.evaluate((id) => window.plenum?.client?.setPreferredLayers(id, 2), full.consumerId);
 	});
 
-	it('stopping the camera pauses the producer: the other side stops decoding new frames', async () => {
-		const camera = async () => (await inboundStats(bob)).find((x) => x.source === 'camera');
-		await alice.click('#btn-cam');
-		// Let frames in flight drain, then check that the count stands still.
-		await new Promise((r) => setTimeout(r, 1_000));
-		const before = (await camera())?.framesDecoded ?? 0;
+	it('muting pauses the microphone producer: the other side sees the mute badge and gets no audio packets', async () => {
+		const aliceId = await alice.evaluate(() => window.plenum?.client?.participantId);
+		const mic = async () => (await inboundStats(bob)).find((x) => x.source === 'mic' && x.participantId === aliceId);
+		const badge = bob.locator(`.tile[data-key="${aliceId}:camera"] .badge.muted`);
+		expect(await badge.count()).toBe(0);
+		await alice.click('#btn-mic');
+		await expect.poll(() => badge.count(), { timeout: 10_000 }).toBe(1);
+		await new Promise((r) => setTimeout(r, 1_000)); // packets in flight drain
+		const before = (await mic())?.packetsReceived ?? 0;
 		await new Promise((r) => setTimeout(r, 1_500));
-		expect((await camera())?.framesDecoded).toBe(before);
+		expect((await mic())?.packetsReceived).toBe(before);
+		await alice.click('#btn-mic');
+		await expect.poll(() => badge.count(), { timeout: 10_000 }).toBe(0);
+		await eventually(async () => ((await mic())?.packetsReceived ?? 0) > before + 20, 15_000, 'audio again after unmuting');
+	});
+
+	it('turning the camera off closes it for the others (avatar shown); on again brings video back', async () => {
+		const aliceId = await alice.evaluate(() => window.plenum?.client?.participantId);
+		const camera = async () => (await inboundStats(bob)).find((x) => x.source === 'camera' && x.participantId === aliceId);
 		await alice.click('#btn-cam');
-		await eventually(async () => ((await camera())?.framesDecoded ?? 0) > before + 5, 15_000, 'frames again after restarting the camera');
+		await eventually(async () => !(await camera()), 10_000, 'alice’s camera consumer to close');
+		await expect.poll(() => bob.locator(`.tile[data-key="${aliceId}:camera"] .avatar`).count(), { timeout: 5_000 }).toBe(1);
+		await alice.click('#btn-cam');
+		await eventually(async () => ((await camera())?.framesDecoded ?? 0) > 5, 20_000, 'frames again after turning the camera on');
 	});
 
 	it('the SFU names an active speaker to the participants', async () => {

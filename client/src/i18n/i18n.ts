@@ -1,0 +1,27 @@
+import { computed, signal } from '@preact/signals';
+import de from './de.json';
+import en from './en.json';
+
+export type Lang = 'en' | 'de';
+export type MessageKey = keyof typeof en;
+
+// A compile-time check that German has every English key, and no more.
+const DE: Record<MessageKey, string> = de satisfies Record<MessageKey, string>;
+const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, de: DE };
+
+/** The first browser language we have, else English. Not stored: nothing is, without consent. */
+export function detectLang(languages: readonly string[] = navigator.languages): Lang {
+	for (const l of languages) {
+		const base = l.slice(0, 2).toLowerCase();
+		if (base === 'de' || base === 'en') return base;
+	}
+	return 'en';
+}
+
+export const lang = signal<Lang>(detectLang());
+const catalogue = computed(() => CATALOGUES[lang.value]);
+
+/** The string for `key` in the current language, with `{name}` placeholders filled. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+	return catalogue.value[key].replace(/\{(\w+)\}/g, (_, p: string) => String(params[p] ?? `{${p}}`));
+}

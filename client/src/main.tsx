@@ -1,0 +1,21 @@
+import { render } from 'preact';
+import { lang } from './i18n/i18n.js';
+import { roomIdFromPath } from './roomLink.js';
+import { join } from './state/actions.js';
+import { phase, roomId } from './state/store.js';
+import { App } from './ui/App.js';
+import './style.css';
+
+// Entry points: `/` (landing), `/r/<roomId>` (pre-join), `/r/<roomId>?name=…&join=1` (join now,
+// default devices: embedding and kiosks).
+document.documentElement.lang = lang.value;
+window.plenum = { client: undefined };
+const id = roomIdFromPath(location.pathname);
+const params = new URLSearchParams(location.search);
+const name = params.get('name')?.trim().slice(0, 64) ?? '';
+if (id) {
+	roomId.value = id;
+	phase.value = 'prejoin';
+	if (name && params.get('join') === '1') void join({ roomId: id, name, muted: false, cameraOff: false });
+}
+render(<App />, document.getElementById('app') as HTMLElement);

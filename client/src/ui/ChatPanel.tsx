@@ -1,0 +1,43 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n/i18n.js';
+import { sendChat } from '../state/actions.js';
+import { chatLog, chatSeen, client } from '../state/store.js';
+
+/** Room-wide chat. Text only: links are shown, never fetched or previewed. */
+export function ChatPanel() {
+	const [text, setText] = useState('');
+	const list = useRef<HTMLOListElement>(null);
+	const messages = chatLog.value;
+	const self = client.value?.participantId;
+	useEffect(() => {
+		chatSeen.value = messages.length;
+		list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
+	}, [messages.length]);
+	const submit = (e: Event) => {
+		e.preventDefault();
+		const value = text.trim();
+		if (!value) return;
+		setText('');
+		void sendChat(value);
+	};
+	return (
+		<aside id="chat" class="panel" aria-labelledby="chat-title">
+			<h2 id="chat-title">{t('chat.title')}</h2>
+			{messages.length === 0 && <p class="empty">{t('chat.empty')}</p>}
+			<ol ref={list} class="messages" aria-live="polite">
+				{messages.map((m) => (
+					<li key={m.id} class={m.participantId === self ? 'own' : ''}>
+						<span class="from">{m.displayName}</span>{' '}
+						<time dateTime={new Date(m.sentAt).toISOString()}>{new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+						<p class="text">{m.text}</p>
+					</li>
+				))}
+			</ol>
+			<form id="chat-form" onSubmit={submit}>
+				<label for="chat-input" class="visually-hidden">{t('chat.placeholder')}</label>
+				<input id="chat-input" value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder={t('chat.placeholder')} maxLength={1000} autoComplete="off" />
+				<button type="submit">{t('chat.send')}</button>
+			</form>
+		</aside>
+	);
+}

@@ -1,0 +1,69 @@
+import { useState } from 'preact/hooks';
+import type { Reaction } from '../RoomClient.js';
+import { t } from '../i18n/i18n.js';
+import { leave, react, switchDevice, toggleCamera, toggleChat, toggleHand, toggleMic, toggleScreen } from '../state/actions.js';
+import { chatOpen, client, devices, layout, localCamera, localScreen, micMuted, peers, peopleOpen, rev, unread } from '../state/store.js';
+import { DevicePicker } from './DevicePicker.js';
+import { Icon } from './icons.js';
+import { REACTION_EMOJI } from './reactions.js';
+
+/** The toolbar at the bottom, in Jitsi/BBB order: media, share, hand, reactions, chat, people, leave. */
+export function Controls() {
+	rev.value;
+	const [menu, setMenu] = useState<'reactions' | 'devices' | undefined>();
+	const handUp = client.value?.handRaisedAt != null;
+	const micOn = !micMuted.value && !!client.value?.isPublishing('mic');
+	return (
+		<nav id="controls" aria-label={t('controls.label')} title={t('shortcuts.title')}>
+			<button type="button" id="btn-mic" class={micOn ? '' : 'off'} aria-pressed={!micOn} aria-label={micOn ? t('controls.mute') : t('controls.unmute')} title={micOn ? t('controls.mute') : t('controls.unmute')} onClick={() => void toggleMic()}>
+				<Icon name={micOn ? 'mic' : 'micOff'} />
+			</button>
+			<button type="button" id="btn-cam" class={localCamera.value ? '' : 'off'} aria-pressed={!localCamera.value} aria-label={localCamera.value ? t('controls.cameraOff') : t('controls.cameraOn')} title={localCamera.value ? t('controls.cameraOff') : t('controls.cameraOn')} onClick={() => void toggleCamera()}>
+				<Icon name={localCamera.value ? 'cam' : 'camOff'} />
+			</button>
+			<button type="button" id="btn-screen" aria-pressed={!!localScreen.value} aria-label={localScreen.value ? t('controls.stopShare') : t('controls.share')} title={localScreen.value ? t('controls.stopShare') : t('controls.share')} onClick={() => void toggleScreen()}>
+				<Icon name="screen" />
+			</button>
+			<button type="button" id="btn-hand" aria-pressed={handUp} aria-label={handUp ? t('controls.lowerHand') : t('controls.raiseHand')} title={handUp ? t('controls.lowerHand') : t('controls.raiseHand')} onClick={() => void toggleHand()}>
+				<Icon name="hand" />
+			</button>
+			<div class="menu-wrap">
+				<button type="button" id="btn-reactions" aria-expanded={menu === 'reactions'} aria-label={t('controls.reactions')} title={t('controls.reactions')} onClick={() => setMenu(menu === 'reactions' ? undefined : 'reactions')}>
+					<Icon name="smile" />
+				</button>
+				{menu === 'reactions' && (
+					<div class="menu" role="group" aria-label={t('controls.reactions')}>
+						{(Object.keys(REACTION_EMOJI) as Reaction[]).map((r) => (
+							<button type="button" key={r} data-reaction={r} aria-label={t(`reaction.${r}`)} onClick={() => { void react(r); setMenu(undefined); }}>{REACTION_EMOJI[r]}</button>
+						))}
+					</div>
+				)}
+			</div>
+			<button type="button" id="btn-chat" aria-pressed={chatOpen.value} aria-label={unread.value ? `${t('controls.chat')}, ${t('chat.unread', { count: unread.value })}` : t('controls.chat')} title={t('controls.chat')} onClick={toggleChat}>
+				<Icon name="chat" />
+				{unread.value > 0 && <span class="unread" aria-hidden="true">{unread.value}</span>}
+			</button>
+			<button type="button" id="btn-people" aria-pressed={peopleOpen.value} aria-label={t('participants.title', { count: peers.value.length })} title={t('controls.participants')} onClick={() => { peopleOpen.value = !peopleOpen.value; }}>
+				<Icon name="people" /><span class="count">{peers.value.length}</span>
+			</button>
+			<button type="button" id="btn-layout" aria-label={t('controls.layout')} title={t('controls.layout')} onClick={() => { layout.value = layout.value === 'grid' ? 'speaker' : 'grid'; }}>
+				<Icon name="layout" />
+			</button>
+			<div class="menu-wrap">
+				<button type="button" id="btn-devices" aria-expanded={menu === 'devices'} aria-label={t('controls.settings')} title={t('controls.settings')} onClick={() => setMenu(menu === 'devices' ? undefined : 'devices')}>
+					<Icon name="cam" />…
+				</button>
+				{menu === 'devices' && (
+					<div class="menu devices" role="group" aria-label={t('controls.settings')}>
+						<DevicePicker kind="videoinput" value={devices.value.cameraId} onChange={(id) => void switchDevice('camera', id)} />
+						<DevicePicker kind="audioinput" value={devices.value.micId} onChange={(id) => void switchDevice('mic', id)} />
+						<DevicePicker kind="audiooutput" value={devices.value.speakerId} onChange={(id) => { devices.value = { ...devices.value, speakerId: id || undefined }; }} />
+					</div>
+				)}
+			</div>
+			<button type="button" id="btn-leave" class="danger" aria-label={t('controls.leave')} title={t('controls.leave')} onClick={() => void leave()}>
+				<Icon name="leave" />
+			</button>
+		</nav>
+	);
+}

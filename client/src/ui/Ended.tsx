@@ -1,0 +1,16 @@
+import { t } from '../i18n/i18n.js';
+import { endReason, phase } from '../state/store.js';
+
+export function Ended() {
+	const reason = endReason.value;
+	const text = reason === 'left' ? t('ended.left') : reason === 'workerDied' ? t('ended.workerDied') : t('ended.roomClosed');
+	return (
+		<main class="ended">
+			<h1>{text}</h1>
+			<p>
+				<button type="button" class="primary" id="rejoin" onClick={() => { phase.value = 'prejoin'; }}>{t('ended.rejoin')}</button>{' '}
+				<a href="/">{t('ended.home')}</a>
+			</p>
+		</main>
+	);
+}

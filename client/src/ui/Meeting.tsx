@@ -1,0 +1,70 @@
+import { useEffect } from 'preact/hooks';
+import { t } from '../i18n/i18n.js';
+import { chatOpen, client, errorText, page, peers, peopleOpen, reactions, stageKey, type PeerView } from '../state/store.js';
+import { AudioSinks } from './AudioSinks.js';
+import { ChatPanel } from './ChatPanel.js';
+import { Controls } from './Controls.js';
+import { PeoplePanel } from './PeoplePanel.js';
+import { REACTION_EMOJI } from './reactions.js';
+import { Tile } from './Tile.js';
+import { useShortcuts } from './useShortcuts.js';
+
+/** Tiles per page in the grid; beyond that the grid pages (and hidden tiles stop receiving). */
+export const TILES_PER_PAGE = 25;
+
+type TileRef = { peer: PeerView; source: 'camera' | 'screen' };
+
+export function Meeting() {
+	useShortcuts();
+	const all = peers.value;
+	const tiles: TileRef[] = all.flatMap((p) => [{ peer: p, source: 'camera' as const }, ...(p.screen ? [{ peer: p, source: 'screen' as const }] : [])]);
+	const stage = stageKey.value ? tiles.find((x) => `${x.peer.id}:${x.source}` === stageKey.value) : undefined;
+	const rest = tiles.filter((x) => x !== stage);
+	const pages = Math.max(1, Math.ceil(rest.length / TILES_PER_PAGE));
+	const current = Math.min(page.value, pages - 1);
+	const shown = rest.slice(current * TILES_PER_PAGE, (current + 1) * TILES_PER_PAGE);
+	usePauseHidden(new Set([...shown, ...(stage ? [stage] : [])].map((x) => `${x.peer.id}:${x.source}`)), tiles);
+
+	return (
+		<div class={`meeting${chatOpen.value || peopleOpen.value ? ' with-panel' : ''}`}>
+			<main class={`stage-area${stage ? ' has-stage' : ''}`}>
+				{errorText.value && <p class="problem" role="alert">{errorText.value}</p>}
+				{all.length === 1 && <p class="alone">{t('meeting.alone')}</p>}
+				{stage && <div class="stage"><Tile peer={stage.peer} source={stage.source} large /></div>}
+				<div id="grid" class={stage ? 'strip' : `grid n${Math.min(shown.length, 25)}`}>
+					{shown.map((x) => <Tile key={`${x.peer.id}:${x.source}`} peer={x.peer} source={x.source} />)}
+				</div>
+				{pages > 1 && (
+					<nav class="pager" aria-label={t('meeting.page', { page: current + 1, pages })}>
+						<button type="button" disabled={current === 0} onClick={() => { page.value = current - 1; }}>{t('meeting.prevPage')}</button>
+						<span>{t('meeting.page', { page: current + 1, pages })}</span>
+						<button type="button" disabled={current >= pages - 1} onClick={() => { page.value = current + 1; }}>{t('meeting.nextPage')}</button>
+					</nav>
+				)}
+				<div class="reactions" aria-live="polite">
+					{reactions.value.map((r) => {
+						const who = all.find((p) => p.id === r.participantId)?.displayName ?? '';
+						return <span key={r.id} class="reaction" role="img" aria-label={`${who}: ${t(`reaction.${r.reaction}`)}`}>{REACTION_EMOJI[r.reaction]} <small>{who}</small></span>;
+					})}
+				</div>
+			</main>
+			{chatOpen.value && <ChatPanel />}
+			{peopleOpen.value && <PeoplePanel />}
+			<Controls />
+			<AudioSinks />
+		</div>
+	);
+}
+
+/** Video of tiles not on screen is paused at the SFU: it costs neither bandwidth nor decoding. */
+function usePauseHidden(visible: Set<string>, tiles: TileRef[]): void {
+	const key = [...visible].sort().join(',');
+	useEffect(() => {
+		const c = client.value;
+		if (!c) return;
+		for (const x of tiles) {
+			const consumerId = (x.source === 'screen' ? x.peer.screen : x.peer.camera)?.consumerId;
+			if (consumerId) void c.setConsumerPaused(consumerId, !visible.has(`${x.peer.id}:${x.source}`)).catch(() => undefined);
+		}
+	}, [key, tiles.length]);
+}
