@@ -43,15 +43,15 @@ export function Controls() {
 				<Icon name="chat" />
 				{unread.value > 0 && <span class="unread" aria-hidden="true">{unread.value}</span>}
 			</button>
-			<button type="button" id="btn-people" aria-pressed={peopleOpen.value} aria-label={t('participants.title', { count: peers.value.length })} title={t('controls.participants')} onClick={() => { peopleOpen.value = !peopleOpen.value; }}>
-				<Icon name="people" /><span class="count">{peers.value.length}</span>
+			<button type="button" id="btn-people" aria-pressed={peopleOpen.value} title={t('controls.participants')} onClick={() => { peopleOpen.value = !peopleOpen.value; }}>
+				<Icon name="people" /><span class="visually-hidden">{t('controls.participants')} </span><span class="count">{peers.value.length}</span>
 			</button>
 			<button type="button" id="btn-layout" aria-label={t('controls.layout')} title={t('controls.layout')} onClick={() => { layout.value = layout.value === 'grid' ? 'speaker' : 'grid'; }}>
 				<Icon name="layout" />
 			</button>
 			<div class="menu-wrap">
 				<button type="button" id="btn-devices" aria-expanded={menu === 'devices'} aria-label={t('controls.settings')} title={t('controls.settings')} onClick={() => setMenu(menu === 'devices' ? undefined : 'devices')}>
-					<Icon name="cam" />…
+					<Icon name="settings" />
 				</button>
 				{menu === 'devices' && (
 					<div class="menu devices" role="group" aria-label={t('controls.settings')}>
