@@ -7,7 +7,7 @@ import { App } from './ui/App.js';
 import './style.css';
 
 // Entry points: `/` (landing), `/r/<roomId>` (pre-join), `/r/<roomId>?name=…&join=1` (join now,
-// default devices: embedding and kiosks).
+// default devices: embedding and kiosks; `&mic=off`, `&camera=off` start muted / without camera).
 document.documentElement.lang = lang.value;
 window.plenum = { client: undefined };
 const id = roomIdFromPath(location.pathname);
@@ -16,6 +16,8 @@ const name = params.get('name')?.trim().slice(0, 64) ?? '';
 if (id) {
 	roomId.value = id;
 	phase.value = 'prejoin';
-	if (name && params.get('join') === '1') void join({ roomId: id, name, muted: false, cameraOff: false });
+	if (name && params.get('join') === '1') {
+		void join({ roomId: id, name, muted: params.get('mic') === 'off', cameraOff: params.get('camera') === 'off' });
+	}
 }
 render(<App />, document.getElementById('app') as HTMLElement);

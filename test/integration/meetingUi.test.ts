@@ -74,7 +74,7 @@ describe('the meeting UI in a real browser', () => {
 		await page.goto(baseUrl());
 		expect(await axeViolations(page), 'landing').toEqual([]);
 		await page.goto(`${baseUrl()}/r/${roomId}`);
-		await page.waitForSelector('#prejoin-form');
+		await page.waitForSelector('.preview video');
 		await page.screenshot({ path: `${SCREENSHOTS}/prejoin.png` });
 		expect(await axeViolations(page), 'pre-join').toEqual([]);
 		await page.fill('#prejoin-name', 'Axe');

@@ -31,7 +31,7 @@ export function Meeting() {
 				{errorText.value && <p class="problem" role="alert">{errorText.value}</p>}
 				{all.length === 1 && <p class="alone">{t('meeting.alone')}</p>}
 				{stage && <div class="stage"><Tile peer={stage.peer} source={stage.source} large /></div>}
-				<div id="grid" class={stage ? 'strip' : `grid n${Math.min(shown.length, 25)}`}>
+				<div id="grid" class={stage ? 'strip' : 'grid'} style={stage ? undefined : gridShape(shown.length)}>
 					{shown.map((x) => <Tile key={`${x.peer.id}:${x.source}`} peer={x.peer} source={x.source} />)}
 				</div>
 				{pages > 1 && (
@@ -54,6 +54,12 @@ export function Meeting() {
 			<AudioSinks />
 		</div>
 	);
+}
+
+/** Columns and rows for n tiles (1, 2×2, 3×3, 4×4, 5×5), as CSS variables the stylesheet sizes by. */
+function gridShape(n: number): Record<string, string> {
+	const cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : n <= 16 ? 4 : 5;
+	return { '--cols': String(cols), '--rows': String(Math.max(1, Math.ceil(n / cols))) };
 }
 
 /** Video of tiles not on screen is paused at the SFU: it costs neither bandwidth nor decoding. */
