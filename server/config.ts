@@ -21,6 +21,8 @@ const Env = z.object({
 	RTC_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
 	/** How long an empty room waits for someone to (re)join before it closes. */
 	ROOM_EMPTY_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+	/** How long a dropped connection keeps its participant (and media) for a resume. */
+	RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 	MAX_PARTICIPANTS_PER_ROOM: z.coerce.number().int().min(1).max(1000).default(100),
 	/** A room's producers + consumers on one worker before newcomers go to another worker. */
 	ROOM_SPILL_LOAD: z.coerce.number().int().min(1).max(1_000_000).default(1000),
@@ -38,6 +40,7 @@ export type Config = {
 	rtcListenIp: string;
 	rtcAnnouncedAddress: string;
 	roomEmptyGraceMs: number;
+	reconnectGraceMs: number;
 	maxParticipantsPerRoom: number;
 	roomSpillLoad: number;
 	clientDistDir: string;
@@ -68,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		rtcListenIp: e.RTC_LISTEN_IP,
 		rtcAnnouncedAddress: e.RTC_ANNOUNCED_ADDRESS ?? firstExternalIPv4() ?? '127.0.0.1',
 		roomEmptyGraceMs: e.ROOM_EMPTY_GRACE_MS,
+		reconnectGraceMs: e.RECONNECT_GRACE_MS,
 		maxParticipantsPerRoom: e.MAX_PARTICIPANTS_PER_ROOM,
 		roomSpillLoad: e.ROOM_SPILL_LOAD,
 		clientDistDir: e.CLIENT_DIST_DIR,

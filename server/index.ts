@@ -23,7 +23,7 @@ async function main(): Promise<void> {
 		roomSpillLoad: config.roomSpillLoad,
 		log,
 	});
-	const registry = new RoomRegistry(pool, { emptyGraceMs: config.roomEmptyGraceMs, maxParticipants: config.maxParticipantsPerRoom }, log);
+	const registry = new RoomRegistry(pool, { emptyGraceMs: config.roomEmptyGraceMs, maxParticipants: config.maxParticipantsPerRoom, reconnectGraceMs: config.reconnectGraceMs }, log);
 	const metrics = createMetrics({
 		rooms: () => registry.size,
 		participants: () => registry.participants(),

@@ -35,6 +35,8 @@ export type RoomClientEvents = {
 	activeSpeaker: [participantId: string];
 	/** Once: the room ended or this client left; `reason` is the server's CloseReason or 'left'. */
 	closed: [reason: string];
+	/** The signalling connection dropped ('reconnecting') or came back and resynced ('connected'). */
+	connection: [state: 'reconnecting' | 'connected'];
 };
 
 /** An error the server answered with; `code` is from docs/errors.md. */
@@ -45,6 +47,10 @@ export class RequestError extends Error {
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Give up resuming after this long; the server keeps us for RECONNECT_GRACE_MS (30 s). */
+const RECONNECT_GIVE_UP_MS = 45_000;
+/** ICE 'disconnected' often heals by itself; restart only if it lasts this long. */
+const ICE_RESTART_AFTER_MS = 2_000;
 
 // Camera simulcast: three layers; the SFU forwards the one each receiver can use.
 const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
@@ -77,21 +83,31 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	handRaisedAt: number | null = null;
 	#closed = false;
 
-	private constructor(socket: Socket, device: Device, send: types.Transport, recv: types.Transport, participantId: string) {
+	readonly #roomId: string;
+	readonly #resumeToken: string;
+	#giveUp: ReturnType<typeof setTimeout> | undefined;
+
+	private constructor(socket: Socket, device: Device, send: types.Transport, recv: types.Transport, joined: { roomId: string; participantId: string; resumeToken: string }) {
 		super();
+		this.#roomId = joined.roomId;
+		this.#resumeToken = joined.resumeToken;
 		this.#socket = socket;
 		this.#device = device;
 		this.#send = send;
 		this.#recv = recv;
-		this.participantId = participantId;
+		this.participantId = joined.participantId;
 	}
 
 	/** Connects, joins the room and starts receiving everyone's media. */
 	static async join(roomId: string, displayName: string): Promise<RoomClient> {
-		const socket = io({ transports: ['websocket'], reconnection: false });
+		// socket.io reconnects by itself after a drop; we then resume the same participant.
+		const socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 4_000 });
 		await new Promise<void>((ok, fail) => {
 			socket.once('connect', () => ok());
-			socket.once('connect_error', (e) => fail(e));
+			socket.once('connect_error', (e) => {
+				socket.disconnect();
+				fail(e);
+			});
 		});
 		// Pushes can arrive while we set up transports (someone starts their camera): keep
 		// them and replay them once the client listens, or that producer would be missed.
@@ -104,7 +120,9 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		await request(socket, 'setRtpCapabilities', { rtpCapabilities: device.rtpCapabilities });
 		const send = await createTransport(socket, device, 'send');
 		const recv = await createTransport(socket, device, 'recv');
-		const client = new RoomClient(socket, device, send, recv, joined.participantId);
+		const client = new RoomClient(socket, device, send, recv, { roomId, participantId: joined.participantId, resumeToken: joined.resumeToken });
+		client.#watchIce(send);
+		client.#watchIce(recv);
 		for (const p of joined.participants) client.participants.set(p.id, p);
 		client.chatLog.push(...joined.chat);
 		client.#listen();
@@ -156,7 +174,76 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			this.emit('activeSpeaker', participantId);
 		});
 		on('roomClosed', ({ reason }) => this.#teardown(reason));
-		this.#socket.on('disconnect', () => this.#teardown('disconnected'));
+		this.#socket.on('disconnect', (reason) => this.#onDisconnect(reason));
+		this.#socket.io.on('reconnect', () => void this.#resume());
+	}
+
+	#onDisconnect(reason: Socket.DisconnectReason): void {
+		if (this.#closed) return;
+		if (reason === 'io client disconnect') return;
+		this.emit('connection', 'reconnecting');
+		if (reason === 'io server disconnect') this.#socket.connect(); // the server will not retry for us
+		this.#giveUp ??= setTimeout(() => this.#teardown('disconnected'), RECONNECT_GIVE_UP_MS);
+	}
+
+	/** Back on a new socket: become the same participant again and catch up on what we missed. */
+	async #resume(): Promise<void> {
+		try {
+			const snap = await request(this.#socket, 'resume', { roomId: this.#roomId, participantId: this.participantId, resumeToken: this.#resumeToken });
+			clearTimeout(this.#giveUp);
+			this.#giveUp = undefined;
+			this.#resync(snap);
+			this.emit('connection', 'connected');
+		} catch {
+			this.#teardown('disconnected');
+		}
+	}
+
+	#resync(snap: Responses['resume']): void {
+		const now = new Map(snap.participants.map((p) => [p.id, p]));
+		for (const id of [...this.participants.keys()]) {
+			if (now.has(id)) continue;
+			this.participants.delete(id);
+			this.emit('participantLeft', id);
+		}
+		for (const p of snap.participants) {
+			const known = this.participants.has(p.id);
+			this.participants.set(p.id, p);
+			if (!known) this.emit('participantJoined', p);
+		}
+		const live = new Set(snap.producers.map((p) => p.id));
+		for (const id of [...this.#remoteProducers.keys()]) if (!live.has(id)) this.#remoteProducers.delete(id);
+		for (const [id, c] of this.#consumers) if (!live.has(c.info.producerId)) this.#dropConsumer(id);
+		for (const p of snap.producers) {
+			const known = this.#remoteProducers.get(p.id);
+			if (known) known.paused = p.paused;
+			else void this.#consume(p);
+		}
+		this.chatLog.splice(0, this.chatLog.length, ...snap.chat);
+		this.emit('producersChanged');
+	}
+
+	/** ICE restart when the media path breaks while signalling still works (e.g. a network change). */
+	#watchIce(transport: types.Transport): void {
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		transport.on('connectionstatechange', (state) => {
+			clearTimeout(timer);
+			if (state !== 'disconnected' && state !== 'failed') return;
+			timer = setTimeout(async () => {
+				if (this.#closed || !this.#socket.connected) return;
+				try {
+					const { iceParameters } = await request(this.#socket, 'restartIce', { transportId: transport.id });
+					await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+				} catch (err) {
+					console.warn('ICE restart failed', err);
+				}
+			}, state === 'failed' ? 0 : ICE_RESTART_AFTER_MS);
+		});
+	}
+
+	/** Test and debugging aid: drops the signalling connection the way a network outage does. */
+	simulateNetworkDrop(): void {
+		this.#socket.io.engine.close();
 	}
 
 	async #consume(p: ProducerInfo): Promise<void> {
@@ -308,6 +395,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	#teardown(reason: string): void {
 		if (this.#closed) return;
 		this.#closed = true;
+		clearTimeout(this.#giveUp);
 		for (const p of this.#producers.values()) p.close();
 		for (const c of this.#consumers.values()) c.consumer.close();
 		this.#producers.clear();

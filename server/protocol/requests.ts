@@ -5,6 +5,8 @@ import { ChatTextSchema, DisplayNameSchema, IdSchema, MediaJsonSchema, REACTIONS
 export const Requests = {
 	join: z.strictObject({ roomId: RoomIdSchema, displayName: DisplayNameSchema }),
 	leave: z.strictObject({}),
+	/** After a dropped connection: the same participant on a new socket. */
+	resume: z.strictObject({ roomId: RoomIdSchema, participantId: IdSchema, resumeToken: z.string().min(1).max(64) }),
 	setRtpCapabilities: z.strictObject({ rtpCapabilities: MediaJsonSchema }),
 	createTransport: z.strictObject({ direction: z.enum(['send', 'recv']) }),
 	connectTransport: z.strictObject({ transportId: IdSchema, dtlsParameters: MediaJsonSchema }),

@@ -23,9 +23,17 @@ export interface ChatMessage {
 	sentAt: number;
 }
 
+/** The room as a (re)joining participant needs it: everyone else, their media, the chat. */
+export interface RoomSnapshot {
+	participants: ParticipantInfo[];
+	producers: ProducerInfo[];
+	chat: ChatMessage[];
+}
+
 /** What each request answers with on success. */
 export interface Responses {
-	join: { participantId: string; rtpCapabilities: unknown; participants: ParticipantInfo[]; producers: ProducerInfo[]; chat: ChatMessage[] };
+	join: RoomSnapshot & { participantId: string; rtpCapabilities: unknown; resumeToken: string };
+	resume: RoomSnapshot;
 	leave: Record<string, never>;
 	setRtpCapabilities: Record<string, never>;
 	createTransport: TransportInfo;

@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServerPush } from '../protocol/events.js';
 import type { ParticipantInfo } from '../protocol/responses.js';
 import type { ParticipantId } from '../shared/ids.js';
@@ -15,7 +16,11 @@ export class Participant {
 	readonly kind: 'browser' | 'phone' = 'browser';
 	/** When the hand went up; undefined while it is down. */
 	handRaisedAt: number | undefined;
-	readonly #notify: Notify;
+	/** Lets the same participant come back on a new connection after a drop; never logged. */
+	readonly resumeToken = randomBytes(16).toString('base64url');
+	/** Set while the connection is gone and the room waits for a resume. */
+	reconnectTimer: NodeJS.Timeout | undefined;
+	#notify: Notify | undefined;
 
 	constructor(id: ParticipantId, displayName: string, notify: Notify) {
 		this.id = id;
@@ -23,8 +28,28 @@ export class Participant {
 		this.#notify = notify;
 	}
 
+	/** Pushes to the connection; dropped while disconnected (the resume answer resyncs). */
 	notify(push: ServerPush): void {
-		this.#notify(push);
+		this.#notify?.(push);
+	}
+
+	get connected(): boolean {
+		return this.#notify !== undefined;
+	}
+
+	disconnect(): void {
+		this.#notify = undefined;
+	}
+
+	/** Binds a new connection if `token` is this participant's resume token. */
+	resume(token: string, notify: Notify): boolean {
+		const a = Buffer.from(token);
+		const b = Buffer.from(this.resumeToken);
+		if (a.length !== b.length || !timingSafeEqual(a, b)) return false;
+		clearTimeout(this.reconnectTimer);
+		this.reconnectTimer = undefined;
+		this.#notify = notify;
+		return true;
 	}
 
 	info(): ParticipantInfo {

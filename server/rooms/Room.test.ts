@@ -16,7 +16,7 @@ describe('Room', () => {
 	beforeEach(() => {
 		vi.useFakeTimers();
 		media = new FakeRoomMedia();
-		room = new Room(asRoomId('r1'), media, { emptyGraceMs: GRACE_MS, maxParticipants: 2 }, log);
+		room = new Room(asRoomId('r1'), media, { emptyGraceMs: GRACE_MS, maxParticipants: 2, reconnectGraceMs: GRACE_MS * 3 }, log);
 	});
 	afterEach(() => {
 		room.close('shutdown');
@@ -83,6 +83,36 @@ describe('Room', () => {
 		expect(a.got.at(-1)).toEqual({ event: 'handChanged', data: { participantId: pb.id, raisedAt: null } });
 	});
 
+	it('a dropped participant keeps its place for the reconnect grace period and can resume with its token', () => {
+		const a = inbox();
+		const pa = room.join('A', a.notify);
+		const b = inbox();
+		const pb = room.join('B', b.notify);
+		room.disconnect(pb.id);
+		room.chat(pa.id, 'while B was away'); // dropped for B: the resume answer resyncs
+		expect(b.got.some((p) => p.event === 'chatMessage')).toBe(false);
+		expect(() => room.resume(pb.id, 'wrong-token', b.notify)).toThrow(expect.objectContaining({ code: 'PLN_RESUME_FAILED' }));
+		vi.advanceTimersByTime(GRACE_MS * 3 - 1);
+		const b2 = inbox();
+		expect(room.resume(pb.id, pb.resumeToken, b2.notify)).toBe(pb);
+		vi.advanceTimersByTime(GRACE_MS * 10);
+		expect(room.size).toBe(2); // the timer was cancelled
+		room.chat(pa.id, 'welcome back');
+		expect(b2.got.at(-1)?.event).toBe('chatMessage');
+		expect(media.removed).toEqual([]);
+	});
+
+	it('a dropped participant that does not come back leaves as disconnected', () => {
+		const a = inbox();
+		room.join('A', a.notify);
+		const pb = room.join('B', () => undefined);
+		room.disconnect(pb.id);
+		vi.advanceTimersByTime(GRACE_MS * 3);
+		expect(a.got.at(-1)).toEqual({ event: 'participantLeft', data: { participantId: pb.id } });
+		expect(media.removed).toEqual([pb.id]);
+		expect(() => room.resume(pb.id, pb.resumeToken, () => undefined)).toThrow(expect.objectContaining({ code: 'PLN_RESUME_FAILED' }));
+	});
+
 	it('closes itself once the grace period after the last leave passes, not before', () => {
 		const closed = vi.fn();
 		room.on('closed', closed);
@@ -134,7 +164,7 @@ describe('RoomRegistry', () => {
 		let created = 0;
 		const registry = new RoomRegistry(
 			{ createRoomMedia: async () => { created++; return new FakeRoomMedia(); } },
-			{ emptyGraceMs: 60_000, maxParticipants: 10 },
+			{ emptyGraceMs: 60_000, maxParticipants: 10, reconnectGraceMs: 1_000 },
 			log,
 		);
 		const [r1, r2] = await Promise.all([registry.getOrCreate(asRoomId('x')), registry.getOrCreate(asRoomId('x'))]);

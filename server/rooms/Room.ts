@@ -13,6 +13,8 @@ import { type Notify, Participant } from './Participant.js';
 export interface RoomOptions {
 	emptyGraceMs: number;
 	maxParticipants: number;
+	/** How long a participant whose connection dropped keeps its place (and media) for a resume. */
+	reconnectGraceMs: number;
 }
 
 export type RoomEvents = {
@@ -73,7 +75,31 @@ export class Room extends TypedEmitter<RoomEvents> {
 		return [...this.#participants.values()].filter((p) => p.id !== self);
 	}
 
+	/**
+	 * The connection dropped: keep the participant and its media (ICE may still be up) for
+	 * the grace period, then let it go as 'disconnected'.
+	 */
+	disconnect(pid: ParticipantId): void {
+		const p = this.#participants.get(pid);
+		if (!p || !p.connected) return;
+		p.disconnect();
+		p.reconnectTimer = setTimeout(() => this.leave(pid, 'disconnected'), this.#opts.reconnectGraceMs);
+		p.reconnectTimer.unref();
+		this.#log.info({ participantId: pid }, 'participant disconnected, waiting for resume');
+	}
+
+	/** Rebinds a participant to a new connection; PLN_RESUME_FAILED if unknown or wrong token. */
+	resume(pid: ParticipantId, token: string, notify: Notify): Participant {
+		if (this.#closed) throw new PlenumError('PLN_RESUME_FAILED');
+		const p = this.#participants.get(pid);
+		if (!p || !p.resume(token, notify)) throw new PlenumError('PLN_RESUME_FAILED');
+		this.#log.info({ participantId: pid }, 'participant resumed');
+		return p;
+	}
+
 	leave(pid: ParticipantId, reason: CloseReason): void {
+		const p = this.#participants.get(pid);
+		if (p) clearTimeout(p.reconnectTimer);
 		if (!this.#participants.delete(pid)) return;
 		this.media.removeParticipant(pid);
 		this.#broadcast({ event: 'participantLeft', data: { participantId: pid } });
@@ -157,6 +183,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#closed = true;
 		clearTimeout(this.#emptyTimer);
 		this.#broadcast({ event: 'roomClosed', data: { reason } });
+		for (const p of this.#participants.values()) clearTimeout(p.reconnectTimer);
 		this.#participants.clear();
 		this.#chat = [];
 		this.media.close();

@@ -51,6 +51,12 @@ export class RoomRegistry {
 		return room;
 	}
 
+	/** An open room, without creating one (resume must not resurrect a closed room). */
+	get(id: RoomId): Room | undefined {
+		const room = this.#rooms.get(id);
+		return room && !room.closed ? room : undefined;
+	}
+
 	get size(): number {
 		return this.#rooms.size;
 	}

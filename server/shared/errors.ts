@@ -11,6 +11,7 @@ export const ERRORS = {
 	PLN_NOT_JOINED: { category: 'conflict', message: 'Join a room first.' },
 	PLN_ALREADY_JOINED: { category: 'conflict', message: 'Already in a room.' },
 	PLN_ROOM_CLOSED: { category: 'conflict', message: 'The meeting has ended.' },
+	PLN_RESUME_FAILED: { category: 'notFound', message: 'The session could not be resumed; join again.' },
 	PLN_ROOM_FULL: { category: 'unavailable', message: 'The meeting is full.' },
 	PLN_TRANSPORT_NOT_FOUND: { category: 'notFound', message: 'No such transport.' },
 	PLN_PRODUCER_NOT_FOUND: { category: 'notFound', message: 'No such media source.' },

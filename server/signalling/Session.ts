@@ -49,6 +49,12 @@ export class Session {
 		this.#detach();
 	}
 
+	/** The socket went away without a leave: the room keeps the participant for a resume. */
+	dropped(): void {
+		if (this.room && this.participant) this.room.disconnect(this.participant.id);
+		this.#detach();
+	}
+
 	#detach(): void {
 		this.room = undefined;
 		this.participant = undefined;

@@ -45,7 +45,7 @@ function onConnection(socket: Socket, deps: GatewayDeps): void {
 		const payload = args.length > 1 ? args[0] : undefined;
 		void handle(session, String(event), payload, ack as AckFn, deps);
 	});
-	socket.on('disconnect', () => session.leave('disconnected'));
+	socket.on('disconnect', () => session.dropped());
 }
 
 async function handle(session: Session, event: string, payload: unknown, ack: AckFn, deps: GatewayDeps): Promise<void> {

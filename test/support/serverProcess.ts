@@ -21,6 +21,7 @@ export async function startServer(logPath: string, env: Record<string, string> =
 			RTC_ANNOUNCED_ADDRESS: '127.0.0.1',
 			MEDIASOUP_WORKERS: '2',
 			ROOM_EMPTY_GRACE_MS: '300',
+			RECONNECT_GRACE_MS: '1500',
 			LOG_LEVEL: 'debug',
 			...env,
 		},

@@ -1,7 +1,7 @@
 import { RoomClient } from '../RoomClient.js';
 import type { Reaction } from '../RoomClient.js';
 import {
-	chatOpen, chatLog, chatSeen, client, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, rev,
+	chatOpen, chatLog, chatSeen, client, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
 } from './store.js';
 
 const REACTION_SHOW_MS = 4_000;
@@ -33,8 +33,10 @@ export async function join(o: JoinOptions): Promise<void> {
 	for (const e of ['participantJoined', 'participantLeft', 'trackAdded', 'trackRemoved', 'producersChanged', 'activeSpeaker', 'chat', 'handChanged'] as const) c.on(e, bump);
 	c.on('participantLeft', (id) => { if (pinned.value?.startsWith(`${id}:`)) pinned.value = undefined; });
 	c.on('reaction', (participantId, reaction) => showReaction(participantId, reaction));
+	c.on('connection', (state) => { reconnecting.value = state === 'reconnecting'; });
 	c.on('closed', (reason) => {
 		stopLocal();
+		reconnecting.value = false;
 		client.value = undefined;
 		endReason.value = reason;
 		phase.value = 'ended';

@@ -12,6 +12,8 @@ export const roomId = signal<string | undefined>(undefined);
 export const displayName = signal('');
 export const endReason = signal<string | undefined>(undefined);
 export const errorText = signal<string | undefined>(undefined);
+/** True while the signalling connection is down and the client tries to resume. */
+export const reconnecting = signal(false);
 
 export const client = signal<RoomClient | undefined>(undefined);
 /** Bumped on every RoomClient event: the views below depend on it. */

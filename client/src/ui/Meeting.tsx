@@ -1,6 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
-import { chatOpen, client, errorText, page, peers, peopleOpen, reactions, stageKey, type PeerView } from '../state/store.js';
+import { chatOpen, client, errorText, page, peers, peopleOpen, reactions, reconnecting, stageKey, type PeerView } from '../state/store.js';
 import { AudioSinks } from './AudioSinks.js';
 import { ChatPanel } from './ChatPanel.js';
 import { Controls } from './Controls.js';
@@ -28,6 +28,7 @@ export function Meeting() {
 	return (
 		<div class={`meeting${chatOpen.value || peopleOpen.value ? ' with-panel' : ''}`}>
 			<main class={`stage-area${stage ? ' has-stage' : ''}`}>
+				{reconnecting.value && <p id="reconnecting" class="reconnecting" role="status">{t('meeting.reconnecting')}</p>}
 				{errorText.value && <p class="problem" role="alert">{errorText.value}</p>}
 				{all.length === 1 && <p class="alone">{t('meeting.alone')}</p>}
 				{stage && <div class="stage"><Tile peer={stage.peer} source={stage.source} large /></div>}

@@ -1,6 +1,17 @@
-import type { Handler } from '../handlerTypes.js';
+import type { RoomSnapshot } from '../../protocol/responses.js';
+import type { Participant } from '../../rooms/Participant.js';
+import type { Room } from '../../rooms/Room.js';
 import { PlenumError } from '../../shared/errors.js';
-import { asRoomId } from '../../shared/ids.js';
+import { asParticipantId, asRoomId } from '../../shared/ids.js';
+import type { Handler } from '../handlerTypes.js';
+
+function snapshot(room: Room, self: Participant): RoomSnapshot {
+	return {
+		participants: room.others(self.id).map((p) => p.info()),
+		producers: room.media.producers().filter((p) => p.participantId !== self.id),
+		chat: room.chatHistory(),
+	};
+}
 
 /** join / leave: the only requests allowed before a participant exists. */
 export const roomHandlers = {
@@ -18,14 +29,23 @@ export const roomHandlers = {
 			return {
 				participantId: participant.id,
 				rtpCapabilities: room.media.rtpCapabilities(),
-				participants: room.others(participant.id).map((p) => p.info()),
-				producers: room.media.producers().filter((p) => p.participantId !== participant.id),
-				chat: room.chatHistory(),
+				resumeToken: participant.resumeToken,
+				...snapshot(room, participant),
 			};
 		} finally {
 			s.joining = false;
 		}
 	}) satisfies Handler<'join'>,
+
+	resume: (async (s, req) => {
+		if (s.participant || s.joining) throw new PlenumError('PLN_ALREADY_JOINED');
+		const room = s.deps.registry.get(asRoomId(req.roomId));
+		if (!room) throw new PlenumError('PLN_RESUME_FAILED');
+		const participant = room.resume(asParticipantId(req.participantId), req.resumeToken, (push) => s.push(push));
+		s.room = room;
+		s.participant = participant;
+		return snapshot(room, participant);
+	}) satisfies Handler<'resume'>,
 
 	leave: (async (s) => {
 		s.joined();
