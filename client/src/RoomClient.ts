@@ -19,6 +19,21 @@ export interface RemoteTrack {
 	track: MediaStreamTrack;
 }
 
+/** What the browser received and decoded for one track so far (cumulative counters). */
+export interface InboundStat {
+	consumerId: string;
+	participantId: string;
+	source: Source;
+	kind: string;
+	framesDecoded: number;
+	totalSamplesReceived: number;
+	packetsReceived: number;
+	packetsLost: number;
+	frameWidth: number;
+	/** Paused here (hidden tile) or at the sender (muted): no packets expected. */
+	paused: boolean;
+}
+
 export type RoomClientEvents = {
 	participantJoined: [ParticipantInfo];
 	participantLeft: [participantId: string];
@@ -367,21 +382,24 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	}
 
 	/** Per received track: what the browser decoded so far (tests and the quality indicator read this). */
-	async inboundStats(): Promise<Array<{ consumerId: string; participantId: string; source: Source; kind: string; framesDecoded: number; totalSamplesReceived: number; packetsReceived: number; frameWidth: number }>> {
+	async inboundStats(): Promise<InboundStat[]> {
 		const out = [];
 		for (const { consumer, info } of this.#consumers.values()) {
 			let framesDecoded = 0;
 			let totalSamplesReceived = 0;
 			let frameWidth = 0;
 			let packetsReceived = 0;
+			let packetsLost = 0;
 			for (const s of (await consumer.getStats()).values()) {
 				if (s.type !== 'inbound-rtp') continue;
+				packetsLost += Math.max(0, s.packetsLost ?? 0);
 				framesDecoded += s.framesDecoded ?? 0;
 				totalSamplesReceived += s.totalSamplesReceived ?? 0;
 				packetsReceived += s.packetsReceived ?? 0;
 				frameWidth = Math.max(frameWidth, s.frameWidth ?? 0);
 			}
-			out.push({ consumerId: info.consumerId, participantId: info.participantId, source: info.source, kind: info.kind, framesDecoded, totalSamplesReceived, packetsReceived, frameWidth });
+			const paused = consumer.paused || (this.#remoteProducers.get(info.producerId)?.paused ?? false);
+			out.push({ consumerId: info.consumerId, participantId: info.participantId, source: info.source, kind: info.kind, framesDecoded, totalSamplesReceived, packetsReceived, packetsLost, frameWidth, paused });
 		}
 		return out;
 	}

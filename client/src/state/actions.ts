@@ -1,4 +1,5 @@
 import { RoomClient } from '../RoomClient.js';
+import { watchQuality } from './quality.js';
 import type { Reaction } from '../RoomClient.js';
 import {
 	chatOpen, chatLog, chatSeen, client, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
@@ -34,7 +35,9 @@ export async function join(o: JoinOptions): Promise<void> {
 	c.on('participantLeft', (id) => { if (pinned.value?.startsWith(`${id}:`)) pinned.value = undefined; });
 	c.on('reaction', (participantId, reaction) => showReaction(participantId, reaction));
 	c.on('connection', (state) => { reconnecting.value = state === 'reconnecting'; });
+	const stopQuality = watchQuality(c);
 	c.on('closed', (reason) => {
+		stopQuality();
 		stopLocal();
 		reconnecting.value = false;
 		client.value = undefined;

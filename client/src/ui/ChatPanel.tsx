@@ -29,7 +29,7 @@ export function ChatPanel() {
 					<li key={m.id} class={m.participantId === self ? 'own' : ''}>
 						<span class="from">{m.displayName}</span>{' '}
 						<time dateTime={new Date(m.sentAt).toISOString()}>{new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
-						<p class="text">{m.text}</p>
+						<p class="text">{linkify(m.text)}</p>
 					</li>
 				))}
 			</ol>
@@ -40,4 +40,20 @@ export function ChatPanel() {
 			</form>
 		</aside>
 	);
+}
+
+const URL_RE = /\bhttps?:\/\/[^\s<>"]+/g;
+
+/** Text with http(s) links made clickable; nothing is fetched or previewed, no referrer is sent. */
+export function linkify(text: string) {
+	const parts: Array<string | preact.JSX.Element> = [];
+	let last = 0;
+	for (const m of text.matchAll(URL_RE)) {
+		const at = m.index ?? 0;
+		parts.push(text.slice(last, at));
+		parts.push(<a href={m[0]} target="_blank" rel="noopener noreferrer nofollow">{m[0]}</a>);
+		last = at + m[0].length;
+	}
+	parts.push(text.slice(last));
+	return parts;
 }

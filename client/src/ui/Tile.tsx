@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
+import { quality } from '../state/quality.js';
 import { activeSpeaker, client, pinned, type PeerView } from '../state/store.js';
 import { Icon } from './icons.js';
 
@@ -48,6 +49,7 @@ export function Tile({ peer, source, large }: { peer: PeerView; source: 'camera'
 				{source === 'camera' && peer.micMuted && <span class="badge muted" title={t('meeting.muted')}><Icon name="micOff" /><span class="visually-hidden">{t('meeting.muted')}</span></span>}
 				{source === 'camera' && peer.handRaisedAt !== null && <span class="badge hand" title={t('meeting.handRaised')}><Icon name="hand" /><span class="visually-hidden">{t('meeting.handRaised')}</span></span>}
 				{speaking && <span class="visually-hidden">{t('meeting.speaking')}</span>}
+				{media?.consumerId && quality.value[media.consumerId] && <QualityBars level={quality.value[media.consumerId] ?? 'good'} />}
 			</figcaption>
 			<div class="tile-actions">
 				<button type="button" class="icon-button" aria-pressed={pinned.value === key} aria-label={`${pinned.value === key ? t('meeting.unpin') : t('meeting.pin')}: ${label}`}
@@ -55,5 +57,17 @@ export function Tile({ peer, source, large }: { peer: PeerView; source: 'camera'
 				<button type="button" class="icon-button" aria-label={`${t('meeting.fullscreen')}: ${label}`} onClick={() => void box.current?.requestFullscreen?.()}><Icon name="full" /></button>
 			</div>
 		</figure>
+	);
+}
+
+const BARS = { good: 3, fair: 2, poor: 1 } as const;
+
+/** Three bars, like a phone's signal: how well this tile's video arrives. */
+function QualityBars({ level }: { level: 'good' | 'fair' | 'poor' }) {
+	const label = t(`quality.${level}`);
+	return (
+		<span class={`quality ${level}`} role="img" aria-label={label} title={label} data-quality={level}>
+			{[1, 2, 3].map((n) => <i key={n} class={n <= BARS[level] ? 'on' : ''} style={{ height: `${n * 4}px` }} />)}
+		</span>
 	);
 }
