@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
+import type { InboundStat } from '../../client/src/RoomClient.js';
 
 export const baseUrl = () => inject('baseUrl');
 
@@ -14,7 +15,7 @@ export async function connectBrowser(): Promise<Browser> {
 	return chromium.connect(inject('browserWsEndpoint'));
 }
 
-export type InboundStat = { consumerId: string; participantId: string; source: string; kind: string; framesDecoded: number; totalSamplesReceived: number; packetsReceived: number; frameWidth: number };
+export type { InboundStat } from '../../client/src/RoomClient.js';
 
 /** Opens the room link the way an embedder does (`?name=…&join=1`) and waits until joined. */
 export async function joinInBrowser(ctx: BrowserContext, roomId: string, name: string): Promise<Page> {

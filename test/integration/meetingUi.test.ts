@@ -115,6 +115,12 @@ describe('the meeting UI in a real browser', () => {
 		await expect.poll(() => anna.locator('#chat .messages li .text').last().textContent()).toBe('Hallo Anna, see https://example.org/agenda');
 		expect(await anna.locator('#btn-chat .unread').count()).toBe(0);
 
+		// Reaction: shown to the others for a few seconds, with who sent it.
+		await ben.click('#btn-reactions');
+		await ben.click('[data-reaction="applause"]');
+		await expect.poll(() => anna.locator('.reactions .reaction').first().getAttribute('aria-label')).toBe('Ben: Applause');
+		expect(await anna.locator('#chat a[href="https://example.org/agenda"]').getAttribute('rel')).toContain('noreferrer');
+
 		// Screen share: Ben's screen becomes Anna's large view.
 		await ben.click('#btn-screen');
 		await expect.poll(() => anna.locator('.stage .tile').getAttribute('data-key'), { timeout: 15_000 }).toBe(`${benId}:screen`);

@@ -1,3 +1,4 @@
+import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import { chatOpen, client, errorText, page, peers, peopleOpen, reactions, reconnecting, stageKey, type PeerView } from '../state/store.js';
@@ -9,8 +10,11 @@ import { REACTION_EMOJI } from './reactions.js';
 import { Tile } from './Tile.js';
 import { useShortcuts } from './useShortcuts.js';
 
-/** Tiles per page in the grid; beyond that the grid pages (and hidden tiles stop receiving). */
+/** Tiles per page (5×5; 2×2 on a phone); beyond that the grid pages and hidden tiles stop receiving. */
 export const TILES_PER_PAGE = 25;
+export const TILES_PER_PAGE_NARROW = 4;
+const narrow = signal(matchMedia('(max-width: 700px)').matches);
+matchMedia('(max-width: 700px)').addEventListener('change', (e) => { narrow.value = e.matches; });
 
 type TileRef = { peer: PeerView; source: 'camera' | 'screen' };
 
@@ -20,9 +24,10 @@ export function Meeting() {
 	const tiles: TileRef[] = all.flatMap((p) => [{ peer: p, source: 'camera' as const }, ...(p.screen ? [{ peer: p, source: 'screen' as const }] : [])]);
 	const stage = stageKey.value ? tiles.find((x) => `${x.peer.id}:${x.source}` === stageKey.value) : undefined;
 	const rest = tiles.filter((x) => x !== stage);
-	const pages = Math.max(1, Math.ceil(rest.length / TILES_PER_PAGE));
+	const perPage = narrow.value ? TILES_PER_PAGE_NARROW : TILES_PER_PAGE;
+	const pages = Math.max(1, Math.ceil(rest.length / perPage));
 	const current = Math.min(page.value, pages - 1);
-	const shown = rest.slice(current * TILES_PER_PAGE, (current + 1) * TILES_PER_PAGE);
+	const shown = rest.slice(current * perPage, (current + 1) * perPage);
 	usePauseHidden(new Set([...shown, ...(stage ? [stage] : [])].map((x) => `${x.peer.id}:${x.source}`)), tiles);
 
 	return (
@@ -65,7 +70,9 @@ function gridShape(n: number): Record<string, string> {
 
 /** Video of tiles not on screen is paused at the SFU: it costs neither bandwidth nor decoding. */
 function usePauseHidden(visible: Set<string>, tiles: TileRef[]): void {
-	const key = [...visible].sort().join(',');
+	// Re-run when what is shown changes or a consumer arrives for a tile.
+	const consumers = tiles.map((x) => (x.source === 'screen' ? x.peer.screen : x.peer.camera)?.consumerId ?? '').join(',');
+	const key = `${[...visible].sort().join(',')}|${consumers}`;
 	useEffect(() => {
 		const c = client.value;
 		if (!c) return;
@@ -73,5 +80,5 @@ function usePauseHidden(visible: Set<string>, tiles: TileRef[]): void {
 			const consumerId = (x.source === 'screen' ? x.peer.screen : x.peer.camera)?.consumerId;
 			if (consumerId) void c.setConsumerPaused(consumerId, !visible.has(`${x.peer.id}:${x.source}`)).catch(() => undefined);
 		}
-	}, [key, tiles.length]);
+	}, [key]);
 }
