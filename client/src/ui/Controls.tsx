@@ -4,7 +4,7 @@ import { t } from '../i18n/i18n.js';
 import { leave, react, switchDevice, toggleCamera, toggleChat, toggleHand, toggleMic, toggleScreen } from '../state/actions.js';
 import { chatOpen, client, devices, layout, localCamera, localScreen, micMuted, peers, peopleOpen, rev, unread } from '../state/store.js';
 import { DevicePicker } from './DevicePicker.js';
-import { Icon } from './icons.js';
+import { Icon, type IconName } from './icons.js';
 import { REACTION_EMOJI } from './reactions.js';
 
 /** The toolbar at the bottom, in Jitsi/BBB order: media, share, hand, reactions, chat, people, leave. */
@@ -15,18 +15,10 @@ export function Controls() {
 	const micOn = !micMuted.value && !!client.value?.isPublishing('mic');
 	return (
 		<nav id="controls" aria-label={t('controls.label')} title={t('shortcuts.title')}>
-			<button type="button" id="btn-mic" class={micOn ? '' : 'off'} aria-pressed={!micOn} aria-label={micOn ? t('controls.mute') : t('controls.unmute')} title={micOn ? t('controls.mute') : t('controls.unmute')} onClick={() => void toggleMic()}>
-				<Icon name={micOn ? 'mic' : 'micOff'} />
-			</button>
-			<button type="button" id="btn-cam" class={localCamera.value ? '' : 'off'} aria-pressed={!localCamera.value} aria-label={localCamera.value ? t('controls.cameraOff') : t('controls.cameraOn')} title={localCamera.value ? t('controls.cameraOff') : t('controls.cameraOn')} onClick={() => void toggleCamera()}>
-				<Icon name={localCamera.value ? 'cam' : 'camOff'} />
-			</button>
-			<button type="button" id="btn-screen" aria-pressed={!!localScreen.value} aria-label={localScreen.value ? t('controls.stopShare') : t('controls.share')} title={localScreen.value ? t('controls.stopShare') : t('controls.share')} onClick={() => void toggleScreen()}>
-				<Icon name="screen" />
-			</button>
-			<button type="button" id="btn-hand" aria-pressed={handUp} aria-label={handUp ? t('controls.lowerHand') : t('controls.raiseHand')} title={handUp ? t('controls.lowerHand') : t('controls.raiseHand')} onClick={() => void toggleHand()}>
-				<Icon name="hand" />
-			</button>
+			<ToolButton id="btn-mic" label={micOn ? t('controls.mute') : t('controls.unmute')} icon={micOn ? 'mic' : 'micOff'} pressed={!micOn} off={!micOn} onClick={toggleMic} />
+			<ToolButton id="btn-cam" label={localCamera.value ? t('controls.cameraOff') : t('controls.cameraOn')} icon={localCamera.value ? 'cam' : 'camOff'} pressed={!localCamera.value} off={!localCamera.value} onClick={toggleCamera} />
+			<ToolButton id="btn-screen" label={localScreen.value ? t('controls.stopShare') : t('controls.share')} icon="screen" pressed={!!localScreen.value} onClick={toggleScreen} />
+			<ToolButton id="btn-hand" label={handUp ? t('controls.lowerHand') : t('controls.raiseHand')} icon="hand" pressed={handUp} onClick={toggleHand} />
 			<div class="menu-wrap">
 				<button type="button" id="btn-reactions" aria-expanded={menu === 'reactions'} aria-label={t('controls.reactions')} title={t('controls.reactions')} onClick={() => setMenu(menu === 'reactions' ? undefined : 'reactions')}>
 					<Icon name="smile" />
@@ -65,5 +57,14 @@ export function Controls() {
 				<Icon name="leave" />
 			</button>
 		</nav>
+	);
+}
+
+/** A toolbar toggle: icon only, its label read out and shown as tooltip; red when `off`. */
+function ToolButton(p: { id: string; label: string; icon: IconName; pressed: boolean; off?: boolean; onClick: () => unknown }) {
+	return (
+		<button type="button" id={p.id} class={p.off ? 'off' : ''} aria-pressed={p.pressed} aria-label={p.label} title={p.label} onClick={() => void p.onClick()}>
+			<Icon name={p.icon} />
+		</button>
 	);
 }
