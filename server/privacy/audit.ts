@@ -1,0 +1,204 @@
+/**
+ * The zero-retention audit (invariant 1), run by `npm run privacy:audit` and by the test suite.
+ *
+ * Starts the real server (real mediasoup worker) under strace with the inspector on loopback,
+ * holds a scripted meeting full of canary strings (room name, display names, chat), lets
+ * everyone leave until the room is closed, and then checks that
+ *   1. a heap snapshot taken after forced GCs contains no canary,
+ *   2. the server and its workers opened no file for writing, renamed, removed or created none,
+ *   3. stdout/stderr and /metrics never contained a canary or the participants' IP address.
+ * Nothing is written to disk: logs, trace (strace writes to a pipe we read) and snapshot stay in memory.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import { Inspector } from './inspector.js';
+import { fileWrites } from './straceWrites.js';
+
+export interface AuditResult {
+	canaries: string[];
+	heapSnapshotBytes: number;
+	heapHits: string[];
+	logHits: string[];
+	metricsHits: string[];
+	/** Files the server or its workers wrote, created, renamed or removed (strace). */
+	fileWrites: string[];
+	/** False when strace is not installed: the file check did not run. */
+	traced: boolean;
+}
+
+const START_TIMEOUT_MS = 60_000;
+const CLOSE_TIMEOUT_MS = 15_000;
+const PARTICIPANT_IP = '127.0.0.1';
+const INSPECTOR_BANNER = /^(Debugger listening on ws:\/\/127\.0\.0\.1:\d+\/[\w-]+|Debugger attached\.|Debugger ending on ws:\/\/127\.0\.0\.1:\d+\/[\w-]+|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Waiting for the debugger to disconnect\.\.\.)$/;
+// Every call that creates, changes or removes a file or directory.
+const TRACED_CALLS = 'open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,rmdir,truncate,link,linkat,symlink,symlinkat';
+
+export async function runAudit(say: (line: string) => void = () => undefined): Promise<AuditResult> {
+	const tag = randomBytes(4).toString('hex');
+	const canaries = [`CanaryRoom${tag}`, `Canary Erika ${tag}`, `Canary Jürgen ${tag}`, `canary chat ${tag} meet at the town hall`];
+	const [roomId, nameA, nameB, chatText] = canaries as [string, string, string, string];
+	const traced = spawnSync('strace', ['-V']).status === 0;
+	const server = await start(traced);
+	say(`server ${server.baseUrl} (strace: ${traced ? 'on' : 'not installed, file check skipped'})`);
+	const inspector = await Inspector.connect(server.inspectorUrl);
+	try {
+		await meeting(server.baseUrl, roomId, [nameA, nameB], chatText, async () => {
+			// Control: while the room is open the snapshot must hold the canaries, or the search is blind.
+			const during = await inspector.heapSnapshot();
+			const seen = canaries.filter((c) => inSnapshot(during, c));
+			if (seen.length !== canaries.length) throw new Error(`control failed: only ${seen.length} of ${canaries.length} canaries found in the heap during the meeting`);
+			say('control: all canaries found in the heap while the meeting runs');
+		});
+		say('meeting held; waiting for the room to close');
+		await waitForNoRooms(server.baseUrl);
+		const metricsText = await (await fetch(`${server.baseUrl}/metrics`)).text();
+		const heap = await inspector.heapSnapshot();
+		inspector.close();
+		say(`heap snapshot: ${(heap.length / 1e6).toFixed(1)} MB`);
+		await stop(server.child, server.pid());
+		const output = server.output();
+		const trace = server.trace();
+		// A trace without the server's own startup opens would make the file check vacuous.
+		if (traced && !trace.includes('server/index.ts')) throw new Error('strace recorded nothing: the file check cannot be trusted');
+		say(`strace: ${trace.split('\n').length} calls recorded`);
+		return {
+			canaries,
+			heapSnapshotBytes: heap.length,
+			heapHits: canaries.filter((c) => inSnapshot(heap, c)),
+			logHits: [...canaries, PARTICIPANT_IP].filter((c) => output.includes(c)),
+			metricsHits: [...canaries, PARTICIPANT_IP].filter((c) => metricsText.includes(c)),
+			fileWrites: traced ? fileWrites(trace) : [],
+			traced,
+		};
+	} finally {
+		inspector.close();
+		await stop(server.child, server.pid());
+	}
+}
+
+/**
+ * Whether a heap snapshot (JSON) holds `s`. V8 writes non-ASCII characters as \uXXXX escapes
+ * (upper-case hex), so "Jürgen" is searched as "J\u00FCrgen" too; the in-meeting control proves
+ * the search sees every canary.
+ */
+function inSnapshot(snapshot: string, s: string): boolean {
+	const escape = (hex: (n: number) => string) => s.replace(/[^\x20-\x7e]/g, (ch) => `\\u${hex(ch.charCodeAt(0)).padStart(4, '0')}`);
+	return [s, escape((n) => n.toString(16).toUpperCase()), escape((n) => n.toString(16))].some((form) => snapshot.includes(form));
+}
+
+interface Started {
+	child: ChildProcess;
+	baseUrl: string;
+	inspectorUrl: string;
+	output: () => string;
+	trace: () => string;
+	/** The server's own pid, from its log lines. */
+	pid: () => number | undefined;
+}
+
+async function start(traced: boolean): Promise<Started> {
+	const node = [process.execPath, '--inspect=127.0.0.1:0', '--import', 'tsx', 'server/index.ts'];
+	// strace writes its trace to stderr, a pipe to us: no trace file on disk either.
+	const cmd = traced ? ['strace', '-f', '-qq', '-e', `trace=${TRACED_CALLS}`, ...node] : node;
+	const child = spawn(cmd[0] as string, cmd.slice(1), {
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			RTC_PORT: String(47000 + Math.floor(Math.random() * 1000)),
+			RTC_LISTEN_IP: '127.0.0.1',
+			RTC_ANNOUNCED_ADDRESS: '127.0.0.1',
+			MEDIASOUP_WORKERS: '1',
+			ROOM_EMPTY_GRACE_MS: '200',
+			RECONNECT_GRACE_MS: '200',
+			LOG_LEVEL: 'trace', // the most the server would ever log
+			TSX_DISABLE_CACHE: '1', // tsx would otherwise cache compiled files in /tmp
+		},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	let stderr = '';
+	child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+	const ready = await new Promise<{ baseUrl: string; inspectorUrl: string }>((ok, fail) => {
+		const timer = setTimeout(() => fail(new Error(`server did not start:\n${stderr}`)), START_TIMEOUT_MS);
+		child.stderr?.on('data', (d: Buffer) => {
+			stderr += d.toString();
+			const url = /Plenum is running: open (\S+)/.exec(stderr)?.[1];
+			const inspectorUrl = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
+			if (url && inspectorUrl) {
+				clearTimeout(timer);
+				ok({ baseUrl: url.replace('localhost', '127.0.0.1'), inspectorUrl });
+			}
+		});
+		child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${stderr}`)));
+	});
+	const pid = () => {
+		const m = /"pid":(\d+)/.exec(output);
+		return m ? Number(m[1]) : undefined;
+	};
+	// strace's lines ("[pid n] call(...) = r") and the server's own stderr share the pipe.
+	const isTrace = (l: string) => /^(\[pid\s+\d+\]\s+)?([a-z_0-9]+\(|<\.\.\. )/.test(l);
+	const lines = () => stderr.split('\n');
+	return {
+		child,
+		...ready,
+		// Node's own inspector banner (the audit's harness, naming its loopback port) is not server output.
+		output: () => `${output}\n${lines().filter((l) => !isTrace(l) && !INSPECTOR_BANNER.test(l)).join('\n')}`,
+		trace: () => lines().filter(isTrace).join('\n'),
+		pid,
+	};
+}
+
+/** Two participants join the canary room, set up transports, chat, raise a hand, react, leave. */
+async function meeting(baseUrl: string, roomId: string, names: string[], chatText: string, whileOpen: () => Promise<void>): Promise<void> {
+	const sockets: Socket[] = [];
+	try {
+		for (const displayName of names) {
+			const s = io(baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+			sockets.push(s);
+			const joined = await ask(s, 'join', { roomId, displayName });
+			await ask(s, 'setRtpCapabilities', { rtpCapabilities: joined.rtpCapabilities });
+			await ask(s, 'createTransport', { direction: 'send' });
+			await ask(s, 'createTransport', { direction: 'recv' });
+		}
+		for (const s of sockets) {
+			await ask(s, 'sendChat', { text: chatText });
+			await ask(s, 'setHand', { raised: true });
+			await ask(s, 'sendReaction', { reaction: 'applause' });
+		}
+		// Bad input with canaries in it must not be kept or logged either.
+		await ask(sockets[0] as Socket, 'join', { roomId, displayName: names[0] }).catch(() => undefined);
+		await ask(sockets[0] as Socket, 'sendChat', { text: `${chatText}${'x'.repeat(2000)}` }).catch(() => undefined);
+		await whileOpen();
+		for (const s of sockets) await ask(s, 'leave', {});
+	} finally {
+		for (const s of sockets) s.disconnect();
+	}
+}
+
+async function ask(s: Socket, event: string, payload: unknown): Promise<{ rtpCapabilities?: unknown }> {
+	const ack = await s.timeout(10_000).emitWithAck(event, payload);
+	if (!ack.ok) throw new Error(`${event}: ${ack.error.code}`);
+	return ack.data;
+}
+
+async function waitForNoRooms(baseUrl: string): Promise<void> {
+	const deadline = Date.now() + CLOSE_TIMEOUT_MS;
+	while (Date.now() < deadline) {
+		const text = await (await fetch(`${baseUrl}/metrics`)).text();
+		if (/^plenum_rooms 0$/m.test(text) && /^plenum_media_routers 0$/m.test(text)) return;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error('the room did not close');
+}
+
+/** Stops the server process itself (under strace, `child` is strace, which exits after it). */
+async function stop(child: ChildProcess, serverPid?: number): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((ok) => child.once('exit', ok));
+	if (serverPid) process.kill(serverPid, 'SIGTERM');
+	else child.kill('SIGTERM');
+	await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5_000))]);
+	if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../../server/privacy/audit.js';
+
+// Invariant 1, proven on a real server process (`npm run privacy:audit` is the same check).
+describe('zero retention', () => {
+	it('after the room closes: no canary in the heap, no file written, none in output or /metrics', async () => {
+		const r = await runAudit((line) => console.log(`[audit] ${line}`));
+		expect(r.traced, 'strace must be installed for the file check').toBe(true);
+		expect(r.heapHits).toEqual([]);
+		expect(r.fileWrites).toEqual([]);
+		expect(r.logHits).toEqual([]);
+		expect(r.metricsHits).toEqual([]);
+		expect(r.heapSnapshotBytes).toBeGreaterThan(1_000_000);
+	}, 120_000);
+});
