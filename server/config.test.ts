@@ -18,4 +18,11 @@ describe('loadConfig', () => {
 	it('refuses bad values with a message naming every bad variable', () => {
 		expect(() => loadConfig({ PORT: 'eighty', RTC_LISTEN_IP: 'not-an-ip', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*LOG_LEVEL[\s\S]*RTC_LISTEN_IP|PORT[\s\S]*RTC_LISTEN_IP[\s\S]*LOG_LEVEL/);
 	});
+
+	it('token mode refuses to start without keys, and there is no default secret', () => {
+		expect(() => loadConfig({ AUTH_MODE: 'token' })).toThrow(/AUTH_MODE=token needs JWT_SECRET/);
+		expect(() => loadConfig({ AUTH_MODE: 'token', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+		expect(loadConfig({}).auth).toMatchObject({ mode: 'open', secret: undefined });
+		expect(loadConfig({ AUTH_MODE: 'token', JWT_SECRET: 's'.repeat(32) }).auth.mode).toBe('token');
+	});
 });

@@ -26,6 +26,14 @@ const Env = z.object({
 	MAX_PARTICIPANTS_PER_ROOM: z.coerce.number().int().min(1).max(1000).default(100),
 	/** A room's producers + consumers on one worker before newcomers go to another worker. */
 	ROOM_SPILL_LOAD: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+	/** open: anyone with the link joins, the first one moderates. token: a room token is needed. */
+	AUTH_MODE: z.enum(['open', 'token']).default('open'),
+	/** HS256 secret for room tokens; no default: there are no built-in secrets. */
+	JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+	JWT_JWKS_FILE: z.string().min(1).optional(),
+	JWT_JWKS_URL: z.url().optional(),
+	JWT_ISSUER: z.string().min(1).default('plenum-portal'),
+	JWT_AUDIENCE: z.string().min(1).default('plenum'),
 	/** Serve the built client from this directory. */
 	CLIENT_DIST_DIR: z.string().min(1).default('client/dist'),
 });
@@ -44,6 +52,14 @@ export type Config = {
 	maxParticipantsPerRoom: number;
 	roomSpillLoad: number;
 	clientDistDir: string;
+	auth: {
+		mode: 'open' | 'token';
+		secret: string | undefined;
+		jwksFile: string | undefined;
+		jwksUrl: string | undefined;
+		issuer: string;
+		audience: string;
+	};
 };
 
 function firstExternalIPv4(): string | undefined {
@@ -61,6 +77,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		throw new Error(`invalid configuration:\n${lines.join('\n')}`);
 	}
 	const e = parsed.data;
+	const hasKeys = Boolean(e.JWT_SECRET || e.JWT_JWKS_FILE || e.JWT_JWKS_URL);
+	if (e.AUTH_MODE === 'token' && !hasKeys) {
+		throw new Error('invalid configuration:\n  AUTH_MODE=token needs JWT_SECRET (HS256, 32+ characters), JWT_JWKS_FILE or JWT_JWKS_URL; there is no default key');
+	}
 	return {
 		port: e.PORT,
 		host: e.HOST,
@@ -75,5 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		maxParticipantsPerRoom: e.MAX_PARTICIPANTS_PER_ROOM,
 		roomSpillLoad: e.ROOM_SPILL_LOAD,
 		clientDistDir: e.CLIENT_DIST_DIR,
+		auth: { mode: e.AUTH_MODE, secret: e.JWT_SECRET, jwksFile: e.JWT_JWKS_FILE, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
 	};
 }

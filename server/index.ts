@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkerPool } from '../sfu-workers/WorkerPool.js';
+import { TokenVerifier } from './auth/TokenVerifier.js';
 import { loadConfig } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger } from './observability/log.js';
@@ -36,11 +37,13 @@ async function main(): Promise<void> {
 
 	const app = createHttpApp({ clientDistDir: config.clientDistDir, registry: metrics.registry, healthy: () => pool.workersAlive() > 0 });
 	const http = createServer(app);
-	const io = attachSignalling(http, { registry, log, metrics });
+	const { mode, ...keys } = config.auth;
+	const verifier = keys.secret || keys.jwksFile || keys.jwksUrl ? new TokenVerifier(keys) : undefined;
+	const io = attachSignalling(http, { registry, log, metrics, auth: { mode, verifier } });
 	await new Promise<void>((ok) => http.listen(config.port, config.host, ok));
 	const { port } = http.address() as AddressInfo;
 	const url = config.publicUrl ?? `http://localhost:${port}`;
-	log.info({ port, workers: config.workerCount }, 'plenum listening');
+	log.info({ port, workers: config.workerCount, authMode: mode }, 'plenum listening');
 	// Humans read this line; tests parse it.
 	process.stderr.write(`Plenum is running: open ${url}\n`);
 

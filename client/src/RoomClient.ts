@@ -114,7 +114,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	}
 
 	/** Connects, joins the room and starts receiving everyone's media. */
-	static async join(roomId: string, displayName: string): Promise<RoomClient> {
+	static async join(roomId: string, displayName: string, token?: string): Promise<RoomClient> {
 		// socket.io reconnects by itself after a drop; we then resume the same participant.
 		const socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 4_000 });
 		await new Promise<void>((ok, fail) => {
@@ -129,7 +129,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		const early: Array<[string, unknown]> = [];
 		const keep = (event: string, data: unknown) => early.push([event, data]);
 		socket.onAny(keep);
-		const joined = await request(socket, 'join', { roomId, displayName });
+		const joined = await request(socket, 'join', { roomId, displayName, ...(token ? { token } : {}) });
 		const device = new Device();
 		await device.load({ routerRtpCapabilities: joined.rtpCapabilities as types.RtpCapabilities });
 		await request(socket, 'setRtpCapabilities', { rtpCapabilities: device.rtpCapabilities });

@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { lang } from './i18n/i18n.js';
 import { roomIdFromPath } from './roomLink.js';
 import { join } from './state/actions.js';
-import { phase, roomId } from './state/store.js';
+import { phase, roomId, roomToken } from './state/store.js';
 import { App } from './ui/App.js';
 import './style.css';
 
@@ -13,6 +13,13 @@ window.plenum = { client: undefined };
 const id = roomIdFromPath(location.pathname);
 const params = new URLSearchParams(location.search);
 const name = params.get('name')?.trim().slice(0, 64) ?? '';
+// A token in the link (`?jwt=`) is taken into memory and dropped from the address bar and history.
+const jwt = params.get('jwt');
+if (jwt) {
+	roomToken.value = jwt;
+	params.delete('jwt');
+	history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
+}
 if (id) {
 	roomId.value = id;
 	phase.value = 'prejoin';

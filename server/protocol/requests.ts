@@ -3,7 +3,12 @@ import { ChatTextSchema, DisplayNameSchema, IdSchema, MediaJsonSchema, REACTIONS
 
 /** One schema per client → server request. The gateway parses before any handler runs. */
 export const Requests = {
-	join: z.strictObject({ roomId: RoomIdSchema, displayName: DisplayNameSchema }),
+	join: z.strictObject({
+		roomId: RoomIdSchema,
+		displayName: DisplayNameSchema,
+		/** A room token (JWT) from the operator's portal; required to create rooms in token mode. */
+		token: z.string().min(1).max(8192).optional(),
+	}),
 	leave: z.strictObject({}),
 	/** After a dropped connection: the same participant on a new socket. */
 	resume: z.strictObject({ roomId: RoomIdSchema, participantId: IdSchema, resumeToken: z.string().min(1).max(64) }),

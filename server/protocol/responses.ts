@@ -10,6 +10,7 @@ export interface ParticipantInfo {
 	displayName: string;
 	/** 'phone' for dial-in callers (shown by the last four digits only). */
 	kind: 'browser' | 'phone';
+	role: 'moderator' | 'participant';
 	/** When the hand went up (server ms clock), for the ordered hand list; null when down. */
 	handRaisedAt: number | null;
 }

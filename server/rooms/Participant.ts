@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServerPush } from '../protocol/events.js';
 import type { ParticipantInfo } from '../protocol/responses.js';
+import type { Role } from '../auth/tokenClaims.js';
 import type { ParticipantId } from '../shared/ids.js';
 
 /** Delivers a push to this participant's connection; supplied by signalling. */
@@ -14,6 +15,7 @@ export class Participant {
 	readonly id: ParticipantId;
 	readonly displayName: string;
 	readonly kind: 'browser' | 'phone' = 'browser';
+	role: Role;
 	/** When the hand went up; undefined while it is down. */
 	handRaisedAt: number | undefined;
 	/** Lets the same participant come back on a new connection after a drop; never logged. */
@@ -22,10 +24,11 @@ export class Participant {
 	reconnectTimer: NodeJS.Timeout | undefined;
 	#notify: Notify | undefined;
 
-	constructor(id: ParticipantId, displayName: string, notify: Notify) {
+	constructor(id: ParticipantId, displayName: string, notify: Notify, role: Role = 'participant') {
 		this.id = id;
 		this.displayName = displayName;
 		this.#notify = notify;
+		this.role = role;
 	}
 
 	/** Pushes to the connection; dropped while disconnected (the resume answer resyncs). */
@@ -53,6 +56,6 @@ export class Participant {
 	}
 
 	info(): ParticipantInfo {
-		return { id: this.id, displayName: this.displayName, kind: this.kind, handRaisedAt: this.handRaisedAt ?? null };
+		return { id: this.id, displayName: this.displayName, kind: this.kind, role: this.role, handRaisedAt: this.handRaisedAt ?? null };
 	}
 }

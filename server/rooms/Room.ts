@@ -1,4 +1,5 @@
 import type { MediaKind, MediaSource, ProducerInfo, RoomMedia } from '../../sfu-workers/types.js';
+import type { Role } from '../auth/tokenClaims.js';
 import type { Logger } from '../observability/log.js';
 import { randomBytes } from 'node:crypto';
 import { LIMITS, type Reaction } from '../protocol/common.js';
@@ -59,11 +60,11 @@ export class Room extends TypedEmitter<RoomEvents> {
 		return this.#participants.size;
 	}
 
-	join(displayName: string, notify: Notify): Participant {
+	join(displayName: string, notify: Notify, role: Role = 'participant'): Participant {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		if (this.#participants.size >= this.#opts.maxParticipants) throw new PlenumError('PLN_ROOM_FULL');
 		clearTimeout(this.#emptyTimer);
-		const p = new Participant(newParticipantId(), displayName, notify);
+		const p = new Participant(newParticipantId(), displayName, notify, role);
 		this.#broadcast({ event: 'participantJoined', data: p.info() });
 		this.#participants.set(p.id, p);
 		this.#log.info({ participantId: p.id, participants: this.size }, 'participant joined');

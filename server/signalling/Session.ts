@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io';
+import type { TokenVerifier } from '../auth/TokenVerifier.js';
 import type { Logger } from '../observability/log.js';
 import type { ServerPush } from '../protocol/events.js';
 import type { CloseReason } from '../rooms/CloseReason.js';
@@ -10,6 +11,7 @@ import { PlenumError } from '../shared/errors.js';
 export interface SignallingDeps {
 	registry: RoomRegistry;
 	log: Logger;
+	auth: { mode: 'open' | 'token'; verifier: TokenVerifier | undefined };
 }
 
 /**

@@ -2,7 +2,7 @@ import { RoomClient } from '../RoomClient.js';
 import { watchQuality } from './quality.js';
 import type { Reaction } from '../RoomClient.js';
 import {
-	chatOpen, chatLog, chatSeen, client, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
+	chatOpen, chatLog, chatSeen, client, roomToken, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
 } from './store.js';
 
 const REACTION_SHOW_MS = 4_000;
@@ -10,6 +10,8 @@ let reactionSeq = 0;
 
 export interface JoinOptions {
 	roomId: string;
+	/** A room token from the operator's portal (`?jwt=` in the link). */
+	token?: string;
 	name: string;
 	muted: boolean;
 	cameraOff: boolean;
@@ -22,7 +24,7 @@ export async function join(o: JoinOptions): Promise<void> {
 	errorText.value = undefined;
 	let c: RoomClient;
 	try {
-		c = await RoomClient.join(o.roomId, o.name);
+		c = await RoomClient.join(o.roomId, o.name, o.token ?? roomToken.value);
 	} catch (err) {
 		errorText.value = (err as Error).message;
 		phase.value = 'prejoin';

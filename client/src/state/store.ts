@@ -10,6 +10,8 @@ export type Phase = 'landing' | 'prejoin' | 'joining' | 'meeting' | 'ended';
 export const phase = signal<Phase>('landing');
 export const roomId = signal<string | undefined>(undefined);
 export const displayName = signal('');
+/** A room token from the link, kept in memory only (removed from the address bar at start). */
+export const roomToken = signal<string | undefined>(undefined);
 export const endReason = signal<string | undefined>(undefined);
 export const errorText = signal<string | undefined>(undefined);
 /** True while the signalling connection is down and the client tries to resume. */

@@ -2,8 +2,22 @@ import type { RoomSnapshot } from '../../protocol/responses.js';
 import type { Participant } from '../../rooms/Participant.js';
 import type { Room } from '../../rooms/Room.js';
 import { PlenumError } from '../../shared/errors.js';
-import { asParticipantId, asRoomId } from '../../shared/ids.js';
+import { type RoomId, asParticipantId, asRoomId } from '../../shared/ids.js';
+import type { TokenClaims } from '../../auth/tokenClaims.js';
+import type { Session } from '../Session.js';
 import type { Handler } from '../handlerTypes.js';
+
+/**
+ * Checks the join's token, if any, against the room. Token mode: creating a room needs a
+ * valid token (guests of existing rooms come through the lobby, not yet built: refused too).
+ */
+async function admit(s: Session, roomId: RoomId, token: string | undefined): Promise<TokenClaims | undefined> {
+	const { mode, verifier } = s.deps.auth;
+	const claims = token && verifier ? await verifier.verify(token) : undefined;
+	if (claims && claims.room !== '*' && claims.room !== roomId) throw new PlenumError('PLN_TOKEN_WRONG_ROOM');
+	if (mode === 'token' && !claims) throw new PlenumError('PLN_TOKEN_REQUIRED');
+	return claims;
+}
 
 function snapshot(room: Room, self: Participant): RoomSnapshot {
 	return {
@@ -19,11 +33,15 @@ export const roomHandlers = {
 		if (s.participant || s.joining) throw new PlenumError('PLN_ALREADY_JOINED');
 		s.joining = true;
 		try {
-			const room = await s.deps.registry.getOrCreate(asRoomId(req.roomId));
+			const roomId = asRoomId(req.roomId);
+			const claims = await admit(s, roomId, req.token);
+			const room = await s.deps.registry.getOrCreate(roomId);
 			// The socket may have gone while the room was being created: joining now would
 			// leave a participant nobody can remove, keeping the room open forever.
 			if (!s.socket.connected) throw new PlenumError('PLN_NOT_JOINED');
-			const participant = room.join(req.displayName, (push) => s.push(push));
+			// Open mode: whoever opens the room moderates it. A token's role always wins.
+			const role = claims?.role ?? (s.deps.auth.mode === 'open' && room.size === 0 ? 'moderator' : 'participant');
+			const participant = room.join(claims?.name ?? req.displayName, (push) => s.push(push), role);
 			s.room = room;
 			s.participant = participant;
 			return {
