@@ -17,6 +17,14 @@ export interface ServerEvents {
 	handChanged: { participantId: string; raisedAt: number | null };
 	/** A short-lived reaction; clients show it for a few seconds, the server keeps nothing. */
 	reaction: { participantId: string; reaction: Reaction };
+	/** Someone's name, role or hand changed (e.g. made moderator). */
+	participantUpdated: ParticipantInfo;
+	/** A moderator muted this participant (the SFU already paused the producer). */
+	mutedByModerator: { source: 'mic' };
+	/** A moderator asks this participant to unmute; only the participant can. */
+	askedToUnmute: Record<string, never>;
+	/** A moderator stopped this participant's camera or screen share (the producer is closed). */
+	videoStoppedByModerator: { source: 'camera' | 'screen' };
 	/** The room closed (or this participant was removed); the client should leave. */
 	roomClosed: { reason: CloseReason };
 }

@@ -33,7 +33,7 @@ export interface RoomSnapshot {
 
 /** What each request answers with on success. */
 export interface Responses {
-	join: RoomSnapshot & { participantId: string; rtpCapabilities: unknown; resumeToken: string };
+	join: RoomSnapshot & { participantId: string; role: 'moderator' | 'participant'; rtpCapabilities: unknown; resumeToken: string };
 	resume: RoomSnapshot;
 	leave: Record<string, never>;
 	setRtpCapabilities: Record<string, never>;
@@ -51,6 +51,14 @@ export interface Responses {
 	sendChat: { id: string; sentAt: number };
 	setHand: { raisedAt: number | null };
 	sendReaction: Record<string, never>;
+	muteParticipant: Record<string, never>;
+	muteAll: Record<string, never>;
+	askToUnmute: Record<string, never>;
+	stopVideo: Record<string, never>;
+	removeParticipant: Record<string, never>;
+	makeModerator: Record<string, never>;
+	lowerAllHands: Record<string, never>;
+	endMeeting: Record<string, never>;
 }
 
 export type WireError = { code: ErrorCode; message: string };

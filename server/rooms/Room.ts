@@ -46,8 +46,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#opts = opts;
 		this.#log = log;
 		media.on('consumerClosed', (pid, consumerId) => this.#to(pid, { event: 'consumerClosed', data: { consumerId } }));
-		media.on('producerClosed', (_pid, producerId) => this.#broadcast({ event: 'producerClosed', data: { producerId } }));
-		media.on('activeSpeaker', (participantId) => this.#broadcast({ event: 'activeSpeaker', data: { participantId } }));
+		media.on('producerClosed', (_pid, producerId) => this.broadcast({ event: 'producerClosed', data: { producerId } }));
+		media.on('activeSpeaker', (participantId) => this.broadcast({ event: 'activeSpeaker', data: { participantId } }));
 		media.on('closed', (reason) => this.close(reason === 'workerDied' ? 'workerDied' : 'roomEnded'));
 		this.#armEmptyTimer(); // a room nobody manages to join must not linger
 	}
@@ -65,7 +65,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (this.#participants.size >= this.#opts.maxParticipants) throw new PlenumError('PLN_ROOM_FULL');
 		clearTimeout(this.#emptyTimer);
 		const p = new Participant(newParticipantId(), displayName, notify, role);
-		this.#broadcast({ event: 'participantJoined', data: p.info() });
+		this.broadcast({ event: 'participantJoined', data: p.info() });
 		this.#participants.set(p.id, p);
 		this.#log.info({ participantId: p.id, participants: this.size }, 'participant joined');
 		return p;
@@ -102,8 +102,9 @@ export class Room extends TypedEmitter<RoomEvents> {
 		const p = this.#participants.get(pid);
 		if (p) clearTimeout(p.reconnectTimer);
 		if (!this.#participants.delete(pid)) return;
+		if (reason === 'kicked') p?.notify({ event: 'roomClosed', data: { reason } });
 		this.media.removeParticipant(pid);
-		this.#broadcast({ event: 'participantLeft', data: { participantId: pid } });
+		this.broadcast({ event: 'participantLeft', data: { participantId: pid } });
 		this.#log.info({ participantId: pid, reason, participants: this.size }, 'participant left');
 		if (this.#participants.size === 0) this.#armEmptyTimer();
 	}
@@ -118,20 +119,20 @@ export class Room extends TypedEmitter<RoomEvents> {
 	async produce(pid: ParticipantId, req: { transportId: string; kind: MediaKind; source: MediaSource; rtpParameters: unknown; paused: boolean }): Promise<ProducerInfo> {
 		this.#member(pid);
 		const info = await this.media.produce(pid, req);
-		this.#broadcast({ event: 'producerAdded', data: info }, pid);
+		this.broadcast({ event: 'producerAdded', data: info }, pid);
 		return info;
 	}
 
 	async setProducerPaused(pid: ParticipantId, producerId: string, paused: boolean): Promise<void> {
 		this.#member(pid);
 		await this.media.setProducerPaused(pid, producerId, paused);
-		this.#broadcast({ event: paused ? 'producerPaused' : 'producerResumed', data: { producerId } }, pid);
+		this.broadcast({ event: paused ? 'producerPaused' : 'producerResumed', data: { producerId } }, pid);
 	}
 
 	closeProducer(pid: ParticipantId, producerId: string): void {
 		this.#member(pid);
 		this.media.closeProducer(pid, producerId);
-		this.#broadcast({ event: 'producerClosed', data: { producerId } }, pid);
+		this.broadcast({ event: 'producerClosed', data: { producerId } }, pid);
 	}
 
 	/** Adds a chat line for everyone (the sender included, so all see one order). */
@@ -140,7 +141,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		const msg: ChatMessage = { id: randomBytes(6).toString('base64url'), participantId: p.id, displayName: p.displayName, text, sentAt: Date.now() };
 		this.#chat.push(msg);
 		if (this.#chat.length > LIMITS.CHAT_HISTORY_MAX) this.#chat.shift();
-		this.#broadcast({ event: 'chatMessage', data: msg });
+		this.broadcast({ event: 'chatMessage', data: msg });
 		return msg;
 	}
 
@@ -154,13 +155,22 @@ export class Room extends TypedEmitter<RoomEvents> {
 		const p = this.#member(pid);
 		const before = p.handRaisedAt;
 		p.handRaisedAt = raised ? (p.handRaisedAt ?? Date.now()) : undefined;
-		if (p.handRaisedAt !== before) this.#broadcast({ event: 'handChanged', data: { participantId: p.id, raisedAt: p.handRaisedAt ?? null } });
+		if (p.handRaisedAt !== before) this.broadcast({ event: 'handChanged', data: { participantId: p.id, raisedAt: p.handRaisedAt ?? null } });
 		return p.handRaisedAt ?? null;
 	}
 
 	react(pid: ParticipantId, reaction: Reaction): void {
 		this.#member(pid);
-		this.#broadcast({ event: 'reaction', data: { participantId: pid, reaction } });
+		this.broadcast({ event: 'reaction', data: { participantId: pid, reaction } });
+	}
+
+	/** A participant of this room, or PLN_NOT_JOINED / PLN_ROOM_CLOSED. */
+	member(pid: ParticipantId): Participant {
+		return this.#member(pid);
+	}
+
+	participants(): Participant[] {
+		return [...this.#participants.values()];
 	}
 
 	#member(pid: ParticipantId): Participant {
@@ -174,7 +184,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#participants.get(pid as ParticipantId)?.notify(push);
 	}
 
-	#broadcast(push: ServerPush, except?: ParticipantId): void {
+	/** Sends a push to every participant, except `except`. */
+	broadcast(push: ServerPush, except?: ParticipantId): void {
 		for (const p of this.#participants.values()) if (p.id !== except) p.notify(push);
 	}
 
@@ -183,7 +194,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (this.#closed) return;
 		this.#closed = true;
 		clearTimeout(this.#emptyTimer);
-		this.#broadcast({ event: 'roomClosed', data: { reason } });
+		this.broadcast({ event: 'roomClosed', data: { reason } });
 		for (const p of this.#participants.values()) clearTimeout(p.reconnectTimer);
 		this.#participants.clear();
 		this.#chat = [];

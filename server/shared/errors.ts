@@ -20,6 +20,8 @@ export const ERRORS = {
 	PLN_CAPABILITIES_MISSING: { category: 'conflict', message: 'Send the media capabilities first.' },
 	PLN_INVALID_MEDIA: { category: 'invalid', message: 'The media parameters were rejected.' },
 	PLN_NO_WORKER: { category: 'unavailable', message: 'No media server is available.' },
+	PLN_NOT_MODERATOR: { category: 'forbidden', message: 'Only moderators can do that.' },
+	PLN_PARTICIPANT_NOT_FOUND: { category: 'notFound', message: 'That participant is not in the meeting.' },
 	PLN_TOKEN_REQUIRED: { category: 'forbidden', message: 'This meeting needs an invitation token.' },
 	PLN_TOKEN_INVALID: { category: 'forbidden', message: 'The invitation token is not valid.' },
 	PLN_TOKEN_TOO_LARGE: { category: 'invalid', message: 'The invitation token is too large.' },

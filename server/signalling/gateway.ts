@@ -8,11 +8,12 @@ import { ERRORS, PlenumError, toWireError } from '../shared/errors.js';
 import type { Handlers } from './handlerTypes.js';
 import { conversationHandlers } from './handlers/conversation.js';
 import { mediaHandlers } from './handlers/media.js';
+import { moderationHandlers } from './handlers/moderation.js';
 import { roomHandlers } from './handlers/room.js';
 import { Session, type SignallingDeps } from './Session.js';
 
 /** The dispatch table: one entry per request, checked exhaustive by its type. */
-const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers, ...conversationHandlers };
+const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers, ...conversationHandlers, ...moderationHandlers };
 
 /** Largest socket.io message accepted; bigger ones drop the connection (socket.io's own check). */
 const MAX_MESSAGE_BYTES = 64 * 1024;

@@ -46,6 +46,7 @@ export const roomHandlers = {
 			s.participant = participant;
 			return {
 				participantId: participant.id,
+				role: participant.role,
 				rtpCapabilities: room.media.rtpCapabilities(),
 				resumeToken: participant.resumeToken,
 				...snapshot(room, participant),

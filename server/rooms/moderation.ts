@@ -1,0 +1,73 @@
+import type { ParticipantId } from '../shared/ids.js';
+import { PlenumError } from '../shared/errors.js';
+import type { Participant } from './Participant.js';
+import type { Room } from './Room.js';
+
+/**
+ * What moderators can do to others. Every function first checks that `by` moderates the room
+ * (PLN_NOT_MODERATOR otherwise); targets are looked up in the room (PLN_PARTICIPANT_NOT_FOUND).
+ */
+function moderator(room: Room, by: ParticipantId): Participant {
+	const p = room.member(by);
+	if (p.role !== 'moderator') throw new PlenumError('PLN_NOT_MODERATOR');
+	return p;
+}
+
+function target(room: Room, id: ParticipantId): Participant {
+	const p = room.participants().find((x) => x.id === id);
+	if (!p) throw new PlenumError('PLN_PARTICIPANT_NOT_FOUND');
+	return p;
+}
+
+/** Pauses the target's microphone at the SFU and tells the target's client to show itself muted. */
+export async function muteParticipant(room: Room, by: ParticipantId, id: ParticipantId): Promise<void> {
+	moderator(room, by);
+	const p = target(room, id);
+	const mics = room.media.producers().filter((x) => x.participantId === p.id && x.source === 'mic' && !x.paused);
+	for (const mic of mics) await room.setProducerPaused(p.id, mic.id, true);
+	p.notify({ event: 'mutedByModerator', data: { source: 'mic' } });
+}
+
+export async function muteAll(room: Room, by: ParticipantId): Promise<void> {
+	moderator(room, by);
+	for (const p of room.participants()) if (p.id !== by) await muteParticipant(room, by, p.id);
+}
+
+/** Asks (never forces) the target to unmute: only they can turn their microphone on. */
+export function askToUnmute(room: Room, by: ParticipantId, id: ParticipantId): void {
+	moderator(room, by);
+	target(room, id).notify({ event: 'askedToUnmute', data: {} });
+}
+
+/** Stops the target's camera or screen share: its producer closes for everyone. */
+export function stopVideo(room: Room, by: ParticipantId, id: ParticipantId, source: 'camera' | 'screen'): void {
+	moderator(room, by);
+	const p = target(room, id);
+	for (const x of room.media.producers()) {
+		if (x.participantId === p.id && (x.source === source || (source === 'screen' && x.source === 'screenAudio'))) room.closeProducer(p.id, x.id);
+	}
+	p.notify({ event: 'videoStoppedByModerator', data: { source } });
+}
+
+export function removeParticipant(room: Room, by: ParticipantId, id: ParticipantId): void {
+	moderator(room, by);
+	if (id === by) throw new PlenumError('PLN_INVALID_MESSAGE');
+	room.leave(target(room, id).id, 'kicked');
+}
+
+export function makeModerator(room: Room, by: ParticipantId, id: ParticipantId): void {
+	moderator(room, by);
+	const p = target(room, id);
+	p.role = 'moderator';
+	room.broadcast({ event: 'participantUpdated', data: p.info() });
+}
+
+export function lowerAllHands(room: Room, by: ParticipantId): void {
+	moderator(room, by);
+	for (const p of room.participants()) if (p.handRaisedAt !== undefined) room.setHand(p.id, false);
+}
+
+export function endMeeting(room: Room, by: ParticipantId): void {
+	moderator(room, by);
+	room.close('roomEnded');
+}

@@ -1,0 +1,54 @@
+import * as mod from '../../rooms/moderation.js';
+import { asParticipantId } from '../../shared/ids.js';
+import type { Handler } from '../handlerTypes.js';
+
+/** Moderator requests; the role check is in rooms/moderation.ts, next to what it guards. */
+export const moderationHandlers = {
+	muteParticipant: (async (s, req) => {
+		const { room, participant } = s.joined();
+		await mod.muteParticipant(room, participant.id, asParticipantId(req.participantId));
+		return {};
+	}) satisfies Handler<'muteParticipant'>,
+
+	muteAll: (async (s) => {
+		const { room, participant } = s.joined();
+		await mod.muteAll(room, participant.id);
+		return {};
+	}) satisfies Handler<'muteAll'>,
+
+	askToUnmute: (async (s, req) => {
+		const { room, participant } = s.joined();
+		mod.askToUnmute(room, participant.id, asParticipantId(req.participantId));
+		return {};
+	}) satisfies Handler<'askToUnmute'>,
+
+	stopVideo: (async (s, req) => {
+		const { room, participant } = s.joined();
+		mod.stopVideo(room, participant.id, asParticipantId(req.participantId), req.source);
+		return {};
+	}) satisfies Handler<'stopVideo'>,
+
+	removeParticipant: (async (s, req) => {
+		const { room, participant } = s.joined();
+		mod.removeParticipant(room, participant.id, asParticipantId(req.participantId));
+		return {};
+	}) satisfies Handler<'removeParticipant'>,
+
+	makeModerator: (async (s, req) => {
+		const { room, participant } = s.joined();
+		mod.makeModerator(room, participant.id, asParticipantId(req.participantId));
+		return {};
+	}) satisfies Handler<'makeModerator'>,
+
+	lowerAllHands: (async (s) => {
+		const { room, participant } = s.joined();
+		mod.lowerAllHands(room, participant.id);
+		return {};
+	}) satisfies Handler<'lowerAllHands'>,
+
+	endMeeting: (async (s) => {
+		const { room, participant } = s.joined();
+		mod.endMeeting(room, participant.id);
+		return {};
+	}) satisfies Handler<'endMeeting'>,
+};
