@@ -47,6 +47,10 @@ export type RoomClientEvents = {
 	/** Someone's hand went up or down (also this client's own). */
 	handChanged: [participantId: string, raisedAt: number | null];
 	reaction: [participantId: string, reaction: Reaction];
+	/** Someone's role changed (also this client's own: see `role`). */
+	participantUpdated: [ParticipantInfo];
+	/** A moderator muted this client, or asks it to unmute, or stopped its camera/screen. */
+	moderated: [action: 'muted' | 'askedToUnmute' | 'cameraStopped' | 'screenStopped'];
 	activeSpeaker: [participantId: string];
 	/** Once: the room ended or this client left; `reason` is the server's CloseReason or 'left'. */
 	closed: [reason: string];
@@ -96,6 +100,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly chatLog: ChatMessage[] = [];
 	/** When this client's own hand went up; null while down. */
 	handRaisedAt: number | null = null;
+	/** This client's role in the room; moderators may call `moderate()`. */
+	role: 'moderator' | 'participant' = 'participant';
 	#closed = false;
 
 	readonly #roomId: string;
@@ -140,6 +146,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		client.#watchIce(recv);
 		for (const p of joined.participants) client.participants.set(p.id, p);
 		client.chatLog.push(...joined.chat);
+		client.role = joined.role;
 		client.#listen();
 		socket.offAny(keep);
 		for (const p of joined.producers) void client.#consume(p);
@@ -184,6 +191,24 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			this.emit('handChanged', participantId, raisedAt);
 		});
 		on('reaction', ({ participantId, reaction }) => this.emit('reaction', participantId, reaction));
+		on('participantUpdated', (p) => {
+			if (p.id === this.participantId) this.role = p.role;
+			else this.participants.set(p.id, p);
+			this.emit('participantUpdated', p);
+		});
+		// The SFU already paused or closed our producer; bring the local side in line.
+		on('mutedByModerator', () => {
+			this.#producers.get('mic')?.pause();
+			this.emit('moderated', 'muted');
+		});
+		on('askedToUnmute', () => this.emit('moderated', 'askedToUnmute'));
+		on('videoStoppedByModerator', ({ source }) => {
+			for (const s of source === 'screen' ? (['screen', 'screenAudio'] as const) : (['camera'] as const)) {
+				this.#producers.get(s)?.close();
+				this.#producers.delete(s);
+			}
+			this.emit('moderated', source === 'screen' ? 'screenStopped' : 'cameraStopped');
+		});
 		on('activeSpeaker', ({ participantId }) => {
 			this.activeSpeaker = participantId;
 			this.emit('activeSpeaker', participantId);
@@ -348,6 +373,15 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	async setHand(raised: boolean): Promise<void> {
 		const { raisedAt } = await request(this.#socket, 'setHand', { raised });
 		this.handRaisedAt = raisedAt;
+	}
+
+	/** A moderator request; the server refuses it with PLN_NOT_MODERATOR for everyone else. */
+	async moderate(action: 'muteParticipant' | 'askToUnmute' | 'removeParticipant' | 'makeModerator', participantId: string): Promise<void>;
+	async moderate(action: 'stopVideo', participantId: string, source: 'camera' | 'screen'): Promise<void>;
+	async moderate(action: 'muteAll' | 'lowerAllHands' | 'endMeeting'): Promise<void>;
+	async moderate(action: string, participantId?: string, source?: 'camera' | 'screen'): Promise<void> {
+		const payload = { ...(participantId ? { participantId } : {}), ...(source ? { source } : {}) };
+		await request(this.#socket, action as RequestName, payload);
 	}
 
 	async sendReaction(reaction: Reaction): Promise<void> {

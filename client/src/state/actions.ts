@@ -2,7 +2,7 @@ import { RoomClient } from '../RoomClient.js';
 import { watchQuality } from './quality.js';
 import type { Reaction } from '../RoomClient.js';
 import {
-	chatOpen, chatLog, chatSeen, client, roomToken, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
+	chatOpen, chatLog, chatSeen, client, moderatorNotice, roomToken, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
 } from './store.js';
 
 const REACTION_SHOW_MS = 4_000;
@@ -33,7 +33,14 @@ export async function join(o: JoinOptions): Promise<void> {
 	window.plenum = { client: c };
 	client.value = c;
 	const bump = () => { rev.value++; };
-	for (const e of ['participantJoined', 'participantLeft', 'trackAdded', 'trackRemoved', 'producersChanged', 'activeSpeaker', 'chat', 'handChanged'] as const) c.on(e, bump);
+	for (const e of ['participantJoined', 'participantLeft', 'participantUpdated', 'trackAdded', 'trackRemoved', 'producersChanged', 'activeSpeaker', 'chat', 'handChanged'] as const) c.on(e, bump);
+	c.on('moderated', (action) => {
+		moderatorNotice.value = action;
+		if (action === 'muted') micMuted.value = true;
+		if (action === 'cameraStopped') stopTrack(localCamera);
+		if (action === 'screenStopped') stopTrack(localScreen);
+		rev.value++;
+	});
 	c.on('participantLeft', (id) => { if (pinned.value?.startsWith(`${id}:`)) pinned.value = undefined; });
 	c.on('reaction', (participantId, reaction) => showReaction(participantId, reaction));
 	c.on('connection', (state) => { reconnecting.value = state === 'reconnecting'; });
@@ -192,4 +199,20 @@ function stopLocal(): void {
 	localScreen.value?.stop();
 	localCamera.value = undefined;
 	localScreen.value = undefined;
+}
+
+function stopTrack(s: typeof localCamera): void {
+	s.value?.stop();
+	s.value = undefined;
+}
+
+/** A moderator action from the participant list; errors show as a notice. */
+export async function moderate(run: (c: RoomClient) => Promise<void>): Promise<void> {
+	const c = client.value;
+	if (!c) return;
+	try {
+		await run(c);
+	} catch (err) {
+		errorText.value = (err as Error).message;
+	}
 }

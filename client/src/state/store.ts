@@ -16,6 +16,8 @@ export const endReason = signal<string | undefined>(undefined);
 export const errorText = signal<string | undefined>(undefined);
 /** True while the signalling connection is down and the client tries to resume. */
 export const reconnecting = signal(false);
+/** The latest moderator action on this client, shown as a notice until dismissed. */
+export const moderatorNotice = signal<'muted' | 'askedToUnmute' | 'cameraStopped' | 'screenStopped' | undefined>(undefined);
 
 export const client = signal<RoomClient | undefined>(undefined);
 /** Bumped on every RoomClient event: the views below depend on it. */
@@ -40,6 +42,7 @@ export interface PeerView {
 	id: string;
 	displayName: string;
 	kind: 'browser' | 'phone';
+	role: 'moderator' | 'participant';
 	isSelf: boolean;
 	handRaisedAt: number | null;
 	micMuted: boolean;
@@ -57,6 +60,7 @@ export const peers = computed<PeerView[]>(() => {
 		id: c.participantId,
 		displayName: displayName.value,
 		kind: 'browser',
+		role: c.role,
 		isSelf: true,
 		handRaisedAt: c.handRaisedAt,
 		micMuted: micMuted.value || !c.isPublishing('mic'),
@@ -75,7 +79,7 @@ export const peers = computed<PeerView[]>(() => {
 		const mic = live('mic');
 		const cam = live('camera');
 		return {
-			id: p.id, displayName: p.displayName, kind: p.kind, isSelf: false, handRaisedAt: p.handRaisedAt,
+			id: p.id, displayName: p.displayName, kind: p.kind, role: p.role, isSelf: false, handRaisedAt: p.handRaisedAt,
 			micMuted: !mic || mic.paused, cameraOff: !cam || cam.paused, camera: track('camera'), screen: track('screen'),
 		};
 	});

@@ -3,12 +3,12 @@ import { endReason, phase } from '../state/store.js';
 
 export function Ended() {
 	const reason = endReason.value;
-	const text = reason === 'left' ? t('ended.left') : reason === 'workerDied' ? t('ended.workerDied') : t('ended.roomClosed');
+	const text = reason === 'left' ? t('ended.left') : reason === 'workerDied' ? t('ended.workerDied') : reason === 'kicked' ? t('ended.kicked') : reason === 'roomEnded' ? t('ended.roomEnded') : t('ended.roomClosed');
 	return (
 		<main class="ended">
-			<h1>{text}</h1>
+			<h1 id="ended-reason" data-reason={reason}>{text}</h1>
 			<p>
-				<button type="button" class="primary" id="rejoin" onClick={() => { phase.value = 'prejoin'; }}>{t('ended.rejoin')}</button>{' '}
+				{reason !== 'kicked' && <><button type="button" class="primary" id="rejoin" onClick={() => { phase.value = 'prejoin'; }}>{t('ended.rejoin')}</button>{' '}</>}
 				<a href="/">{t('ended.home')}</a>
 			</p>
 		</main>

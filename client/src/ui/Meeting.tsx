@@ -4,6 +4,7 @@ import { t } from '../i18n/i18n.js';
 import { chatOpen, client, errorText, page, peers, peopleOpen, reactions, reconnecting, stageKey, type PeerView } from '../state/store.js';
 import { AudioSinks } from './AudioSinks.js';
 import { ChatPanel } from './ChatPanel.js';
+import { ModeratorNotice } from './ModeratorNotice.js';
 import { Controls } from './Controls.js';
 import { PeoplePanel } from './PeoplePanel.js';
 import { REACTION_EMOJI } from './reactions.js';
@@ -33,6 +34,7 @@ export function Meeting() {
 	return (
 		<div class={`meeting${chatOpen.value || peopleOpen.value ? ' with-panel' : ''}`}>
 			<main class={`stage-area${stage ? ' has-stage' : ''}`}>
+				<ModeratorNotice />
 				{reconnecting.value && <p id="reconnecting" class="reconnecting" role="status">{t('meeting.reconnecting')}</p>}
 				{errorText.value && <p class="problem" role="alert">{errorText.value}</p>}
 				{all.length === 1 && <p class="alone">{t('meeting.alone')}</p>}

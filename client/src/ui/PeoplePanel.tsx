@@ -1,12 +1,22 @@
 import { t } from '../i18n/i18n.js';
-import { hands, peers } from '../state/store.js';
+import { moderate } from '../state/actions.js';
+import { hands, peers, type PeerView } from '../state/store.js';
 import { Icon } from './icons.js';
 
-/** Everyone in the room: raised hands first (in the order they went up), mute state, phone marker. */
+/** Everyone in the room: raised hands first (in the order they went up), mute state, phone marker; moderator tools. */
 export function PeoplePanel() {
+	const self = peers.value.find((p) => p.isSelf);
+	const moderating = self?.role === 'moderator';
 	return (
 		<aside id="people" class="panel" aria-labelledby="people-title">
 			<h2 id="people-title">{t('participants.title', { count: peers.value.length })}</h2>
+			{moderating && (
+				<div class="mod-all" role="group" aria-label={t('moderation.label')}>
+					<button type="button" id="mod-mute-all" onClick={() => void moderate((c) => c.moderate('muteAll'))}>{t('moderation.muteAll')}</button>
+					<button type="button" id="mod-lower-hands" onClick={() => void moderate((c) => c.moderate('lowerAllHands'))}>{t('moderation.lowerHands')}</button>
+					<button type="button" id="mod-end" class="danger" onClick={() => { if (confirm(t('moderation.endConfirm'))) void moderate((c) => c.moderate('endMeeting')); }}>{t('moderation.end')}</button>
+				</div>
+			)}
 			{hands.value.length > 0 && (
 				<>
 					<h3>{t('participants.hands')}</h3>
@@ -16,14 +26,34 @@ export function PeoplePanel() {
 			<ul id="people-list">
 				{peers.value.map((p) => (
 					<li key={p.id} data-participant-id={p.id}>
-						{p.kind === 'phone' && <span title={t('meeting.phone')}><Icon name="phone" /><span class="visually-hidden">{t('meeting.phone')}</span></span>}
-						<span class="label">{p.isSelf ? t('meeting.you', { name: p.displayName }) : p.displayName}</span>
-						{p.handRaisedAt !== null && <span title={t('meeting.handRaised')}><Icon name="hand" /><span class="visually-hidden">{t('meeting.handRaised')}</span></span>}
-						{p.micMuted && <span class="muted" title={t('meeting.muted')}><Icon name="micOff" /><span class="visually-hidden">{t('meeting.muted')}</span></span>}
-						{p.cameraOff && <span title={t('meeting.cameraOff')}><Icon name="camOff" /><span class="visually-hidden">{t('meeting.cameraOff')}</span></span>}
+						<div class="who">
+							{p.kind === 'phone' && <span title={t('meeting.phone')}><Icon name="phone" /><span class="visually-hidden">{t('meeting.phone')}</span></span>}
+							<span class="label">{p.isSelf ? t('meeting.you', { name: p.displayName }) : p.displayName}</span>
+							{p.role === 'moderator' && <span class="role">{t('moderation.moderator')}</span>}
+							{p.handRaisedAt !== null && <span title={t('meeting.handRaised')}><Icon name="hand" /><span class="visually-hidden">{t('meeting.handRaised')}</span></span>}
+							{p.micMuted && <span class="muted" title={t('meeting.muted')}><Icon name="micOff" /><span class="visually-hidden">{t('meeting.muted')}</span></span>}
+							{p.cameraOff && <span title={t('meeting.cameraOff')}><Icon name="camOff" /><span class="visually-hidden">{t('meeting.cameraOff')}</span></span>}
+						</div>
+						{moderating && !p.isSelf && <ModeratorTools peer={p} />}
 					</li>
 				))}
 			</ul>
 		</aside>
+	);
+}
+
+function ModeratorTools({ peer }: { peer: PeerView }) {
+	const id = peer.id;
+	const who = peer.displayName;
+	return (
+		<div class="mod-tools" role="group" aria-label={t('moderation.for', { name: who })}>
+			{peer.micMuted
+				? <button type="button" data-mod="ask-unmute" onClick={() => void moderate((c) => c.moderate('askToUnmute', id))}>{t('moderation.askUnmute')}</button>
+				: <button type="button" data-mod="mute" onClick={() => void moderate((c) => c.moderate('muteParticipant', id))}>{t('moderation.mute')}</button>}
+			{!peer.cameraOff && <button type="button" data-mod="stop-camera" onClick={() => void moderate((c) => c.moderate('stopVideo', id, 'camera'))}>{t('moderation.stopCamera')}</button>}
+			{peer.screen && <button type="button" data-mod="stop-screen" onClick={() => void moderate((c) => c.moderate('stopVideo', id, 'screen'))}>{t('moderation.stopScreen')}</button>}
+			{peer.role !== 'moderator' && <button type="button" data-mod="make-moderator" onClick={() => void moderate((c) => c.moderate('makeModerator', id))}>{t('moderation.makeModerator')}</button>}
+			<button type="button" data-mod="remove" class="danger" onClick={() => void moderate((c) => c.moderate('removeParticipant', id))}>{t('moderation.remove')}</button>
+		</div>
 	);
 }
