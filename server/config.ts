@@ -23,6 +23,9 @@ const Env = z.object({
 	ROOM_EMPTY_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
 	/** How long a dropped connection keeps its participant (and media) for a resume. */
 	RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+	MAX_ROOMS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+	/** Rooms close this long after they open (default 24 h; 0 = never). */
+	ROOM_MAX_DURATION_MS: z.coerce.number().int().min(0).default(24 * 3_600_000),
 	MAX_PARTICIPANTS_PER_ROOM: z.coerce.number().int().min(1).max(1000).default(100),
 	/** A room's producers + consumers on one worker before newcomers go to another worker. */
 	ROOM_SPILL_LOAD: z.coerce.number().int().min(1).max(1_000_000).default(1000),
@@ -50,6 +53,8 @@ export type Config = {
 	roomEmptyGraceMs: number;
 	reconnectGraceMs: number;
 	maxParticipantsPerRoom: number;
+	maxRooms: number;
+	roomMaxDurationMs: number;
 	roomSpillLoad: number;
 	clientDistDir: string;
 	auth: {
@@ -93,6 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		roomEmptyGraceMs: e.ROOM_EMPTY_GRACE_MS,
 		reconnectGraceMs: e.RECONNECT_GRACE_MS,
 		maxParticipantsPerRoom: e.MAX_PARTICIPANTS_PER_ROOM,
+		maxRooms: e.MAX_ROOMS,
+		roomMaxDurationMs: e.ROOM_MAX_DURATION_MS,
 		roomSpillLoad: e.ROOM_SPILL_LOAD,
 		clientDistDir: e.CLIENT_DIST_DIR,
 		auth: { mode: e.AUTH_MODE, secret: e.JWT_SECRET, jwksFile: e.JWT_JWKS_FILE, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },

@@ -24,7 +24,12 @@ async function main(): Promise<void> {
 		roomSpillLoad: config.roomSpillLoad,
 		log,
 	});
-	const registry = new RoomRegistry(pool, { emptyGraceMs: config.roomEmptyGraceMs, maxParticipants: config.maxParticipantsPerRoom, reconnectGraceMs: config.reconnectGraceMs }, log);
+	const registry = new RoomRegistry(
+		pool,
+		{ emptyGraceMs: config.roomEmptyGraceMs, maxParticipants: config.maxParticipantsPerRoom, reconnectGraceMs: config.reconnectGraceMs, maxDurationMs: config.roomMaxDurationMs },
+		log,
+		{ maxRooms: config.maxRooms },
+	);
 	const metrics = createMetrics({
 		rooms: () => registry.size,
 		participants: () => registry.participants(),

@@ -5,5 +5,6 @@ export type CloseReason =
 	| 'disconnected' // the connection dropped
 	| 'roomEmpty' // the last participant left and the grace period passed
 	| 'roomEnded' // the room was ended for everyone
+	| 'maxDuration' // the room reached ROOM_MAX_DURATION_MS
 	| 'workerDied' // the media worker process died
 	| 'shutdown'; // the server is stopping

@@ -150,6 +150,16 @@ describe('Room', () => {
 		await expect(room.produce(pa.id, { transportId: 't', kind: 'audio', source: 'mic', rtpParameters: {}, paused: false })).rejects.toMatchObject({ code: 'PLN_ROOM_CLOSED' });
 	});
 
+	it('closes with maxDuration when the room reaches its maximum duration', () => {
+		const timed = new Room(asRoomId('r2'), new FakeRoomMedia(), { emptyGraceMs: GRACE_MS, maxParticipants: 2, reconnectGraceMs: GRACE_MS, maxDurationMs: 60_000 }, log);
+		const a = inbox();
+		timed.join('A', a.notify);
+		vi.advanceTimersByTime(59_999);
+		expect(timed.closed).toBe(false);
+		vi.advanceTimersByTime(1);
+		expect(a.got.at(-1)).toEqual({ event: 'roomClosed', data: { reason: 'maxDuration' } });
+	});
+
 	it('a dying worker closes the room with workerDied', () => {
 		const a = inbox();
 		room.join('A', a.notify);
@@ -177,5 +187,13 @@ describe('RoomRegistry', () => {
 		expect(r3).not.toBe(r1);
 		registry.closeAll('shutdown');
 		expect(registry.size).toBe(0);
+	});
+
+	it('refuses a new room beyond maxRooms with PLN_TOO_MANY_ROOMS, but joins to open rooms still work', async () => {
+		const registry = new RoomRegistry({ createRoomMedia: async () => new FakeRoomMedia() }, { emptyGraceMs: 60_000, maxParticipants: 10, reconnectGraceMs: 1_000 }, log, { maxRooms: 1 });
+		const first = await registry.getOrCreate(asRoomId('a'));
+		await expect(registry.getOrCreate(asRoomId('b'))).rejects.toMatchObject({ code: 'PLN_TOO_MANY_ROOMS' });
+		expect(await registry.getOrCreate(asRoomId('a'))).toBe(first);
+		registry.closeAll('shutdown');
 	});
 });

@@ -16,6 +16,8 @@ export interface RoomOptions {
 	maxParticipants: number;
 	/** How long a participant whose connection dropped keeps its place (and media) for a resume. */
 	reconnectGraceMs: number;
+	/** A room closes this long after it opened, whatever happens (0 = never). */
+	maxDurationMs?: number;
 }
 
 export type RoomEvents = {
@@ -37,6 +39,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 	readonly #opts: RoomOptions;
 	readonly #log: Logger;
 	#emptyTimer: NodeJS.Timeout | undefined;
+	#maxDurationTimer: NodeJS.Timeout | undefined;
 	#closed = false;
 
 	constructor(id: RoomId, media: RoomMedia, opts: RoomOptions, log: Logger) {
@@ -50,6 +53,10 @@ export class Room extends TypedEmitter<RoomEvents> {
 		media.on('activeSpeaker', (participantId) => this.broadcast({ event: 'activeSpeaker', data: { participantId } }));
 		media.on('closed', (reason) => this.close(reason === 'workerDied' ? 'workerDied' : 'roomEnded'));
 		this.#armEmptyTimer(); // a room nobody manages to join must not linger
+		if (opts.maxDurationMs) {
+			this.#maxDurationTimer = setTimeout(() => this.close('maxDuration'), opts.maxDurationMs);
+			this.#maxDurationTimer.unref();
+		}
 	}
 
 	get closed(): boolean {
@@ -194,6 +201,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (this.#closed) return;
 		this.#closed = true;
 		clearTimeout(this.#emptyTimer);
+		clearTimeout(this.#maxDurationTimer);
 		this.broadcast({ event: 'roomClosed', data: { reason } });
 		for (const p of this.#participants.values()) clearTimeout(p.reconnectTimer);
 		this.#participants.clear();

@@ -2,6 +2,7 @@ import type { MediaCounts, RoomMedia } from '../../sfu-workers/types.js';
 import type { Logger } from '../observability/log.js';
 import { roomRef } from '../observability/redact.js';
 import type { RoomId } from '../shared/ids.js';
+import { PlenumError } from '../shared/errors.js';
 import type { CloseReason } from './CloseReason.js';
 import { Room, type RoomOptions } from './Room.js';
 
@@ -22,9 +23,12 @@ export class RoomRegistry {
 	readonly #opts: RoomOptions;
 	readonly #log: Logger;
 
-	constructor(media: MediaProvider, opts: RoomOptions, log: Logger) {
+	readonly #limits: { maxRooms: number };
+
+	constructor(media: MediaProvider, opts: RoomOptions, log: Logger, limits: { maxRooms: number } = { maxRooms: Number.POSITIVE_INFINITY }) {
 		this.#media = media;
 		this.#opts = opts;
+		this.#limits = limits;
 		this.#log = log;
 	}
 
@@ -39,6 +43,7 @@ export class RoomRegistry {
 	}
 
 	async #create(id: RoomId): Promise<Room> {
+		if (this.#rooms.size >= this.#limits.maxRooms) throw new PlenumError('PLN_TOO_MANY_ROOMS');
 		// The room id may be a name a user chose: logs get a keyed hash instead.
 		const log = this.#log.child({ room: roomRef(id) });
 		const media = await this.#media.createRoomMedia(log);

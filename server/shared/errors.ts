@@ -12,6 +12,8 @@ export const ERRORS = {
 	PLN_ALREADY_JOINED: { category: 'conflict', message: 'Already in a room.' },
 	PLN_ROOM_CLOSED: { category: 'conflict', message: 'The meeting has ended.' },
 	PLN_RESUME_FAILED: { category: 'notFound', message: 'The session could not be resumed; join again.' },
+	PLN_RATE_LIMITED: { category: 'unavailable', message: 'Too many requests; slow down.' },
+	PLN_TOO_MANY_ROOMS: { category: 'unavailable', message: 'This server hosts its maximum number of meetings.' },
 	PLN_ROOM_FULL: { category: 'unavailable', message: 'The meeting is full.' },
 	PLN_TRANSPORT_NOT_FOUND: { category: 'notFound', message: 'No such transport.' },
 	PLN_PRODUCER_NOT_FOUND: { category: 'notFound', message: 'No such media source.' },

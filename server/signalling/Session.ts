@@ -7,6 +7,14 @@ import type { Participant } from '../rooms/Participant.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import { PlenumError } from '../shared/errors.js';
+import { TokenBucket } from '../shared/TokenBucket.js';
+
+// Generous for a real client (a join with simulcast and 25 tiles sends ~60 requests at once),
+// tight enough that one connection cannot keep the server busy.
+const REQUEST_BURST = 200;
+const REQUESTS_PER_SECOND = 50;
+const CHAT_BURST = 5;
+const CHAT_PER_SECOND = 1;
 
 export interface SignallingDeps {
 	registry: RoomRegistry;
@@ -26,6 +34,9 @@ export class Session {
 	participant: Participant | undefined;
 	/** Set while a join is in flight, so a second join on the same socket is refused. */
 	joining = false;
+	/** Per-connection limits: every request, and chat lines on top. */
+	readonly requests = new TokenBucket(REQUEST_BURST, REQUESTS_PER_SECOND);
+	readonly chat = new TokenBucket(CHAT_BURST, CHAT_PER_SECOND);
 
 	constructor(socket: Socket, deps: SignallingDeps) {
 		this.socket = socket;

@@ -51,7 +51,9 @@ function onConnection(socket: Socket, deps: GatewayDeps): void {
 
 async function handle(session: Session, event: string, payload: unknown, ack: AckFn, deps: GatewayDeps): Promise<void> {
 	try {
+		if (!session.requests.take()) throw new PlenumError('PLN_RATE_LIMITED');
 		if (!isRequestName(event)) throw new PlenumError('PLN_UNKNOWN_REQUEST');
+		if (event === 'sendChat' && !session.chat.take()) throw new PlenumError('PLN_RATE_LIMITED');
 		const parsed = Requests[event].safeParse(payload ?? {});
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0];

@@ -64,6 +64,25 @@ describe('malformed signalling', () => {
 		expect((await ask(b, 'resumeConsumer', { consumerId: 'x' })).error?.code).toBe('PLN_CONSUMER_NOT_FOUND');
 	});
 
+	it('rate-limits chat per connection with PLN_RATE_LIMITED, and the next second it flows again', async () => {
+		const s = await open();
+		expect((await ask(s, 'join', { roomId: uniqueRoomId('rate'), displayName: 'Talker' })).ok).toBe(true);
+		const acks = [];
+		for (let i = 0; i < 8; i++) acks.push(await ask(s, 'sendChat', { text: `line ${i}` }));
+		expect(acks.slice(0, 5).every((a) => a.ok)).toBe(true);
+		expect(acks.slice(5).map((a) => a.error?.code)).toEqual(['PLN_RATE_LIMITED', 'PLN_RATE_LIMITED', 'PLN_RATE_LIMITED']);
+		await new Promise((r) => setTimeout(r, 1_100));
+		expect((await ask(s, 'sendChat', { text: 'after a pause' })).ok).toBe(true);
+	});
+
+	it('rate-limits requests per connection; other connections are not affected', async () => {
+		const s = await open();
+		const acks = await Promise.all(Array.from({ length: 260 }, () => ask(s, 'leave', {})));
+		expect(acks.filter((a) => a.error?.code === 'PLN_RATE_LIMITED').length).toBeGreaterThan(40);
+		const other = await open();
+		expect((await ask(other, 'join', { roomId: uniqueRoomId('fair'), displayName: 'Other' })).ok).toBe(true);
+	});
+
 	it('survives a flood of garbage and still serves a normal join and /healthz', async () => {
 		const s = await open();
 		const junk = Array.from({ length: 200 }, (_, i) => ask(s, i % 2 ? 'join' : 'produce', { i, nested: { deep: [i] } }));
