@@ -37,6 +37,12 @@ const Env = z.object({
 	JWT_JWKS_URL: z.url().optional(),
 	JWT_ISSUER: z.string().min(1).default('plenum-portal'),
 	JWT_AUDIENCE: z.string().min(1).default('plenum'),
+	/** Who runs this instance, for the privacy notice (/privacy). */
+	PRIVACY_CONTROLLER_NAME: z.string().min(1).max(200).default('The operator of this server'),
+	PRIVACY_CONTROLLER_CONTACT: z.string().min(1).max(500).default('Contact details: ask the operator of this server'),
+	/** Set when the SIP dial-in and a TURN server are configured (their issues add them). */
+	SIP_ENABLED: z.enum(['true', 'false']).default('false'),
+	TURN_URLS: z.string().min(1).optional(),
 	/** Serve the built client from this directory. */
 	CLIENT_DIST_DIR: z.string().min(1).default('client/dist'),
 });
@@ -57,6 +63,7 @@ export type Config = {
 	roomMaxDurationMs: number;
 	roomSpillLoad: number;
 	clientDistDir: string;
+	privacy: { controllerName: string; controllerContact: string; dialIn: boolean; turn: boolean };
 	auth: {
 		mode: 'open' | 'token';
 		secret: string | undefined;
@@ -102,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		roomMaxDurationMs: e.ROOM_MAX_DURATION_MS,
 		roomSpillLoad: e.ROOM_SPILL_LOAD,
 		clientDistDir: e.CLIENT_DIST_DIR,
+		privacy: { controllerName: e.PRIVACY_CONTROLLER_NAME, controllerContact: e.PRIVACY_CONTROLLER_CONTACT, dialIn: e.SIP_ENABLED === 'true', turn: Boolean(e.TURN_URLS) },
 		auth: { mode: e.AUTH_MODE, secret: e.JWT_SECRET, jwksFile: e.JWT_JWKS_FILE, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
 	};
 }

@@ -5,6 +5,7 @@ import { TokenVerifier } from './auth/TokenVerifier.js';
 import { loadConfig } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger } from './observability/log.js';
+import { privacyNotice } from './privacy/notice.js';
 import { createMetrics } from './observability/metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { attachSignalling } from './signalling/gateway.js';
@@ -40,7 +41,12 @@ async function main(): Promise<void> {
 	});
 	pool.on('workerDied', () => metrics.workerRestarts.inc({ reason: 'died' }));
 
-	const app = createHttpApp({ clientDistDir: config.clientDistDir, registry: metrics.registry, healthy: () => pool.workersAlive() > 0 });
+	const app = createHttpApp({
+		clientDistDir: config.clientDistDir,
+		registry: metrics.registry,
+		healthy: () => pool.workersAlive() > 0,
+		privacy: (lang) => privacyNotice(config, lang),
+	});
 	const http = createServer(app);
 	const { mode, ...keys } = config.auth;
 	const verifier = keys.secret || keys.jwksFile || keys.jwksUrl ? new TokenVerifier(keys) : undefined;

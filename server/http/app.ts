@@ -2,11 +2,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
+import { type Lang, type PrivacyNotice, noticeHtml } from '../privacy/notice.js';
 import { RoomIdSchema } from '../protocol/common.js';
 import { PlenumError, httpStatusOf } from '../shared/errors.js';
 
 export interface HttpDeps {
 	clientDistDir: string;
+	/** The privacy notice in a language, generated from the running configuration. */
+	privacy: (lang: Lang) => PrivacyNotice;
 	registry: Registry;
 	/** True when at least one media worker is alive. */
 	healthy: () => boolean;
@@ -46,6 +49,19 @@ export function createHttpApp(deps: HttpDeps): Express {
 	});
 	app.get('/metrics', async (_req, res) => {
 		res.type(deps.registry.contentType).send(await deps.registry.metrics());
+	});
+
+	// ?lang= wins, then the browser's Accept-Language; German or English.
+	const langOf = (req: express.Request): Lang => {
+		const q = req.query.lang;
+		if (q === 'de' || q === 'en') return q;
+		return req.acceptsLanguages('de', 'en') === 'de' ? 'de' : 'en';
+	};
+	app.get('/privacy', (req, res) => {
+		res.type('html').set('Cache-Control', 'no-cache').send(noticeHtml(deps.privacy(langOf(req))));
+	});
+	app.get('/privacy.json', (req, res) => {
+		res.set('Cache-Control', 'no-cache').json(deps.privacy(langOf(req)));
 	});
 
 	const dist = resolve(deps.clientDistDir);

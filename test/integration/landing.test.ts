@@ -52,6 +52,20 @@ describe('landing page and meeting link', () => {
 		await page.close();
 	});
 
+	it('serves the privacy notice generated from the configuration, in German and English, linked from pre-join', async () => {
+		const de = await fetch(`${baseUrl()}/privacy`, { headers: { 'accept-language': 'de-DE,de;q=0.9' } });
+		expect(de.headers.get('content-security-policy')).toContain("default-src 'self'");
+		const html = await de.text();
+		expect(html).toContain('<html lang="de">');
+		expect(html).toContain('Datenschutzhinweise');
+		const json = await (await fetch(`${baseUrl()}/privacy.json?lang=en`)).json();
+		expect(json.facts).toMatchObject({ authMode: 'open', dialIn: false, cookies: false, reconnectGraceSeconds: 2 });
+		const page = await ctx.newPage();
+		await page.goto(`${baseUrl()}/r/${'privacy-link'}`);
+		expect(await page.getAttribute('#privacy-page', 'href')).toBe('/privacy?lang=en');
+		await page.close();
+	});
+
 	it('answers /healthz with 200, and invalid room links and unknown paths with a JSON 404', async () => {
 		expect((await fetch(`${baseUrl()}/healthz`)).status).toBe(200);
 		expect((await fetch(`${baseUrl()}/r/${'x'.repeat(65)}`)).status).toBe(404);

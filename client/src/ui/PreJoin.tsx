@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../i18n/i18n.js';
+import { lang, t } from '../i18n/i18n.js';
 import { audioConstraints, join, videoConstraints } from '../state/actions.js';
 import { rememberName, rememberedName } from '../state/consent.js';
 import { devices, errorText, phase } from '../state/store.js';
@@ -83,6 +83,7 @@ export function PreJoin({ roomId }: { roomId: string }) {
 				<span>{t('prejoin.link')}: </span><output id="room-link">{link}</output>
 				<button type="button" id="copy-link" onClick={copy}>{copied ? t('prejoin.copied') : t('prejoin.copy')}</button>
 			</p>
+			<p><a id="privacy-page" href={`/privacy?lang=${lang.value}`} target="_blank" rel="noopener">{t('privacy.full')}</a></p>
 		</main>
 	);
 }

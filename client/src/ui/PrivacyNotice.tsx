@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { t } from '../i18n/i18n.js';
+import { lang, t } from '../i18n/i18n.js';
 import { giveConsent, hasConsent } from '../state/consent.js';
 
 /** Shown on the first visit (and on demand); confirming is the only thing that writes storage. */
@@ -19,6 +19,7 @@ export function PrivacyNotice({ forceOpen, onClose }: { forceOpen?: boolean; onC
 				<p>{t('privacy.body1')}</p>
 				<p>{t('privacy.body2')}</p>
 				<p>{t('privacy.body3')}</p>
+				<p><a href={`/privacy?lang=${lang.value}`} target="_blank" rel="noopener">{t('privacy.full')}</a></p>
 				<button type="button" id="privacy-accept" class="primary" onClick={accept}>{t('privacy.accept')}</button>
 			</section>
 		</div>
