@@ -1,6 +1,6 @@
 import type { CloseReason } from '../rooms/CloseReason.js';
 import type { Reaction } from './common.js';
-import type { ChatMessage, ParticipantInfo, ProducerInfo } from './responses.js';
+import type { ChatMessage, ParticipantInfo, ProducerInfo, RoomSettings } from './responses.js';
 
 /** Server → client pushes. Each is a socket.io event with one payload object. */
 export interface ServerEvents {
@@ -25,6 +25,12 @@ export interface ServerEvents {
 	askedToUnmute: Record<string, never>;
 	/** A moderator stopped this participant's camera or screen share (the producer is closed). */
 	videoStoppedByModerator: { source: 'camera' | 'screen' };
+	/** Lock, lobby or password changed (to everyone). */
+	roomSettings: RoomSettings;
+	/** Who waits in the lobby (to moderators only; names are shown to them alone). */
+	lobbyChanged: { waiting: Array<{ id: string; displayName: string }> };
+	/** To a knocker: let in (join with the single-use ticket) or not. */
+	lobbyDecision: { admitted: boolean; ticket?: string };
 	/** The room closed (or this participant was removed); the client should leave. */
 	roomClosed: { reason: CloseReason };
 }

@@ -8,7 +8,12 @@ export const Requests = {
 		displayName: DisplayNameSchema,
 		/** A room token (JWT) from the operator's portal; required to create rooms in token mode. */
 		token: z.string().min(1).max(8192).optional(),
+		password: z.string().min(1).max(128).optional(),
+		/** The single-use ticket a lobby admission handed out. */
+		ticket: z.string().min(1).max(64).optional(),
 	}),
+	/** Waits in a room's lobby; the answer to a join that got PLN_LOBBY_REQUIRED. */
+	knock: z.strictObject({ roomId: RoomIdSchema, displayName: DisplayNameSchema, password: z.string().min(1).max(128).optional() }),
 	leave: z.strictObject({}),
 	/** After a dropped connection: the same participant on a new socket. */
 	resume: z.strictObject({ roomId: RoomIdSchema, participantId: IdSchema, resumeToken: z.string().min(1).max(64) }),
@@ -43,6 +48,12 @@ export const Requests = {
 	makeModerator: z.strictObject({ participantId: IdSchema }),
 	lowerAllHands: z.strictObject({}),
 	endMeeting: z.strictObject({}),
+	setRoomLock: z.strictObject({ locked: z.boolean() }),
+	setLobby: z.strictObject({ enabled: z.boolean() }),
+	setPassword: z.strictObject({ password: z.string().min(1).max(128).nullable() }),
+	admit: z.strictObject({ entryId: IdSchema }),
+	deny: z.strictObject({ entryId: IdSchema }),
+	admitAll: z.strictObject({}),
 	setHand: z.strictObject({ raised: z.boolean() }),
 	sendReaction: z.strictObject({ reaction: z.enum(REACTIONS) }),
 } as const;

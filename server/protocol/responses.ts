@@ -24,8 +24,16 @@ export interface ChatMessage {
 	sentAt: number;
 }
 
+/** Who may come in, as everyone in the room sees it. */
+export interface RoomSettings {
+	locked: boolean;
+	lobby: boolean;
+	hasPassword: boolean;
+}
+
 /** The room as a (re)joining participant needs it: everyone else, their media, the chat. */
 export interface RoomSnapshot {
+	settings: RoomSettings;
 	participants: ParticipantInfo[];
 	producers: ProducerInfo[];
 	chat: ChatMessage[];
@@ -59,6 +67,13 @@ export interface Responses {
 	makeModerator: Record<string, never>;
 	lowerAllHands: Record<string, never>;
 	endMeeting: Record<string, never>;
+	knock: { entryId: string };
+	setRoomLock: Record<string, never>;
+	setLobby: Record<string, never>;
+	setPassword: Record<string, never>;
+	admit: Record<string, never>;
+	deny: Record<string, never>;
+	admitAll: Record<string, never>;
 }
 
 export type WireError = { code: ErrorCode; message: string };

@@ -10,6 +10,7 @@ import { type ParticipantId, type RoomId, newParticipantId } from '../shared/ids
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { CloseReason } from './CloseReason.js';
 import { type Notify, Participant } from './Participant.js';
+import { RoomAccess } from './RoomAccess.js';
 
 export interface RoomOptions {
 	emptyGraceMs: number;
@@ -34,6 +35,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 	readonly id: RoomId;
 	readonly media: RoomMedia;
 	readonly #participants = new Map<ParticipantId, Participant>();
+	/** Lock, password, lobby: who may come in. */
+	readonly access = new RoomAccess();
 	// Memory only, bounded, dropped with the room (invariant 1).
 	#chat: ChatMessage[] = [];
 	readonly #opts: RoomOptions;
@@ -191,6 +194,11 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#participants.get(pid as ParticipantId)?.notify(push);
 	}
 
+	/** Sends a push to the moderators only (lobby names are for them alone). */
+	toModerators(push: ServerPush): void {
+		for (const p of this.#participants.values()) if (p.role === 'moderator') p.notify(push);
+	}
+
 	/** Sends a push to every participant, except `except`. */
 	broadcast(push: ServerPush, except?: ParticipantId): void {
 		for (const p of this.#participants.values()) if (p.id !== except) p.notify(push);
@@ -203,6 +211,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		clearTimeout(this.#emptyTimer);
 		clearTimeout(this.#maxDurationTimer);
 		this.broadcast({ event: 'roomClosed', data: { reason } });
+		this.access.close();
 		for (const p of this.#participants.values()) clearTimeout(p.reconnectTimer);
 		this.#participants.clear();
 		this.#chat = [];

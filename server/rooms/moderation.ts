@@ -71,3 +71,30 @@ export function endMeeting(room: Room, by: ParticipantId): void {
 	moderator(room, by);
 	room.close('roomEnded');
 }
+
+/** Lock, lobby and password: every participant learns the new settings. */
+export function setRoomLock(room: Room, by: ParticipantId, locked: boolean): void {
+	moderator(room, by);
+	room.access.locked = locked;
+	room.broadcast({ event: 'roomSettings', data: room.access.settings() });
+}
+
+export function setLobby(room: Room, by: ParticipantId, enabled: boolean): void {
+	moderator(room, by);
+	room.access.lobby = enabled;
+	room.broadcast({ event: 'roomSettings', data: room.access.settings() });
+}
+
+export function setPassword(room: Room, by: ParticipantId, password: string | null): void {
+	moderator(room, by);
+	room.access.setPassword(password);
+	room.broadcast({ event: 'roomSettings', data: room.access.settings() });
+}
+
+/** Lets one knocker in (or not), or everyone waiting; moderators see the updated lobby. */
+export function decide(room: Room, by: ParticipantId, entryId: string | 'all', admitted: boolean): void {
+	moderator(room, by);
+	const ids = entryId === 'all' ? room.access.waiting().map((e) => e.id) : [entryId];
+	for (const id of ids) room.access.decide(id, admitted);
+	room.toModerators({ event: 'lobbyChanged', data: { waiting: room.access.waiting() } });
+}

@@ -34,6 +34,8 @@ export class Session {
 	participant: Participant | undefined;
 	/** Set while a join is in flight, so a second join on the same socket is refused. */
 	joining = false;
+	/** Set while this connection waits in a room's lobby. */
+	knocking: { room: Room; entryId: string } | undefined;
 	/** Per-connection limits: every request, and chat lines on top. */
 	readonly requests = new TokenBucket(REQUEST_BURST, REQUESTS_PER_SECOND);
 	readonly chat = new TokenBucket(CHAT_BURST, CHAT_PER_SECOND);
@@ -64,6 +66,9 @@ export class Session {
 
 	/** The socket went away without a leave: the room keeps the participant for a resume. */
 	dropped(): void {
+		const k = this.knocking;
+		if (k && k.room.access.cancel(k.entryId)) k.room.toModerators({ event: 'lobbyChanged', data: { waiting: k.room.access.waiting() } });
+		this.knocking = undefined;
 		if (this.room && this.participant) this.room.disconnect(this.participant.id);
 		this.#detach();
 	}

@@ -51,4 +51,40 @@ export const moderationHandlers = {
 		mod.endMeeting(room, participant.id);
 		return {};
 	}) satisfies Handler<'endMeeting'>,
+
+	setRoomLock: (async (s, req) => {
+		const { room, participant } = s.joined();
+		mod.setRoomLock(room, participant.id, req.locked);
+		return {};
+	}) satisfies Handler<'setRoomLock'>,
+
+	setLobby: (async (s, req) => {
+		const { room, participant } = s.joined();
+		mod.setLobby(room, participant.id, req.enabled);
+		return {};
+	}) satisfies Handler<'setLobby'>,
+
+	setPassword: (async (s, req) => {
+		const { room, participant } = s.joined();
+		mod.setPassword(room, participant.id, req.password);
+		return {};
+	}) satisfies Handler<'setPassword'>,
+
+	admit: (async (s, req) => {
+		const { room, participant } = s.joined();
+		mod.decide(room, participant.id, req.entryId, true);
+		return {};
+	}) satisfies Handler<'admit'>,
+
+	deny: (async (s, req) => {
+		const { room, participant } = s.joined();
+		mod.decide(room, participant.id, req.entryId, false);
+		return {};
+	}) satisfies Handler<'deny'>,
+
+	admitAll: (async (s) => {
+		const { room, participant } = s.joined();
+		mod.decide(room, participant.id, 'all', true);
+		return {};
+	}) satisfies Handler<'admitAll'>,
 };

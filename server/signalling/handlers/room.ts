@@ -21,6 +21,7 @@ async function admit(s: Session, roomId: RoomId, token: string | undefined): Pro
 
 function snapshot(room: Room, self: Participant): RoomSnapshot {
 	return {
+		settings: room.access.settings(),
 		participants: room.others(self.id).map((p) => p.info()),
 		producers: room.media.producers().filter((p) => p.participantId !== self.id),
 		chat: room.chatHistory(),
@@ -40,6 +41,9 @@ export const roomHandlers = {
 			// leave a participant nobody can remove, keeping the room open forever.
 			if (!s.socket.connected) throw new PlenumError('PLN_NOT_JOINED');
 			// Open mode: whoever opens the room moderates it. A token's role always wins.
+			// The room's opener creates it with nobody to admit them: lock, password and lobby
+			// apply to everyone after (a moderator's token passes them).
+			if (room.size > 0) room.access.gate({ moderatorToken: claims?.role === 'moderator', password: req.password, ticket: req.ticket });
 			const role = claims?.role ?? (s.deps.auth.mode === 'open' && room.size === 0 ? 'moderator' : 'participant');
 			const participant = room.join(claims?.name ?? req.displayName, (push) => s.push(push), role);
 			s.room = room;
@@ -65,6 +69,19 @@ export const roomHandlers = {
 		s.participant = participant;
 		return snapshot(room, participant);
 	}) satisfies Handler<'resume'>,
+
+	knock: (async (s, req) => {
+		if (s.participant || s.joining || s.knocking) throw new PlenumError('PLN_ALREADY_JOINED');
+		const room = s.deps.registry.get(asRoomId(req.roomId));
+		if (!room) throw new PlenumError('PLN_ROOM_NOT_FOUND');
+		const entry = room.access.knock(req.displayName, (push) => {
+			s.socket.emit(push.event, push.data);
+			if (push.event === 'lobbyDecision') s.knocking = undefined;
+		}, req.password);
+		s.knocking = { room, entryId: entry.id };
+		room.toModerators({ event: 'lobbyChanged', data: { waiting: room.access.waiting() } });
+		return { entryId: entry.id };
+	}) satisfies Handler<'knock'>,
 
 	leave: (async (s) => {
 		s.joined();
