@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ServerEvents } from '../../server/protocol/events.js';
 import type { RequestName } from '../../server/protocol/requests.js';
 import type { Reaction } from '../../server/protocol/common.js';
-import type { Ack, ChatMessage, ParticipantInfo, ProducerInfo, Responses } from '../../server/protocol/responses.js';
+import type { Ack, ChatMessage, ParticipantInfo, ProducerInfo, Responses, RoomSettings } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
 
 export type Source = 'mic' | 'camera' | 'screen' | 'screenAudio';
@@ -49,6 +49,8 @@ export type RoomClientEvents = {
 	reaction: [participantId: string, reaction: Reaction];
 	/** Someone's role changed (also this client's own: see `role`). */
 	participantUpdated: [ParticipantInfo];
+	/** Room settings or the lobby list changed (see `settings`, `lobby`). */
+	roomChanged: [];
 	/** A moderator muted this client, or asks it to unmute, or stopped its camera/screen. */
 	moderated: [action: 'muted' | 'askedToUnmute' | 'cameraStopped' | 'screenStopped'];
 	activeSpeaker: [participantId: string];
@@ -102,6 +104,10 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	handRaisedAt: number | null = null;
 	/** This client's role in the room; moderators may call `moderate()`. */
 	role: 'moderator' | 'participant' = 'participant';
+	/** Lock, lobby, password of the room. */
+	settings: RoomSettings = { locked: false, lobby: false, hasPassword: false };
+	/** Who waits in the lobby (filled for moderators only). */
+	lobby: Array<{ id: string; displayName: string }> = [];
 	#closed = false;
 
 	readonly #roomId: string;
@@ -120,7 +126,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	}
 
 	/** Connects, joins the room and starts receiving everyone's media. */
-	static async join(roomId: string, displayName: string, token?: string): Promise<RoomClient> {
+	static async join(roomId: string, displayName: string, opts: JoinExtras = {}): Promise<RoomClient> {
+		const { token, password } = opts;
 		// socket.io reconnects by itself after a drop; we then resume the same participant.
 		const socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 4_000 });
 		await new Promise<void>((ok, fail) => {
@@ -135,7 +142,19 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		const early: Array<[string, unknown]> = [];
 		const keep = (event: string, data: unknown) => early.push([event, data]);
 		socket.onAny(keep);
-		const joined = await request(socket, 'join', { roomId, displayName, ...(token ? { token } : {}) });
+		const base = { roomId, displayName, ...(token ? { token } : {}), ...(password ? { password } : {}) };
+		let joined: Responses['join'];
+		try {
+			joined = await request(socket, 'join', base);
+		} catch (err) {
+			if (!(err instanceof RequestError) || err.code !== 'PLN_LOBBY_REQUIRED') {
+				socket.disconnect();
+				throw err;
+			}
+			// Wait in the lobby until a moderator decides; the admission carries a one-time ticket.
+			const ticket = await waitInLobby(socket, { roomId, displayName, ...(password ? { password } : {}) }, opts.onLobby);
+			joined = await request(socket, 'join', { ...base, ticket });
+		}
 		const device = new Device();
 		await device.load({ routerRtpCapabilities: joined.rtpCapabilities as types.RtpCapabilities });
 		await request(socket, 'setRtpCapabilities', { rtpCapabilities: device.rtpCapabilities });
@@ -147,6 +166,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		for (const p of joined.participants) client.participants.set(p.id, p);
 		client.chatLog.push(...joined.chat);
 		client.role = joined.role;
+		client.settings = joined.settings;
 		client.#listen();
 		socket.offAny(keep);
 		for (const p of joined.producers) void client.#consume(p);
@@ -202,6 +222,14 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			this.emit('moderated', 'muted');
 		});
 		on('askedToUnmute', () => this.emit('moderated', 'askedToUnmute'));
+		on('roomSettings', (settings) => {
+			this.settings = settings;
+			this.emit('roomChanged');
+		});
+		on('lobbyChanged', ({ waiting }) => {
+			this.lobby = waiting;
+			this.emit('roomChanged');
+		});
 		on('videoStoppedByModerator', ({ source }) => {
 			for (const s of source === 'screen' ? (['screen', 'screenAudio'] as const) : (['camera'] as const)) {
 				this.#producers.get(s)?.close();
@@ -378,10 +406,21 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	/** A moderator request; the server refuses it with PLN_NOT_MODERATOR for everyone else. */
 	async moderate(action: 'muteParticipant' | 'askToUnmute' | 'removeParticipant' | 'makeModerator', participantId: string): Promise<void>;
 	async moderate(action: 'stopVideo', participantId: string, source: 'camera' | 'screen'): Promise<void>;
-	async moderate(action: 'muteAll' | 'lowerAllHands' | 'endMeeting'): Promise<void>;
+	async moderate(action: 'muteAll' | 'lowerAllHands' | 'endMeeting' | 'admitAll'): Promise<void>;
 	async moderate(action: string, participantId?: string, source?: 'camera' | 'screen'): Promise<void> {
 		const payload = { ...(participantId ? { participantId } : {}), ...(source ? { source } : {}) };
 		await request(this.#socket, action as RequestName, payload);
+	}
+
+	/** Moderators: lock, lobby, password, and lobby decisions. */
+	async setRoom(change: { locked: boolean } | { lobby: boolean } | { password: string | null }): Promise<void> {
+		if ('locked' in change) await request(this.#socket, 'setRoomLock', { locked: change.locked });
+		else if ('lobby' in change) await request(this.#socket, 'setLobby', { enabled: change.lobby });
+		else await request(this.#socket, 'setPassword', { password: change.password });
+	}
+
+	async decide(entryId: string, admitted: boolean): Promise<void> {
+		await request(this.#socket, admitted ? 'admit' : 'deny', { entryId });
 	}
 
 	async sendReaction(reaction: Reaction): Promise<void> {
@@ -461,6 +500,25 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	get device(): Device {
 		return this.#device;
 	}
+}
+
+/** Extra join inputs: a room token, a password, and a callback for "now waiting in the lobby". */
+export interface JoinExtras {
+	token?: string;
+	password?: string;
+	onLobby?: () => void;
+}
+
+async function waitInLobby(socket: Socket, knock: { roomId: string; displayName: string; password?: string }, onLobby?: () => void): Promise<string> {
+	const decision = new Promise<{ admitted: boolean; ticket?: string }>((ok) => socket.once('lobbyDecision', ok));
+	await request(socket, 'knock', knock);
+	onLobby?.();
+	const { admitted, ticket } = await decision;
+	if (!admitted || !ticket) {
+		socket.disconnect();
+		throw new RequestError('PLN_LOBBY_DENIED', 'A moderator did not let you in.');
+	}
+	return ticket;
 }
 
 async function createTransport(socket: Socket, device: Device, direction: 'send' | 'recv'): Promise<types.Transport> {

@@ -2,7 +2,7 @@ import { RoomClient } from '../RoomClient.js';
 import { watchQuality } from './quality.js';
 import type { Reaction } from '../RoomClient.js';
 import {
-	chatOpen, chatLog, chatSeen, client, moderatorNotice, roomToken, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
+	chatOpen, chatLog, chatSeen, client, errorCode, moderatorNotice, roomToken, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
 } from './store.js';
 
 const REACTION_SHOW_MS = 4_000;
@@ -12,6 +12,7 @@ export interface JoinOptions {
 	roomId: string;
 	/** A room token from the operator's portal (`?jwt=` in the link). */
 	token?: string;
+	password?: string;
 	name: string;
 	muted: boolean;
 	cameraOff: boolean;
@@ -24,16 +25,22 @@ export async function join(o: JoinOptions): Promise<void> {
 	errorText.value = undefined;
 	let c: RoomClient;
 	try {
-		c = await RoomClient.join(o.roomId, o.name, o.token ?? roomToken.value);
+		c = await RoomClient.join(o.roomId, o.name, {
+			token: o.token ?? roomToken.value,
+			password: o.password,
+			onLobby: () => { phase.value = 'lobby'; },
+		});
 	} catch (err) {
 		errorText.value = (err as Error).message;
+		errorCode.value = (err as { code?: string }).code;
 		phase.value = 'prejoin';
 		return;
 	}
+	errorCode.value = undefined;
 	window.plenum = { client: c };
 	client.value = c;
 	const bump = () => { rev.value++; };
-	for (const e of ['participantJoined', 'participantLeft', 'participantUpdated', 'trackAdded', 'trackRemoved', 'producersChanged', 'activeSpeaker', 'chat', 'handChanged'] as const) c.on(e, bump);
+	for (const e of ['roomChanged', 'participantJoined', 'participantLeft', 'participantUpdated', 'trackAdded', 'trackRemoved', 'producersChanged', 'activeSpeaker', 'chat', 'handChanged'] as const) c.on(e, bump);
 	c.on('moderated', (action) => {
 		moderatorNotice.value = action;
 		if (action === 'muted') micMuted.value = true;

@@ -5,7 +5,7 @@ import type { ChatMessage, Reaction, RoomClient } from '../RoomClient.js';
  * The one place UI state lives. The meeting itself (participants, tracks, chat) stays in
  * RoomClient; `rev` ticks on every RoomClient event and the computed views below re-read it.
  */
-export type Phase = 'landing' | 'prejoin' | 'joining' | 'meeting' | 'ended';
+export type Phase = 'landing' | 'prejoin' | 'joining' | 'lobby' | 'meeting' | 'ended';
 
 export const phase = signal<Phase>('landing');
 export const roomId = signal<string | undefined>(undefined);
@@ -14,6 +14,8 @@ export const displayName = signal('');
 export const roomToken = signal<string | undefined>(undefined);
 export const endReason = signal<string | undefined>(undefined);
 export const errorText = signal<string | undefined>(undefined);
+/** The server's code for the last failed join (e.g. PLN_PASSWORD_REQUIRED shows the password field). */
+export const errorCode = signal<string | undefined>(undefined);
 /** True while the signalling connection is down and the client tries to resume. */
 export const reconnecting = signal(false);
 /** The latest moderator action on this client, shown as a notice until dismissed. */

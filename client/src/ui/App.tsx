@@ -23,8 +23,8 @@ export function App() {
 			)}
 			<PrivacyNotice key={String(showNotice)} forceOpen={showNotice} onClose={() => setShowNotice(false)} />
 			{phase.value === 'landing' && <Landing />}
-			{phase.value === 'prejoin' && room && <PreJoin roomId={room} />}
-			{phase.value === 'joining' && <main class="joining"><p role="status">{t('meeting.joining')}</p></main>}
+			{(phase.value === 'prejoin' || phase.value === 'joining') && room && <PreJoin roomId={room} />}
+			{phase.value === 'lobby' && <main class="joining"><p role="status" id="lobby-wait">{t('lobby.waiting')}</p></main>}
 			{inMeeting && <Meeting />}
 			{phase.value === 'ended' && <Ended />}
 		</>

@@ -1,6 +1,7 @@
 import { t } from '../i18n/i18n.js';
 import { moderate } from '../state/actions.js';
 import { hands, peers, type PeerView } from '../state/store.js';
+import { RoomControls } from './RoomControls.js';
 import { Icon } from './icons.js';
 
 /** Everyone in the room: raised hands first (in the order they went up), mute state, phone marker; moderator tools. */
@@ -17,6 +18,7 @@ export function PeoplePanel() {
 					<button type="button" id="mod-end" class="danger" onClick={() => { if (confirm(t('moderation.endConfirm'))) void moderate((c) => c.moderate('endMeeting')); }}>{t('moderation.end')}</button>
 				</div>
 			)}
+			{moderating && <RoomControls />}
 			{hands.value.length > 0 && (
 				<>
 					<h3>{t('participants.hands')}</h3>

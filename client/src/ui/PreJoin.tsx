@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { lang, t } from '../i18n/i18n.js';
 import { audioConstraints, join, videoConstraints } from '../state/actions.js';
 import { rememberName, rememberedName } from '../state/consent.js';
-import { devices, errorText, phase } from '../state/store.js';
+import { devices, displayName, errorCode, errorText, phase } from '../state/store.js';
 import { DevicePicker } from './DevicePicker.js';
 import { MicMeter } from './MicMeter.js';
 
@@ -10,17 +10,23 @@ type Problem = 'denied' | 'none' | { message: string } | undefined;
 
 /** Name, preview, mic level, devices, "join muted / camera off", then join. */
 export function PreJoin({ roomId }: { roomId: string }) {
-	const [name, setName] = useState(rememberedName);
+	// After a failed join (wrong password, lobby denied) the form comes back with the same name.
+	const [name, setName] = useState(() => displayName.value || rememberedName());
 	const [remember, setRemember] = useState(rememberedName() !== '');
 	const [muted, setMuted] = useState(false);
 	const [camOff, setCamOff] = useState(false);
 	const [preview, setPreview] = useState<MediaStream | undefined>();
 	const [problem, setProblem] = useState<Problem>();
 	const [copied, setCopied] = useState(false);
+	const [password, setPassword] = useState('');
+	const needsPassword = errorCode.value === 'PLN_PASSWORD_REQUIRED' || errorCode.value === 'PLN_WRONG_PASSWORD';
 	const video = useRef<HTMLVideoElement>(null);
 	const link = `${location.origin}/r/${roomId}`;
 
+	const joining = phase.value === 'joining';
 	useEffect(() => {
+		// While joining the meeting opens its own tracks: no second capture for the preview.
+		if (joining) return;
 		let stream: MediaStream | undefined;
 		let cancelled = false;
 		navigator.mediaDevices.getUserMedia({ audio: audioConstraints(), video: camOff ? false : videoConstraints() }).then(
@@ -36,7 +42,7 @@ export function PreJoin({ roomId }: { roomId: string }) {
 			cancelled = true;
 			stream?.getTracks().forEach((x) => x.stop());
 		};
-	}, [devices.value.cameraId, devices.value.micId, camOff]);
+	}, [devices.value.cameraId, devices.value.micId, camOff, joining]);
 
 	useEffect(() => {
 		if (video.current) video.current.srcObject = preview ?? null;
@@ -48,7 +54,7 @@ export function PreJoin({ roomId }: { roomId: string }) {
 		if (!trimmed) return;
 		rememberName(trimmed, remember);
 		preview?.getTracks().forEach((x) => x.stop()); // the meeting opens its own tracks
-		void join({ roomId, name: trimmed, muted, cameraOff: camOff });
+		void join({ roomId, name: trimmed, muted, cameraOff: camOff, ...(password ? { password } : {}) });
 	};
 	const copy = async () => {
 		await navigator.clipboard.writeText(link).catch(() => undefined);
@@ -68,6 +74,12 @@ export function PreJoin({ roomId }: { roomId: string }) {
 						<label for="prejoin-name">{t('prejoin.name')}</label>
 						<input id="prejoin-name" value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={64} required autoComplete="off" autoFocus />
 					</div>
+					{needsPassword && (
+						<div class="field">
+							<label for="prejoin-password">{t('prejoin.password')}</label>
+							<input id="prejoin-password" type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} maxLength={128} autoComplete="off" required />
+						</div>
+					)}
 					<label class="check"><input type="checkbox" id="remember-name" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} /> {t('prejoin.rememberName')}</label>
 					<DevicePicker kind="videoinput" value={devices.value.cameraId} onChange={(id) => { devices.value = { ...devices.value, cameraId: id || undefined }; }} />
 					<DevicePicker kind="audioinput" value={devices.value.micId} onChange={(id) => { devices.value = { ...devices.value, micId: id || undefined }; }} />
@@ -75,7 +87,8 @@ export function PreJoin({ roomId }: { roomId: string }) {
 					<label class="check"><input type="checkbox" id="join-muted" checked={muted} onChange={(e) => setMuted(e.currentTarget.checked)} /> {t('prejoin.joinMuted')}</label>
 					<label class="check"><input type="checkbox" id="join-cam-off" checked={camOff} onChange={(e) => setCamOff(e.currentTarget.checked)} /> {t('prejoin.joinCamOff')}</label>
 					{problem && <p class="problem" role="alert">{problem === 'denied' ? t('prejoin.permissionDenied') : problem === 'none' ? t('prejoin.noDevice') : t('prejoin.deviceError', { message: problem.message })}</p>}
-					{errorText.value && <p class="problem" role="alert">{t('meeting.joinFailed', { message: errorText.value })}</p>}
+					{errorText.value && !joining && <p class="problem" role="alert">{t('meeting.joinFailed', { message: errorText.value })}</p>}
+					{joining && <p role="status">{t('meeting.joining')}</p>}
 					<button type="submit" class="primary" disabled={!name.trim() || phase.value === 'joining'}>{t('prejoin.join')}</button>
 				</form>
 			</div>
