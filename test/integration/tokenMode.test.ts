@@ -54,6 +54,24 @@ describe('token mode', () => {
 		expect(seen.data.participants).toEqual([expect.objectContaining({ displayName: 'Chair Person', role: 'moderator' })]);
 	});
 
+	it('a guest without token may knock at a room whose moderator enabled the lobby, and is let in', async () => {
+		const chair = await connect();
+		expect((await ask(chair, 'join', { roomId: 'guests', displayName: 'x', token: await mint({ room: 'guests', role: 'moderator' }) })).ok).toBe(true);
+		const guest = await connect();
+		expect((await ask(guest, 'knock', { roomId: 'guests', displayName: 'Guest' })).error?.code).toBe('PLN_TOKEN_REQUIRED');
+		await ask(chair, 'setLobby', { enabled: true });
+		expect((await ask(guest, 'join', { roomId: 'guests', displayName: 'Guest' })).error?.code).toBe('PLN_LOBBY_REQUIRED');
+		const decision = new Promise<{ ticket?: string }>((ok) => guest.once('lobbyDecision', ok));
+		const k = await ask(guest, 'knock', { roomId: 'guests', displayName: 'Guest' });
+		await ask(chair, 'admit', { entryId: k.data.entryId });
+		const { ticket } = await decision;
+		const joined = await ask(guest, 'join', { roomId: 'guests', displayName: 'Guest', ticket });
+		expect(joined.ok).toBe(true);
+		expect(joined.data.role).toBe('participant');
+		// A forged ticket does not open a token-mode room.
+		expect((await ask(await connect(), 'join', { roomId: 'guests', displayName: 'Forger', ticket: 'x'.repeat(22) })).error?.code).toBe('PLN_LOBBY_REQUIRED');
+	});
+
 	it('a browser opening a link with ?jwt= joins, and the token leaves the address bar', async () => {
 		const browser: Browser = await connectBrowser();
 		const page = await (await browser.newContext()).newPage();

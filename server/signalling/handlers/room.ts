@@ -8,14 +8,19 @@ import type { Session } from '../Session.js';
 import type { Handler } from '../handlerTypes.js';
 
 /**
- * Checks the join's token, if any, against the room. Token mode: creating a room needs a
- * valid token (guests of existing rooms come through the lobby, not yet built: refused too).
+ * Checks the join's token, if any, against the room. Token mode: a token is needed, except
+ * for guests of an open room with a lobby ("allows guests"): they knock, and a moderator's
+ * admission (the ticket) lets them in.
  */
-async function admit(s: Session, roomId: RoomId, token: string | undefined): Promise<TokenClaims | undefined> {
+async function admit(s: Session, roomId: RoomId, token: string | undefined, ticket: string | undefined): Promise<TokenClaims | undefined> {
 	const { mode, verifier } = s.deps.auth;
 	const claims = token && verifier ? await verifier.verify(token) : undefined;
 	if (claims && claims.room !== '*' && claims.room !== roomId) throw new PlenumError('PLN_TOKEN_WRONG_ROOM');
-	if (mode === 'token' && !claims) throw new PlenumError('PLN_TOKEN_REQUIRED');
+	if (mode === 'token' && !claims) {
+		const room = s.deps.registry.get(roomId);
+		if (!room?.access.lobby) throw new PlenumError('PLN_TOKEN_REQUIRED');
+		if (!ticket) throw new PlenumError('PLN_LOBBY_REQUIRED');
+	}
 	return claims;
 }
 
@@ -35,7 +40,7 @@ export const roomHandlers = {
 		s.joining = true;
 		try {
 			const roomId = asRoomId(req.roomId);
-			const claims = await admit(s, roomId, req.token);
+			const claims = await admit(s, roomId, req.token, req.ticket);
 			const room = await s.deps.registry.getOrCreate(roomId);
 			// The socket may have gone while the room was being created: joining now would
 			// leave a participant nobody can remove, keeping the room open forever.
@@ -74,6 +79,8 @@ export const roomHandlers = {
 		if (s.participant || s.joining || s.knocking) throw new PlenumError('PLN_ALREADY_JOINED');
 		const room = s.deps.registry.get(asRoomId(req.roomId));
 		if (!room) throw new PlenumError('PLN_ROOM_NOT_FOUND');
+		// Token mode: only rooms with a lobby take guests.
+		if (s.deps.auth.mode === 'token' && !room.access.lobby) throw new PlenumError('PLN_TOKEN_REQUIRED');
 		const entry = room.access.knock(req.displayName, (push) => {
 			s.socket.emit(push.event, push.data);
 			if (push.event === 'lobbyDecision') s.knocking = undefined;
