@@ -36,19 +36,22 @@ const TRACED_CALLS = 'open,openat,openat2,creat,rename,renameat,renameat2,unlink
 
 export async function runAudit(say: (line: string) => void = () => undefined): Promise<AuditResult> {
 	const tag = randomBytes(4).toString('hex');
-	const canaries = [`CanaryRoom${tag}`, `Canary Erika ${tag}`, `Canary Jürgen ${tag}`, `canary chat ${tag} meet at the town hall`];
-	const [roomId, nameA, nameB, chatText] = canaries as [string, string, string, string];
+	const canaries = [`CanaryRoom${tag}`, `Canary Erika ${tag}`, `Canary Jürgen ${tag}`, `canary chat ${tag} meet at the town hall`, `canary poll ${tag} budget?`, `canary option ${tag}`, `canary password ${tag}`];
+	const [roomId, nameA, nameB, chatText, pollQuestion, pollOption, password] = canaries as [string, string, string, string, string, string, string];
 	const traced = spawnSync('strace', ['-V']).status === 0;
 	const server = await start(traced);
 	say(`server ${server.baseUrl} (strace: ${traced ? 'on' : 'not installed, file check skipped'})`);
 	const inspector = await Inspector.connect(server.inspectorUrl);
 	try {
-		await meeting(server.baseUrl, roomId, [nameA, nameB], chatText, async () => {
+		await meeting(server.baseUrl, roomId, [nameA, nameB], { chatText, pollQuestion, pollOption, password }, async () => {
 			// Control: while the room is open the snapshot must hold the canaries, or the search is blind.
 			const during = await inspector.heapSnapshot();
-			const seen = canaries.filter((c) => inSnapshot(during, c));
-			if (seen.length !== canaries.length) throw new Error(`control failed: only ${seen.length} of ${canaries.length} canaries found in the heap during the meeting`);
-			say('control: all canaries found in the heap while the meeting runs');
+			// The room password is kept only as a SHA-256 digest, so even now it must not be there.
+			const expected = canaries.filter((c) => c !== password);
+			const seen = expected.filter((c) => inSnapshot(during, c));
+			if (seen.length !== expected.length) throw new Error(`control failed: only ${seen.length} of ${expected.length} canaries found in the heap during the meeting`);
+			if (inSnapshot(during, password)) throw new Error('the room password is in the heap as plain text during the meeting');
+			say('control: all canaries found in the heap while the meeting runs (the password only as a digest)');
 		});
 		say('meeting held; waiting for the room to close');
 		await waitForNoRooms(server.baseUrl);
@@ -151,7 +154,8 @@ async function start(traced: boolean): Promise<Started> {
 }
 
 /** Two participants join the canary room, set up transports, chat, raise a hand, react, leave. */
-async function meeting(baseUrl: string, roomId: string, names: string[], chatText: string, whileOpen: () => Promise<void>): Promise<void> {
+async function meeting(baseUrl: string, roomId: string, names: string[], c: { chatText: string; pollQuestion: string; pollOption: string; password: string }, whileOpen: () => Promise<void>): Promise<void> {
+	const { chatText } = c;
 	const sockets: Socket[] = [];
 	try {
 		for (const displayName of names) {
@@ -162,6 +166,12 @@ async function meeting(baseUrl: string, roomId: string, names: string[], chatTex
 			await ask(s, 'createTransport', { direction: 'send' });
 			await ask(s, 'createTransport', { direction: 'recv' });
 		}
+		// The first participant moderates: a poll (question and option are canaries) and a password.
+		const chair = sockets[0] as Socket;
+		const poll = (await ask(chair, 'createPoll', { question: c.pollQuestion, options: [c.pollOption, 'no'] })) as { id?: string };
+		for (const s of sockets) await ask(s, 'vote', { pollId: poll.id, option: 0 });
+		await ask(chair, 'closePoll', { pollId: poll.id });
+		await ask(chair, 'setPassword', { password: c.password });
 		for (const s of sockets) {
 			await ask(s, 'sendChat', { text: chatText });
 			await ask(s, 'setHand', { raised: true });
@@ -177,7 +187,7 @@ async function meeting(baseUrl: string, roomId: string, names: string[], chatTex
 	}
 }
 
-async function ask(s: Socket, event: string, payload: unknown): Promise<{ rtpCapabilities?: unknown }> {
+async function ask(s: Socket, event: string, payload: unknown): Promise<{ rtpCapabilities?: unknown; id?: string }> {
 	const ack = await s.timeout(10_000).emitWithAck(event, payload);
 	if (!ack.ok) throw new Error(`${event}: ${ack.error.code}`);
 	return ack.data;

@@ -1,6 +1,6 @@
 import type { CloseReason } from '../rooms/CloseReason.js';
 import type { Reaction } from './common.js';
-import type { ChatMessage, ParticipantInfo, ProducerInfo, RoomSettings } from './responses.js';
+import type { ChatMessage, ParticipantInfo, PollResult, PollView, ProducerInfo, RoomSettings } from './responses.js';
 
 /** Server → client pushes. Each is a socket.io event with one payload object. */
 export interface ServerEvents {
@@ -25,6 +25,10 @@ export interface ServerEvents {
 	askedToUnmute: Record<string, never>;
 	/** A moderator stopped this participant's camera or screen share (the producer is closed). */
 	videoStoppedByModerator: { source: 'camera' | 'screen' };
+	/** A moderator opened a poll; participants may vote once. */
+	pollOpened: PollView;
+	/** A moderator closed a poll: the anonymous counts, to everyone. */
+	pollClosed: PollResult;
 	/** Lock, lobby or password changed (to everyone). */
 	roomSettings: RoomSettings;
 	/** Who waits in the lobby (to moderators only; names are shown to them alone). */

@@ -54,6 +54,12 @@ export const Requests = {
 	admit: z.strictObject({ entryId: IdSchema }),
 	deny: z.strictObject({ entryId: IdSchema }),
 	admitAll: z.strictObject({}),
+	createPoll: z.strictObject({
+		question: z.string().trim().min(1).max(300),
+		options: z.array(z.string().trim().min(1).max(100)).min(2).max(10),
+	}),
+	vote: z.strictObject({ pollId: IdSchema, option: z.number().int().min(0).max(9) }),
+	closePoll: z.strictObject({ pollId: IdSchema }),
 	setHand: z.strictObject({ raised: z.boolean() }),
 	sendReaction: z.strictObject({ reaction: z.enum(REACTIONS) }),
 } as const;

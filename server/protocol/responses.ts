@@ -24,6 +24,19 @@ export interface ChatMessage {
 	sentAt: number;
 }
 
+/** A poll as participants see it while it runs. */
+export interface PollView {
+	id: string;
+	question: string;
+	options: string[];
+	open: boolean;
+}
+
+/** A closed poll with its anonymous counts, one per option. */
+export interface PollResult extends PollView {
+	counts: number[];
+}
+
 /** Who may come in, as everyone in the room sees it. */
 export interface RoomSettings {
 	locked: boolean;
@@ -34,6 +47,7 @@ export interface RoomSettings {
 /** The room as a (re)joining participant needs it: everyone else, their media, the chat. */
 export interface RoomSnapshot {
 	settings: RoomSettings;
+	polls: PollView[];
 	participants: ParticipantInfo[];
 	producers: ProducerInfo[];
 	chat: ChatMessage[];
@@ -68,6 +82,9 @@ export interface Responses {
 	lowerAllHands: Record<string, never>;
 	endMeeting: Record<string, never>;
 	knock: { entryId: string };
+	createPoll: PollView;
+	vote: Record<string, never>;
+	closePoll: PollResult;
 	setRoomLock: Record<string, never>;
 	setLobby: Record<string, never>;
 	setPassword: Record<string, never>;

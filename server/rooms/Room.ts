@@ -10,6 +10,7 @@ import { type ParticipantId, type RoomId, newParticipantId } from '../shared/ids
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { CloseReason } from './CloseReason.js';
 import { type Notify, Participant } from './Participant.js';
+import type { Poll } from './Poll.js';
 import { RoomAccess } from './RoomAccess.js';
 
 export interface RoomOptions {
@@ -37,6 +38,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 	readonly #participants = new Map<ParticipantId, Participant>();
 	/** Lock, password, lobby: who may come in. */
 	readonly access = new RoomAccess();
+	/** Polls of this meeting (memory only, gone at close). */
+	readonly polls = new Map<string, Poll>();
 	// Memory only, bounded, dropped with the room (invariant 1).
 	#chat: ChatMessage[] = [];
 	readonly #opts: RoomOptions;
@@ -212,6 +215,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		clearTimeout(this.#maxDurationTimer);
 		this.broadcast({ event: 'roomClosed', data: { reason } });
 		this.access.close();
+		this.polls.clear();
 		for (const p of this.#participants.values()) clearTimeout(p.reconnectTimer);
 		this.#participants.clear();
 		this.#chat = [];

@@ -35,6 +35,11 @@ describe('moderation', () => {
 			() => mod.makeModerator(room, member.id, member.id),
 			() => mod.lowerAllHands(room, member.id),
 			() => mod.endMeeting(room, member.id),
+			() => mod.createPoll(room, member.id, 'Q', ['a', 'b']),
+			() => mod.setRoomLock(room, member.id, true),
+			() => mod.setLobby(room, member.id, true),
+			() => mod.setPassword(room, member.id, 'pw'),
+			() => mod.decide(room, member.id, 'all', true),
 		];
 		for (const act of actions) await expect(Promise.resolve().then(act)).rejects.toMatchObject({ code: 'PLN_NOT_MODERATOR' });
 		expect(room.closed).toBe(false);
@@ -72,5 +77,19 @@ describe('moderation', () => {
 		mod.endMeeting(room, chair.id);
 		expect(room.closed).toBe(true);
 		expect(inbox.at(-1)).toEqual({ event: 'roomClosed', data: { reason: 'roomEnded' } });
+	});
+
+	it('polls: the moderator opens and closes, everyone votes once, results go to all, gone at close', () => {
+		const poll = mod.createPoll(room, chair.id, 'Approve the minutes?', ['yes', 'no']);
+		expect(inbox.at(-1)).toEqual({ event: 'pollOpened', data: poll });
+		mod.vote(room, member.id, poll.id, 0);
+		mod.vote(room, other.id, poll.id, 1);
+		mod.vote(room, chair.id, poll.id, 0);
+		expect(() => mod.closePoll(room, member.id, poll.id)).toThrow(expect.objectContaining({ code: 'PLN_NOT_MODERATOR' }));
+		const result = mod.closePoll(room, chair.id, poll.id);
+		expect(result.counts).toEqual([2, 1]);
+		expect(inbox.at(-1)).toEqual({ event: 'pollClosed', data: result });
+		room.close('roomEnded');
+		expect(room.polls.size).toBe(0);
 	});
 });

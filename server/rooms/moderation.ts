@@ -1,6 +1,8 @@
 import type { ParticipantId } from '../shared/ids.js';
 import { PlenumError } from '../shared/errors.js';
 import type { Participant } from './Participant.js';
+import { Poll } from './Poll.js';
+import type { PollResult, PollView } from '../protocol/responses.js';
 import type { Room } from './Room.js';
 
 /**
@@ -97,4 +99,29 @@ export function decide(room: Room, by: ParticipantId, entryId: string | 'all', a
 	const ids = entryId === 'all' ? room.access.waiting().map((e) => e.id) : [entryId];
 	for (const id of ids) room.access.decide(id, admitted);
 	room.toModerators({ event: 'lobbyChanged', data: { waiting: room.access.waiting() } });
+}
+
+export function createPoll(room: Room, by: ParticipantId, question: string, options: string[]): PollView {
+	moderator(room, by);
+	const poll = new Poll(question, options);
+	room.polls.set(poll.id, poll);
+	room.broadcast({ event: 'pollOpened', data: poll.view() });
+	return poll.view();
+}
+
+export function closePoll(room: Room, by: ParticipantId, pollId: string): PollResult {
+	moderator(room, by);
+	const poll = room.polls.get(pollId);
+	if (!poll) throw new PlenumError('PLN_POLL_NOT_FOUND');
+	const result = poll.close();
+	room.broadcast({ event: 'pollClosed', data: result });
+	return result;
+}
+
+/** Any participant votes once; nothing records what they chose. */
+export function vote(room: Room, by: ParticipantId, pollId: string, option: number): void {
+	room.member(by);
+	const poll = room.polls.get(pollId);
+	if (!poll) throw new PlenumError('PLN_POLL_NOT_FOUND');
+	poll.vote(by, option);
 }

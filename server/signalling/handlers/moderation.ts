@@ -87,4 +87,20 @@ export const moderationHandlers = {
 		mod.decide(room, participant.id, 'all', true);
 		return {};
 	}) satisfies Handler<'admitAll'>,
+
+	createPoll: (async (s, req) => {
+		const { room, participant } = s.joined();
+		return mod.createPoll(room, participant.id, req.question, req.options);
+	}) satisfies Handler<'createPoll'>,
+
+	vote: (async (s, req) => {
+		const { room, participant } = s.joined();
+		mod.vote(room, participant.id, req.pollId, req.option);
+		return {};
+	}) satisfies Handler<'vote'>,
+
+	closePoll: (async (s, req) => {
+		const { room, participant } = s.joined();
+		return mod.closePoll(room, participant.id, req.pollId);
+	}) satisfies Handler<'closePoll'>,
 };

@@ -27,6 +27,7 @@ async function admit(s: Session, roomId: RoomId, token: string | undefined, tick
 function snapshot(room: Room, self: Participant): RoomSnapshot {
 	return {
 		settings: room.access.settings(),
+		polls: [...room.polls.values()].filter((p) => p.open).map((p) => p.view()),
 		participants: room.others(self.id).map((p) => p.info()),
 		producers: room.media.producers().filter((p) => p.participantId !== self.id),
 		chat: room.chatHistory(),
