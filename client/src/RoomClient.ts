@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ServerEvents } from '../../server/protocol/events.js';
 import type { RequestName } from '../../server/protocol/requests.js';
 import type { Reaction } from '../../server/protocol/common.js';
-import type { Ack, ChatMessage, ParticipantInfo, ProducerInfo, Responses, RoomSettings } from '../../server/protocol/responses.js';
+import type { Ack, ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, RoomSettings } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
 
 export type Source = 'mic' | 'camera' | 'screen' | 'screenAudio';
@@ -49,7 +49,7 @@ export type RoomClientEvents = {
 	reaction: [participantId: string, reaction: Reaction];
 	/** Someone's role changed (also this client's own: see `role`). */
 	participantUpdated: [ParticipantInfo];
-	/** Room settings or the lobby list changed (see `settings`, `lobby`). */
+	/** Room settings, the lobby list or the polls changed (see `settings`, `lobby`, `polls`). */
 	roomChanged: [];
 	/** A moderator muted this client, or asks it to unmute, or stopped its camera/screen. */
 	moderated: [action: 'muted' | 'askedToUnmute' | 'cameraStopped' | 'screenStopped'];
@@ -108,6 +108,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	settings: RoomSettings = { locked: false, lobby: false, hasPassword: false };
 	/** Who waits in the lobby (filled for moderators only). */
 	lobby: Array<{ id: string; displayName: string }> = [];
+	/** Polls of this meeting: open ones, then closed ones with their counts; `voted` is local. */
+	readonly polls = new Map<string, PollView & { counts?: number[]; voted?: boolean }>();
 	#closed = false;
 
 	readonly #roomId: string;
@@ -167,6 +169,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		client.chatLog.push(...joined.chat);
 		client.role = joined.role;
 		client.settings = joined.settings;
+		for (const p of joined.polls) client.polls.set(p.id, p);
 		client.#listen();
 		socket.offAny(keep);
 		for (const p of joined.producers) void client.#consume(p);
@@ -224,6 +227,14 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		on('askedToUnmute', () => this.emit('moderated', 'askedToUnmute'));
 		on('roomSettings', (settings) => {
 			this.settings = settings;
+			this.emit('roomChanged');
+		});
+		on('pollOpened', (p) => {
+			this.polls.set(p.id, p);
+			this.emit('roomChanged');
+		});
+		on('pollClosed', (p) => {
+			this.polls.set(p.id, { ...p, voted: this.polls.get(p.id)?.voted });
 			this.emit('roomChanged');
 		});
 		on('lobbyChanged', ({ waiting }) => {
@@ -417,6 +428,21 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		if ('locked' in change) await request(this.#socket, 'setRoomLock', { locked: change.locked });
 		else if ('lobby' in change) await request(this.#socket, 'setLobby', { enabled: change.lobby });
 		else await request(this.#socket, 'setPassword', { password: change.password });
+	}
+
+	async createPoll(question: string, options: string[]): Promise<void> {
+		await request(this.#socket, 'createPoll', { question, options });
+	}
+
+	async closePoll(pollId: string): Promise<void> {
+		await request(this.#socket, 'closePoll', { pollId });
+	}
+
+	async vote(pollId: string, option: number): Promise<void> {
+		await request(this.#socket, 'vote', { pollId, option });
+		const p = this.polls.get(pollId);
+		if (p) p.voted = true;
+		this.emit('roomChanged');
 	}
 
 	async decide(entryId: string, admitted: boolean): Promise<void> {

@@ -54,6 +54,21 @@ describe('moderation between two browsers', () => {
 		await expect.poll(() => mod.locator(`.tile[data-key="${guestId}:camera"] .badge.muted`).count()).toBe(0);
 	});
 
+	it('a poll: the moderator asks, both vote once, closing shows the anonymous counts to everyone', async () => {
+		await mod.fill('#poll-question', 'Approve the minutes?');
+		await mod.fill('#poll-options', 'Yes\nNo\nAbstain');
+		await mod.click('#new-poll button[type=submit]');
+		await guest.click('.poll [data-option="0"]');
+		await expect.poll(() => guest.locator('.poll .voted').count()).toBe(1);
+		expect(await guest.isDisabled('.poll [data-option="1"]')).toBe(true);
+		await mod.click('.poll [data-option="0"]');
+		await mod.click('.poll .close-poll');
+		for (const page of [mod, guest]) {
+			await expect.poll(() => page.locator('.poll-results [data-option="0"] [data-count]').textContent()).toBe('2');
+			expect(await page.locator('.poll-results [data-option="1"] [data-count]').textContent()).toBe('0');
+		}
+	});
+
 	it('stop camera closes the guest’s camera for everyone', async () => {
 		await mod.locator(`#people-list li[data-participant-id="${guestId}"] [data-mod="stop-camera"]`).click();
 		await eventually(async () => !(await inboundStats(mod)).some((s) => s.source === 'camera' && s.participantId === guestId), 10_000, 'the camera consumer to close');

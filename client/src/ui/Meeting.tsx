@@ -5,6 +5,7 @@ import { chatOpen, client, errorText, page, peers, peopleOpen, reactions, reconn
 import { AudioSinks } from './AudioSinks.js';
 import { ChatPanel } from './ChatPanel.js';
 import { ModeratorNotice } from './ModeratorNotice.js';
+import { Polls } from './Polls.js';
 import { Controls } from './Controls.js';
 import { PeoplePanel } from './PeoplePanel.js';
 import { REACTION_EMOJI } from './reactions.js';
@@ -35,6 +36,7 @@ export function Meeting() {
 		<div class={`meeting${chatOpen.value || peopleOpen.value ? ' with-panel' : ''}`}>
 			<main class={`stage-area${stage ? ' has-stage' : ''}`}>
 				<ModeratorNotice />
+				<Polls />
 				{reconnecting.value && <p id="reconnecting" class="reconnecting" role="status">{t('meeting.reconnecting')}</p>}
 				{errorText.value && <p class="problem" role="alert">{errorText.value}</p>}
 				{all.length === 1 && <p class="alone">{t('meeting.alone')}</p>}

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import { moderate } from '../state/actions.js';
 import { client, rev } from '../state/store.js';
+import { NewPollForm } from './Polls.js';
 
 /** Moderators: lobby (who waits, admit / deny), lock, lobby switch, password. */
 export function RoomControls() {
@@ -36,6 +37,7 @@ export function RoomControls() {
 				<button type="submit" id="room-password-set">{t('room.setPassword')}</button>
 				{hasPassword && <button type="button" id="room-password-clear" onClick={() => void moderate((x) => x.setRoom({ password: null }))}>{t('room.removePassword')}</button>}
 			</form>
+			<NewPollForm />
 		</section>
 	);
 }
