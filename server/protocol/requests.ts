@@ -44,7 +44,8 @@ export const Requests = {
 	muteAll: z.strictObject({}),
 	askToUnmute: z.strictObject({ participantId: IdSchema }),
 	stopVideo: z.strictObject({ participantId: IdSchema, source: z.enum(['camera', 'screen']) }),
-	removeParticipant: z.strictObject({ participantId: IdSchema }),
+	/** `ban`: the same invitation (token) cannot rejoin while the room lives. */
+	removeParticipant: z.strictObject({ participantId: IdSchema, ban: z.boolean().default(false) }),
 	makeModerator: z.strictObject({ participantId: IdSchema }),
 	lowerAllHands: z.strictObject({}),
 	endMeeting: z.strictObject({}),

@@ -20,6 +20,8 @@ export class Participant {
 	handRaisedAt: number | undefined;
 	/** Lets the same participant come back on a new connection after a drop; never logged. */
 	readonly resumeToken = randomBytes(16).toString('base64url');
+	/** A digest of the token this participant joined with, for bans; undefined without a token. */
+	tokenDigest: string | undefined;
 	/** Set while the connection is gone and the room waits for a resume. */
 	reconnectTimer: NodeJS.Timeout | undefined;
 	#notify: Notify | undefined;

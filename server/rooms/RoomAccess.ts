@@ -24,6 +24,17 @@ export class RoomAccess {
 	#password: Buffer | undefined;
 	readonly #waiting = new Map<string, LobbyEntry>();
 	readonly #tickets = new Set<string>();
+	// Digests of banned invitations (tokens); memory only, for this room's lifetime.
+	readonly #banned = new Set<string>();
+
+	/** The digest a token is banned by (never the token itself). */
+	static tokenDigest(token: string): string {
+		return createHash('sha256').update(token).digest('base64url');
+	}
+
+	ban(tokenDigest: string): void {
+		this.#banned.add(tokenDigest);
+	}
 
 	settings(): RoomSettings {
 		return { locked: this.locked, lobby: this.lobby, hasPassword: this.#password !== undefined };
@@ -43,7 +54,8 @@ export class RoomAccess {
 	 * Throws unless this joiner may enter now. A moderator's token passes everything; a lobby
 	 * ticket passes once; otherwise lock, then password, then lobby apply.
 	 */
-	gate(o: { moderatorToken: boolean; password?: string; ticket?: string }): void {
+	gate(o: { moderatorToken: boolean; password?: string; ticket?: string; tokenDigest?: string }): void {
+		if (o.tokenDigest && this.#banned.has(o.tokenDigest)) throw new PlenumError('PLN_BANNED');
 		if (o.moderatorToken) return;
 		if (o.ticket && this.#tickets.delete(o.ticket)) return;
 		if (this.locked) throw new PlenumError('PLN_ROOM_LOCKED');
@@ -84,5 +96,6 @@ export class RoomAccess {
 		for (const e of this.#waiting.values()) e.notify({ event: 'lobbyDecision', data: { admitted: false } });
 		this.#waiting.clear();
 		this.#tickets.clear();
+		this.#banned.clear();
 	}
 }

@@ -51,10 +51,17 @@ export function stopVideo(room: Room, by: ParticipantId, id: ParticipantId, sour
 	p.notify({ event: 'videoStoppedByModerator', data: { source } });
 }
 
-export function removeParticipant(room: Room, by: ParticipantId, id: ParticipantId): void {
+/**
+ * Removes a participant; with `ban`, the invitation (token) they came with cannot rejoin while
+ * the room lives. Open-mode participants have no invitation to ban: lock the room or use the
+ * lobby to keep them out.
+ */
+export function removeParticipant(room: Room, by: ParticipantId, id: ParticipantId, ban = false): void {
 	moderator(room, by);
 	if (id === by) throw new PlenumError('PLN_INVALID_MESSAGE');
-	room.leave(target(room, id).id, 'kicked');
+	const p = target(room, id);
+	if (ban && p.tokenDigest) room.access.ban(p.tokenDigest);
+	room.leave(p.id, 'kicked');
 }
 
 export function makeModerator(room: Room, by: ParticipantId, id: ParticipantId): void {

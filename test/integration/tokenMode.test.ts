@@ -72,6 +72,20 @@ describe('token mode', () => {
 		expect((await ask(await connect(), 'join', { roomId: 'guests', displayName: 'Forger', ticket: 'x'.repeat(22) })).error?.code).toBe('PLN_LOBBY_REQUIRED');
 	});
 
+	it('remove with ban keeps that invitation out for the room’s lifetime; other invitations still enter', async () => {
+		const chair = await connect();
+		await ask(chair, 'join', { roomId: 'ban-room', displayName: 'x', token: await mint({ room: 'ban-room', role: 'moderator' }) });
+		const invitation = await mint({ room: 'ban-room', name: 'Troll' });
+		const troll = await connect();
+		const joined = await ask(troll, 'join', { roomId: 'ban-room', displayName: 'x', token: invitation });
+		const others = await ask(await connect(), 'join', { roomId: 'ban-room', displayName: 'x', token: await mint({ room: 'ban-room', name: 'Fine' }) });
+		const id = others.data.participants.find((p: { displayName: string }) => p.displayName === 'Troll')?.id;
+		expect(joined.ok && id).toBeTruthy();
+		expect((await ask(chair, 'removeParticipant', { participantId: id, ban: true })).ok).toBe(true);
+		expect((await ask(await connect(), 'join', { roomId: 'ban-room', displayName: 'x', token: invitation })).error?.code).toBe('PLN_BANNED');
+		expect((await ask(await connect(), 'join', { roomId: 'ban-room', displayName: 'x', token: await mint({ room: 'ban-room', name: 'New' }) })).ok).toBe(true);
+	});
+
 	it('a browser opening a link with ?jwt= joins, and the token leaves the address bar', async () => {
 		const browser: Browser = await connectBrowser();
 		const page = await (await browser.newContext()).newPage();

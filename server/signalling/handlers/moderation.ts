@@ -30,7 +30,7 @@ export const moderationHandlers = {
 
 	removeParticipant: (async (s, req) => {
 		const { room, participant } = s.joined();
-		mod.removeParticipant(room, participant.id, asParticipantId(req.participantId));
+		mod.removeParticipant(room, participant.id, asParticipantId(req.participantId), req.ban);
 		return {};
 	}) satisfies Handler<'removeParticipant'>,
 

@@ -1,6 +1,7 @@
 import type { RoomSnapshot } from '../../protocol/responses.js';
 import type { Participant } from '../../rooms/Participant.js';
 import type { Room } from '../../rooms/Room.js';
+import { RoomAccess } from '../../rooms/RoomAccess.js';
 import { PlenumError } from '../../shared/errors.js';
 import { type RoomId, asParticipantId, asRoomId } from '../../shared/ids.js';
 import type { TokenClaims } from '../../auth/tokenClaims.js';
@@ -49,9 +50,11 @@ export const roomHandlers = {
 			// Open mode: whoever opens the room moderates it. A token's role always wins.
 			// The room's opener creates it with nobody to admit them: lock, password and lobby
 			// apply to everyone after (a moderator's token passes them).
-			if (room.size > 0) room.access.gate({ moderatorToken: claims?.role === 'moderator', password: req.password, ticket: req.ticket });
+			const tokenDigest = claims && req.token ? RoomAccess.tokenDigest(req.token) : undefined;
+			if (room.size > 0) room.access.gate({ moderatorToken: claims?.role === 'moderator', password: req.password, ticket: req.ticket, tokenDigest });
 			const role = claims?.role ?? (s.deps.auth.mode === 'open' && room.size === 0 ? 'moderator' : 'participant');
 			const participant = room.join(claims?.name ?? req.displayName, (push) => s.push(push), role);
+			participant.tokenDigest = tokenDigest;
 			s.room = room;
 			s.participant = participant;
 			return {
