@@ -417,9 +417,11 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	/** A moderator request; the server refuses it with PLN_NOT_MODERATOR for everyone else. */
 	async moderate(action: 'muteParticipant' | 'askToUnmute' | 'removeParticipant' | 'makeModerator', participantId: string): Promise<void>;
 	async moderate(action: 'stopVideo', participantId: string, source: 'camera' | 'screen'): Promise<void>;
+	async moderate(action: 'ban', participantId: string): Promise<void>;
 	async moderate(action: 'muteAll' | 'lowerAllHands' | 'endMeeting' | 'admitAll'): Promise<void>;
 	async moderate(action: string, participantId?: string, source?: 'camera' | 'screen'): Promise<void> {
 		const payload = { ...(participantId ? { participantId } : {}), ...(source ? { source } : {}) };
+		if (action === 'ban') return void (await request(this.#socket, 'removeParticipant', { ...payload, ban: true }));
 		await request(this.#socket, action as RequestName, payload);
 	}
 

@@ -11,6 +11,8 @@ export interface ParticipantInfo {
 	/** 'phone' for dial-in callers (shown by the last four digits only). */
 	kind: 'browser' | 'phone';
 	role: 'moderator' | 'participant';
+	/** Joined with an invitation (token): a moderator can ban that invitation. */
+	invited: boolean;
 	/** When the hand went up (server ms clock), for the ordered hand list; null when down. */
 	handRaisedAt: number | null;
 }

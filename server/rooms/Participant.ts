@@ -58,6 +58,6 @@ export class Participant {
 	}
 
 	info(): ParticipantInfo {
-		return { id: this.id, displayName: this.displayName, kind: this.kind, role: this.role, handRaisedAt: this.handRaisedAt ?? null };
+		return { id: this.id, displayName: this.displayName, kind: this.kind, role: this.role, invited: this.tokenDigest !== undefined, handRaisedAt: this.handRaisedAt ?? null };
 	}
 }

@@ -33,7 +33,7 @@ describe('Room', () => {
 		const b = inbox();
 		const pa = room.join('A', a.notify);
 		const pb = room.join('B', b.notify);
-		expect(a.got).toEqual([{ event: 'participantJoined', data: { id: pb.id, displayName: 'B', kind: 'browser', role: 'participant', handRaisedAt: null } }]);
+		expect(a.got).toEqual([{ event: 'participantJoined', data: { id: pb.id, displayName: 'B', kind: 'browser', role: 'participant', invited: false, handRaisedAt: null } }]);
 		expect(b.got).toEqual([]); // B learns about A from the join answer, not a push
 		room.leave(pb.id, 'clientLeft');
 		expect(a.got.at(-1)).toEqual({ event: 'participantLeft', data: { participantId: pb.id } });

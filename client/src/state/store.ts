@@ -45,6 +45,7 @@ export interface PeerView {
 	displayName: string;
 	kind: 'browser' | 'phone';
 	role: 'moderator' | 'participant';
+	invited: boolean;
 	isSelf: boolean;
 	handRaisedAt: number | null;
 	micMuted: boolean;
@@ -63,6 +64,7 @@ export const peers = computed<PeerView[]>(() => {
 		displayName: displayName.value,
 		kind: 'browser',
 		role: c.role,
+		invited: false,
 		isSelf: true,
 		handRaisedAt: c.handRaisedAt,
 		micMuted: micMuted.value || !c.isPublishing('mic'),
@@ -81,7 +83,7 @@ export const peers = computed<PeerView[]>(() => {
 		const mic = live('mic');
 		const cam = live('camera');
 		return {
-			id: p.id, displayName: p.displayName, kind: p.kind, role: p.role, isSelf: false, handRaisedAt: p.handRaisedAt,
+			id: p.id, displayName: p.displayName, kind: p.kind, role: p.role, invited: p.invited, isSelf: false, handRaisedAt: p.handRaisedAt,
 			micMuted: !mic || mic.paused, cameraOff: !cam || cam.paused, camera: track('camera'), screen: track('screen'),
 		};
 	});

@@ -56,6 +56,7 @@ function ModeratorTools({ peer }: { peer: PeerView }) {
 			{peer.screen && <button type="button" data-mod="stop-screen" onClick={() => void moderate((c) => c.moderate('stopVideo', id, 'screen'))}>{t('moderation.stopScreen')}</button>}
 			{peer.role !== 'moderator' && <button type="button" data-mod="make-moderator" onClick={() => void moderate((c) => c.moderate('makeModerator', id))}>{t('moderation.makeModerator')}</button>}
 			<button type="button" data-mod="remove" class="danger" onClick={() => void moderate((c) => c.moderate('removeParticipant', id))}>{t('moderation.remove')}</button>
+			{peer.invited && <button type="button" data-mod="ban" class="danger" onClick={() => void moderate((c) => c.moderate('ban', id))}>{t('moderation.ban')}</button>}
 		</div>
 	);
 }
