@@ -63,6 +63,21 @@ export async function rawSocket(): Promise<Socket> {
 	return socket;
 }
 
+/** Raw sockets for one test file: `open()` in tests, `closeAll()` in afterEach. */
+export function socketPool(): { open: () => Promise<Socket>; closeAll: () => void } {
+	const sockets: Socket[] = [];
+	return {
+		open: async () => {
+			const s = await rawSocket();
+			sockets.push(s);
+			return s;
+		},
+		closeAll: () => {
+			for (const s of sockets.splice(0)) s.disconnect();
+		},
+	};
+}
+
 export function ask(socket: Socket, event: string, ...args: unknown[]): Promise<{ ok: boolean; data?: any; error?: { code: string; message: string } }> {
 	return socket.timeout(5_000).emitWithAck(event, ...args);
 }

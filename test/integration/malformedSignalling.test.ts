@@ -1,18 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
-import { ask, baseUrl, rawSocket, uniqueRoomId } from './helpers.js';
+import { ask, baseUrl, socketPool, uniqueRoomId } from './helpers.js';
 
 // A client that sends garbage gets error acks with codes; the server keeps serving everyone.
 describe('malformed signalling', () => {
-	const sockets: Socket[] = [];
-	const open = async () => {
-		const s = await rawSocket();
-		sockets.push(s);
-		return s;
-	};
-	afterEach(() => {
-		for (const s of sockets.splice(0)) s.disconnect();
-	});
+	const { open, closeAll } = socketPool();
+	afterEach(closeAll);
 
 	it('answers bad payloads with PLN_INVALID_MESSAGE naming the field', async () => {
 		const s = await open();

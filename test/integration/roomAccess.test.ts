@@ -1,18 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
-import { ask, rawSocket, uniqueRoomId } from './helpers.js';
+import { ask, socketPool, uniqueRoomId } from './helpers.js';
 
 // Lock, password and lobby on a real server, driven by a moderator (the room's opener).
 describe('room access: lock, password, lobby', () => {
-	const sockets: Socket[] = [];
-	const open = async () => {
-		const s = await rawSocket();
-		sockets.push(s);
-		return s;
-	};
-	afterEach(() => {
-		for (const s of sockets.splice(0)) s.disconnect();
-	});
+	const { open, closeAll } = socketPool();
+	afterEach(closeAll);
 
 	const opened = async () => {
 		const roomId = uniqueRoomId('acc');
