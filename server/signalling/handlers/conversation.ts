@@ -1,4 +1,4 @@
-import type { Handler } from '../handlerTypes.js';
+import { type Handler, roomAction } from '../handlerTypes.js';
 
 /** Chat, raised hands and reactions: what participants say besides audio and video. */
 export const conversationHandlers = {
@@ -13,9 +13,5 @@ export const conversationHandlers = {
 		return { raisedAt: room.setHand(participant.id, req.raised) };
 	}) satisfies Handler<'setHand'>,
 
-	sendReaction: (async (s, req) => {
-		const { room, participant } = s.joined();
-		room.react(participant.id, req.reaction);
-		return {};
-	}) satisfies Handler<'sendReaction'>,
+	sendReaction: roomAction<'sendReaction'>((room, by, req) => room.react(by, req.reaction)),
 };

@@ -1,103 +1,29 @@
 import * as mod from '../../rooms/moderation.js';
 import { asParticipantId } from '../../shared/ids.js';
-import type { Handler } from '../handlerTypes.js';
+import { type Handler, roomAction } from '../handlerTypes.js';
 
 /** Moderator requests; the role check is in rooms/moderation.ts, next to what it guards. */
 export const moderationHandlers = {
-	muteParticipant: (async (s, req) => {
-		const { room, participant } = s.joined();
-		await mod.muteParticipant(room, participant.id, asParticipantId(req.participantId));
-		return {};
-	}) satisfies Handler<'muteParticipant'>,
-
-	muteAll: (async (s) => {
-		const { room, participant } = s.joined();
-		await mod.muteAll(room, participant.id);
-		return {};
-	}) satisfies Handler<'muteAll'>,
-
-	askToUnmute: (async (s, req) => {
-		const { room, participant } = s.joined();
-		mod.askToUnmute(room, participant.id, asParticipantId(req.participantId));
-		return {};
-	}) satisfies Handler<'askToUnmute'>,
-
-	stopVideo: (async (s, req) => {
-		const { room, participant } = s.joined();
-		mod.stopVideo(room, participant.id, asParticipantId(req.participantId), req.source);
-		return {};
-	}) satisfies Handler<'stopVideo'>,
-
-	removeParticipant: (async (s, req) => {
-		const { room, participant } = s.joined();
-		mod.removeParticipant(room, participant.id, asParticipantId(req.participantId), req.ban);
-		return {};
-	}) satisfies Handler<'removeParticipant'>,
-
-	makeModerator: (async (s, req) => {
-		const { room, participant } = s.joined();
-		mod.makeModerator(room, participant.id, asParticipantId(req.participantId));
-		return {};
-	}) satisfies Handler<'makeModerator'>,
-
-	lowerAllHands: (async (s) => {
-		const { room, participant } = s.joined();
-		mod.lowerAllHands(room, participant.id);
-		return {};
-	}) satisfies Handler<'lowerAllHands'>,
-
-	endMeeting: (async (s) => {
-		const { room, participant } = s.joined();
-		mod.endMeeting(room, participant.id);
-		return {};
-	}) satisfies Handler<'endMeeting'>,
-
-	setRoomLock: (async (s, req) => {
-		const { room, participant } = s.joined();
-		mod.setRoomLock(room, participant.id, req.locked);
-		return {};
-	}) satisfies Handler<'setRoomLock'>,
-
-	setLobby: (async (s, req) => {
-		const { room, participant } = s.joined();
-		mod.setLobby(room, participant.id, req.enabled);
-		return {};
-	}) satisfies Handler<'setLobby'>,
-
-	setPassword: (async (s, req) => {
-		const { room, participant } = s.joined();
-		mod.setPassword(room, participant.id, req.password);
-		return {};
-	}) satisfies Handler<'setPassword'>,
-
-	admit: (async (s, req) => {
-		const { room, participant } = s.joined();
-		mod.decide(room, participant.id, req.entryId, true);
-		return {};
-	}) satisfies Handler<'admit'>,
-
-	deny: (async (s, req) => {
-		const { room, participant } = s.joined();
-		mod.decide(room, participant.id, req.entryId, false);
-		return {};
-	}) satisfies Handler<'deny'>,
-
-	admitAll: (async (s) => {
-		const { room, participant } = s.joined();
-		mod.decide(room, participant.id, 'all', true);
-		return {};
-	}) satisfies Handler<'admitAll'>,
+	muteParticipant: roomAction<'muteParticipant'>((room, by, req) => mod.muteParticipant(room, by, asParticipantId(req.participantId))),
+	muteAll: roomAction<'muteAll'>((room, by) => mod.muteAll(room, by)),
+	askToUnmute: roomAction<'askToUnmute'>((room, by, req) => mod.askToUnmute(room, by, asParticipantId(req.participantId))),
+	stopVideo: roomAction<'stopVideo'>((room, by, req) => mod.stopVideo(room, by, asParticipantId(req.participantId), req.source)),
+	removeParticipant: roomAction<'removeParticipant'>((room, by, req) => mod.removeParticipant(room, by, asParticipantId(req.participantId), req.ban)),
+	makeModerator: roomAction<'makeModerator'>((room, by, req) => mod.makeModerator(room, by, asParticipantId(req.participantId))),
+	lowerAllHands: roomAction<'lowerAllHands'>((room, by) => mod.lowerAllHands(room, by)),
+	endMeeting: roomAction<'endMeeting'>((room, by) => mod.endMeeting(room, by)),
+	setRoomLock: roomAction<'setRoomLock'>((room, by, req) => mod.setRoomLock(room, by, req.locked)),
+	setLobby: roomAction<'setLobby'>((room, by, req) => mod.setLobby(room, by, req.enabled)),
+	setPassword: roomAction<'setPassword'>((room, by, req) => mod.setPassword(room, by, req.password)),
+	admit: roomAction<'admit'>((room, by, req) => mod.decide(room, by, req.entryId, true)),
+	deny: roomAction<'deny'>((room, by, req) => mod.decide(room, by, req.entryId, false)),
+	admitAll: roomAction<'admitAll'>((room, by) => mod.decide(room, by, 'all', true)),
+	vote: roomAction<'vote'>((room, by, req) => mod.vote(room, by, req.pollId, req.option)),
 
 	createPoll: (async (s, req) => {
 		const { room, participant } = s.joined();
 		return mod.createPoll(room, participant.id, req.question, req.options);
 	}) satisfies Handler<'createPoll'>,
-
-	vote: (async (s, req) => {
-		const { room, participant } = s.joined();
-		mod.vote(room, participant.id, req.pollId, req.option);
-		return {};
-	}) satisfies Handler<'vote'>,
 
 	closePoll: (async (s, req) => {
 		const { room, participant } = s.joined();
