@@ -130,11 +130,6 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 		return this.#slots.reduce((n, s) => n + s.routers, 0);
 	}
 
-	/** Process ids of the live workers (tests kill one to check recovery). */
-	workerPids(): number[] {
-		return this.#slots.flatMap((s) => (s.worker ? [s.worker.pid] : []));
-	}
-
 	/** Media for a new room: a router on the least-loaded worker, more workers as it grows. */
 	async createRoomMedia(log: Logger): Promise<RoomMedia> {
 		const first = await this.#routerOn([]);

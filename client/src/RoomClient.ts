@@ -39,8 +39,6 @@ export type RoomClientEvents = {
 	participantLeft: [participantId: string];
 	trackAdded: [RemoteTrack];
 	trackRemoved: [consumerId: string];
-	/** A remote producer paused or resumed (e.g. someone muted). */
-	trackMuted: [producerId: string, muted: boolean];
 	/** Remote producers were added, closed, paused or resumed; read `remoteProducers()`. */
 	producersChanged: [];
 	chat: [ChatMessage];
@@ -89,7 +87,6 @@ const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 2_500_000 }]
 export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly participantId: string;
 	readonly #socket: Socket;
-	readonly #device: Device;
 	readonly #send: types.Transport;
 	readonly #recv: types.Transport;
 	readonly #producers = new Map<Source, types.Producer>();
@@ -116,12 +113,11 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly #resumeToken: string;
 	#giveUp: ReturnType<typeof setTimeout> | undefined;
 
-	private constructor(socket: Socket, device: Device, send: types.Transport, recv: types.Transport, joined: { roomId: string; participantId: string; resumeToken: string }) {
+	private constructor(socket: Socket, send: types.Transport, recv: types.Transport, joined: { roomId: string; participantId: string; resumeToken: string }) {
 		super();
 		this.#roomId = joined.roomId;
 		this.#resumeToken = joined.resumeToken;
 		this.#socket = socket;
-		this.#device = device;
 		this.#send = send;
 		this.#recv = recv;
 		this.participantId = joined.participantId;
@@ -162,7 +158,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		await request(socket, 'setRtpCapabilities', { rtpCapabilities: device.rtpCapabilities });
 		const send = await createTransport(socket, device, 'send');
 		const recv = await createTransport(socket, device, 'recv');
-		const client = new RoomClient(socket, device, send, recv, { roomId, participantId: joined.participantId, resumeToken: joined.resumeToken });
+		const client = new RoomClient(socket, send, recv, { roomId, participantId: joined.participantId, resumeToken: joined.resumeToken });
 		client.#watchIce(send);
 		client.#watchIce(recv);
 		for (const p of joined.participants) client.participants.set(p.id, p);
@@ -198,7 +194,6 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		const setPaused = (producerId: string, paused: boolean) => {
 			const p = this.#remoteProducers.get(producerId);
 			if (p) p.paused = paused;
-			this.emit('trackMuted', producerId, paused);
 			this.emit('producersChanged');
 		};
 		on('producerPaused', ({ producerId }) => setPaused(producerId, true));
@@ -400,11 +395,6 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		await p.replaceTrack({ track });
 	}
 
-	/** The track this client sends for `source`, if any. */
-	localTrack(source: Source): MediaStreamTrack | undefined {
-		return this.#producers.get(source)?.track ?? undefined;
-	}
-
 	async sendChat(text: string): Promise<void> {
 		await request(this.#socket, 'sendChat', { text });
 	}
@@ -525,9 +515,6 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		this.emit('closed', reason);
 	}
 
-	get device(): Device {
-		return this.#device;
-	}
 }
 
 /** Extra join inputs: a room token, a password, and a callback for "now waiting in the lobby". */

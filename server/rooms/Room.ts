@@ -130,27 +130,27 @@ export class Room extends TypedEmitter<RoomEvents> {
 	}
 
 	async produce(pid: ParticipantId, req: { transportId: string; kind: MediaKind; source: MediaSource; rtpParameters: unknown; paused: boolean }): Promise<ProducerInfo> {
-		this.#member(pid);
+		this.member(pid);
 		const info = await this.media.produce(pid, req);
 		this.broadcast({ event: 'producerAdded', data: info }, pid);
 		return info;
 	}
 
 	async setProducerPaused(pid: ParticipantId, producerId: string, paused: boolean): Promise<void> {
-		this.#member(pid);
+		this.member(pid);
 		await this.media.setProducerPaused(pid, producerId, paused);
 		this.broadcast({ event: paused ? 'producerPaused' : 'producerResumed', data: { producerId } }, pid);
 	}
 
 	closeProducer(pid: ParticipantId, producerId: string): void {
-		this.#member(pid);
+		this.member(pid);
 		this.media.closeProducer(pid, producerId);
 		this.broadcast({ event: 'producerClosed', data: { producerId } }, pid);
 	}
 
 	/** Adds a chat line for everyone (the sender included, so all see one order). */
 	chat(pid: ParticipantId, text: string): ChatMessage {
-		const p = this.#member(pid);
+		const p = this.member(pid);
 		const msg: ChatMessage = { id: randomBytes(6).toString('base64url'), participantId: p.id, displayName: p.displayName, text, sentAt: Date.now() };
 		this.#chat.push(msg);
 		if (this.#chat.length > LIMITS.CHAT_HISTORY_MAX) this.#chat.shift();
@@ -165,7 +165,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 
 	/** Raises or lowers a hand; raising twice keeps the first time (the queue order). */
 	setHand(pid: ParticipantId, raised: boolean): number | null {
-		const p = this.#member(pid);
+		const p = this.member(pid);
 		const before = p.handRaisedAt;
 		p.handRaisedAt = raised ? (p.handRaisedAt ?? Date.now()) : undefined;
 		if (p.handRaisedAt !== before) this.broadcast({ event: 'handChanged', data: { participantId: p.id, raisedAt: p.handRaisedAt ?? null } });
@@ -173,20 +173,16 @@ export class Room extends TypedEmitter<RoomEvents> {
 	}
 
 	react(pid: ParticipantId, reaction: Reaction): void {
-		this.#member(pid);
+		this.member(pid);
 		this.broadcast({ event: 'reaction', data: { participantId: pid, reaction } });
-	}
-
-	/** A participant of this room, or PLN_NOT_JOINED / PLN_ROOM_CLOSED. */
-	member(pid: ParticipantId): Participant {
-		return this.#member(pid);
 	}
 
 	participants(): Participant[] {
 		return [...this.#participants.values()];
 	}
 
-	#member(pid: ParticipantId): Participant {
+	/** A participant of this room, or PLN_NOT_JOINED / PLN_ROOM_CLOSED. */
+	member(pid: ParticipantId): Participant {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		const p = this.#participants.get(pid);
 		if (!p) throw new PlenumError('PLN_NOT_JOINED');
