@@ -40,6 +40,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 	readonly access = new RoomAccess();
 	/** Polls of this meeting (memory only, gone at close). */
 	readonly polls = new Map<string, Poll>();
+	/** Digits a phone caller enters to reach this room; set by the registry when dial-in is on. */
+	dialInPin: string | undefined;
 	// Memory only, bounded, dropped with the room (invariant 1).
 	#chat: ChatMessage[] = [];
 	readonly #opts: RoomOptions;

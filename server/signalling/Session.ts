@@ -20,6 +20,8 @@ export interface SignallingDeps {
 	registry: RoomRegistry;
 	log: Logger;
 	auth: { mode: 'open' | 'token'; verifier: TokenVerifier | undefined };
+	/** The dial-in number shown with each room's PIN; undefined when dial-in is off. */
+	dialInNumber?: string;
 }
 
 /**

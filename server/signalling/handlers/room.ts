@@ -25,13 +25,14 @@ async function admit(s: Session, roomId: RoomId, token: string | undefined, tick
 	return claims;
 }
 
-function snapshot(room: Room, self: Participant): RoomSnapshot {
+function snapshot(s: Session, room: Room, self: Participant): RoomSnapshot {
 	return {
 		settings: room.access.settings(),
 		polls: [...room.polls.values()].filter((p) => p.open).map((p) => p.view()),
 		participants: room.others(self.id).map((p) => p.info()),
 		producers: room.media.producers().filter((p) => p.participantId !== self.id),
 		chat: room.chatHistory(),
+		dialIn: room.dialInPin && s.deps.dialInNumber ? { number: s.deps.dialInNumber, pin: room.dialInPin } : null,
 	};
 }
 
@@ -62,7 +63,7 @@ export const roomHandlers = {
 				role: participant.role,
 				rtpCapabilities: room.media.rtpCapabilities(),
 				resumeToken: participant.resumeToken,
-				...snapshot(room, participant),
+				...snapshot(s, room, participant),
 			};
 		} finally {
 			s.joining = false;
@@ -76,7 +77,7 @@ export const roomHandlers = {
 		const participant = room.resume(asParticipantId(req.participantId), req.resumeToken, (push) => s.push(push));
 		s.room = room;
 		s.participant = participant;
-		return snapshot(room, participant);
+		return snapshot(s, room, participant);
 	}) satisfies Handler<'resume'>,
 
 	knock: (async (s, req) => {
