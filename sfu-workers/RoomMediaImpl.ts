@@ -5,7 +5,7 @@ import { TypedEmitter } from '../server/shared/TypedEmitter.js';
 import { type RouterHandle, RouterSet, type RouterSlot, type SpillPolicy } from './RouterSet.js';
 import type {
 	ConsumerInfo, Json, MediaCounts, MediaKind, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents,
-	TransportDirection, TransportInfo,
+	PlainTransportInfo, TransportDirection, TransportInfo,
 } from './types.js';
 
 type AppData = { participantId: string; source?: MediaSource; direction?: TransportDirection };
@@ -15,7 +15,7 @@ interface ParticipantMedia {
 	/** The router this participant's transports live on; set by the first transport. */
 	slot: RouterSlot | undefined;
 	rtpCapabilities: types.RtpCapabilities | undefined;
-	transports: Map<string, types.WebRtcTransport<AppData>>;
+	transports: Map<string, types.WebRtcTransport<AppData> | types.PlainTransport<AppData>>;
 	producers: Map<string, types.Producer<AppData>>;
 	consumers: Map<string, types.Consumer<AppData>>;
 }
@@ -120,19 +120,44 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		};
 	}
 
-	#transport(participantId: string, transportId: string): types.WebRtcTransport<AppData> {
+	/**
+	 * A plain RTP transport for a bridge in this process (the SIP bridge), connected to the
+	 * bridge's socket. It both sends (produce) and receives (consume), so it counts as 'recv'.
+	 */
+	async createPlainTransport(participantId: string, bridge: { ip: string; port: number }): Promise<PlainTransportInfo> {
+		const m = this.#media(participantId);
+		m.slot ??= this.#routers.primary;
+		const transport = await m.slot.router.createPlainTransport<AppData>({
+			listenInfo: { protocol: 'udp', ip: bridge.ip },
+			rtcpMux: true,
+			comedia: false,
+			appData: { participantId, direction: 'recv' },
+		});
+		await transport.connect({ ip: bridge.ip, port: bridge.port });
+		m.transports.set(transport.id, transport);
+		transport.observer.once('close', () => m.transports.delete(transport.id));
+		return { id: transport.id, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
+	}
+
+	#transport(participantId: string, transportId: string): types.WebRtcTransport<AppData> | types.PlainTransport<AppData> {
 		const t = this.#media(participantId).transports.get(transportId);
 		if (!t) throw new PlenumError('PLN_TRANSPORT_NOT_FOUND');
 		return t;
 	}
 
-	async connectTransport(participantId: string, transportId: string, dtlsParameters: Json): Promise<void> {
+	#webRtcTransport(participantId: string, transportId: string): types.WebRtcTransport<AppData> {
 		const t = this.#transport(participantId, transportId);
+		if (t.type !== 'webrtc') throw new PlenumError('PLN_TRANSPORT_NOT_FOUND');
+		return t as types.WebRtcTransport<AppData>;
+	}
+
+	async connectTransport(participantId: string, transportId: string, dtlsParameters: Json): Promise<void> {
+		const t = this.#webRtcTransport(participantId, transportId);
 		await mediaCall(() => t.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }));
 	}
 
 	async restartIce(participantId: string, transportId: string): Promise<Json> {
-		return this.#transport(participantId, transportId).restartIce();
+		return this.#webRtcTransport(participantId, transportId).restartIce();
 	}
 
 	async produce(participantId: string, req: { transportId: string; kind: MediaKind; source: MediaSource; rtpParameters: Json; paused: boolean }): Promise<ProducerInfo> {

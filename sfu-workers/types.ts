@@ -8,6 +8,9 @@ import type { ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, Transpor
 
 export type { ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, TransportDirection, TransportInfo };
 
+/** A plain RTP transport's id and the address it sends from and receives on. */
+export type PlainTransportInfo = { id: string; ip: string; port: number };
+
 export type MediaCounts = { producers: Record<MediaKind, number>; consumers: Record<MediaKind, number> };
 
 /** Why media of a room ended. */
@@ -31,6 +34,7 @@ export interface RoomMedia extends TypedEmitter<RoomMediaEvents> {
 	rtpCapabilities(): Json;
 	setRtpCapabilities(participantId: string, rtpCapabilities: Json): void;
 	createTransport(participantId: string, direction: TransportDirection): Promise<TransportInfo>;
+	createPlainTransport(participantId: string, bridge: { ip: string; port: number }): Promise<PlainTransportInfo>;
 	connectTransport(participantId: string, transportId: string, dtlsParameters: Json): Promise<void>;
 	restartIce(participantId: string, transportId: string): Promise<Json>;
 	produce(participantId: string, req: { transportId: string; kind: MediaKind; source: MediaSource; rtpParameters: Json; paused: boolean }): Promise<ProducerInfo>;

@@ -1,6 +1,7 @@
 /** Why a participant or a room ended; one enum for logs, metrics and what clients are told. */
 export type CloseReason =
 	| 'clientLeft' // the participant left or closed the tab
+	| 'callHungUp' // a phone caller hung up (or the call failed)
 	| 'kicked' // a moderator removed the participant
 	| 'disconnected' // the connection dropped
 	| 'roomEmpty' // the last participant left and the grace period passed

@@ -7,14 +7,16 @@ import type { ParticipantId } from '../shared/ids.js';
 /** Delivers a push to this participant's connection; supplied by signalling. */
 export type Notify = (push: ServerPush) => void;
 
+export type ParticipantKind = 'browser' | 'phone';
+
 /**
- * A browser (later also phone) leg in one room. Memory only: its display name lives here
+ * A browser or phone leg in one room. Memory only: its display name lives here
  * and nowhere else, and goes when the room drops the participant.
  */
 export class Participant {
 	readonly id: ParticipantId;
 	readonly displayName: string;
-	readonly kind: 'browser' | 'phone' = 'browser';
+	readonly kind: ParticipantKind;
 	role: Role;
 	/** When the hand went up; undefined while it is down. */
 	handRaisedAt: number | undefined;
@@ -26,8 +28,9 @@ export class Participant {
 	reconnectTimer: NodeJS.Timeout | undefined;
 	#notify: Notify | undefined;
 
-	constructor(id: ParticipantId, displayName: string, notify: Notify, role: Role = 'participant') {
+	constructor(id: ParticipantId, displayName: string, notify: Notify, role: Role = 'participant', kind: ParticipantKind = 'browser') {
 		this.id = id;
+		this.kind = kind;
 		this.displayName = displayName;
 		this.#notify = notify;
 		this.role = role;

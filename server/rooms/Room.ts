@@ -9,7 +9,7 @@ import { PlenumError } from '../shared/errors.js';
 import { type ParticipantId, type RoomId, newParticipantId } from '../shared/ids.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { CloseReason } from './CloseReason.js';
-import { type Notify, Participant } from './Participant.js';
+import { type Notify, Participant, type ParticipantKind } from './Participant.js';
 import type { Poll } from './Poll.js';
 import { RoomAccess } from './RoomAccess.js';
 
@@ -75,11 +75,11 @@ export class Room extends TypedEmitter<RoomEvents> {
 		return this.#participants.size;
 	}
 
-	join(displayName: string, notify: Notify, role: Role = 'participant'): Participant {
+	join(displayName: string, notify: Notify, role: Role = 'participant', kind: ParticipantKind = 'browser'): Participant {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		if (this.#participants.size >= this.#opts.maxParticipants) throw new PlenumError('PLN_ROOM_FULL');
 		clearTimeout(this.#emptyTimer);
-		const p = new Participant(newParticipantId(), displayName, notify, role);
+		const p = new Participant(newParticipantId(), displayName, notify, role, kind);
 		this.broadcast({ event: 'participantJoined', data: p.info() });
 		this.#participants.set(p.id, p);
 		this.#log.info({ participantId: p.id, participants: this.size }, 'participant joined');

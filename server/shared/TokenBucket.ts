@@ -15,6 +15,11 @@ export class TokenBucket {
 		this.#last = now;
 	}
 
+	/** Whether a token is there, without taking it. */
+	peek(now = Date.now()): boolean {
+		return Math.min(this.#capacity, this.#tokens + (now - this.#last) * this.#perMs) >= 1;
+	}
+
 	/** Takes one token; false when the bucket is empty (the caller refuses the request). */
 	take(now = Date.now()): boolean {
 		this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#last) * this.#perMs);

@@ -46,6 +46,8 @@ export const ERRORS = {
 	PLN_TOKEN_KEYS_UNAVAILABLE: { category: 'unavailable', message: 'Invitation keys cannot be loaded right now.' },
 	PLN_TOKEN_WRONG_ROOM: { category: 'forbidden', message: 'The invitation token is for another meeting.' },
 	PLN_STATE_CLOSED: { category: 'conflict', message: 'The object is already closed.' },
+	PLN_SIP_NO_AUDIO: { category: 'invalid', message: 'The call offers no audio stream.' },
+	PLN_SIP_NO_CODEC: { category: 'invalid', message: 'The call offers no codec the bridge speaks (G.711 PCMU or PCMA).' },
 	PLN_INTERNAL: { category: 'internal', message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { category: ErrorCategory; message: string }>;
 

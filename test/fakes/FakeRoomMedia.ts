@@ -19,6 +19,9 @@ export class FakeRoomMedia extends TypedEmitter<RoomMediaEvents> implements Room
 	async createTransport(_pid: string, _direction: TransportDirection): Promise<TransportInfo> {
 		return { id: `t${this.#next++}`, iceParameters: {}, iceCandidates: [], dtlsParameters: {} };
 	}
+	async createPlainTransport(_pid: string, bridge: { ip: string; port: number }): Promise<{ id: string; ip: string; port: number }> {
+		return { id: `t${this.#next++}`, ip: bridge.ip, port: 1 };
+	}
 	async connectTransport(): Promise<void> {}
 	async restartIce(): Promise<Json> {
 		return {};

@@ -1,0 +1,45 @@
+/**
+ * The caller's number as the bridge may keep it: the last four digits, for display, and
+ * nothing more (invariant 2). Runs on each raw SIP message before sip.js parses it, so the
+ * whole number never reaches sip.js's objects, our logs or the heap.
+ */
+
+/** What a room may show of a caller: `…1234`, or withheld. */
+export type CallerLabel = { lastFour: string } | { withheld: true };
+
+const MIN_DIGITS = 5; // shorter runs are extensions or ports, not phone numbers
+const URI_USER = /\b(sips?:|tel:)([^@;>\s,]*)/gi;
+const QUOTED = /"((?:[^"\\]|\\.)*)"/g;
+const MASK_PREFIX = 'phone-';
+
+function digitsOf(s: string): string {
+	return s.replace(/\D/g, '');
+}
+
+/** Replaces number-like URI users and display names in the header part; the body is kept. */
+export function scrubNumbers(message: string): string {
+	const end = message.indexOf('\r\n\r\n');
+	const head = end < 0 ? message : message.slice(0, end);
+	const body = end < 0 ? '' : message.slice(end);
+	const masked = head
+		.replace(URI_USER, (all, scheme: string, user: string) => {
+			const digits = digitsOf(user);
+			return digits.length >= MIN_DIGITS ? `${scheme}${MASK_PREFIX}${digits.slice(-4)}` : all;
+		})
+		.replace(QUOTED, (all, name: string) => (digitsOf(name).length >= MIN_DIGITS ? '"Phone"' : all));
+	return masked + body;
+}
+
+/** The label for a caller, from the (already scrubbed) user part of From or P-Asserted-Identity. */
+export function callerLabel(user: string | undefined): CallerLabel {
+	if (user?.startsWith(MASK_PREFIX)) {
+		const lastFour = user.slice(MASK_PREFIX.length);
+		if (/^\d{4}$/.test(lastFour)) return { lastFour };
+	}
+	return { withheld: true };
+}
+
+/** The display name rooms see: `…1234`, or '' when withheld (the client localises both). */
+export function displayNameOf(label: CallerLabel): string {
+	return 'lastFour' in label ? `…${label.lastFour}` : '';
+}

@@ -1,0 +1,129 @@
+import dgram from 'node:dgram';
+import g711 from 'alawmulaw';
+import { TypedEmitter } from '../../shared/TypedEmitter.js';
+import { DtmfEvents } from './dtmfEvents.js';
+import { JitterBuffer } from './JitterBuffer.js';
+import { buildRtp, parseRtp } from './rtpPacket.js';
+
+export type PhoneCodecName = 'PCMU' | 'PCMA';
+export const SAMPLES_PER_FRAME = 160; // 20 ms at 8 kHz
+
+/** What the SDP exchange agreed for this leg. */
+export interface PhoneLegParams {
+	remote: { address: string; port: number };
+	codec: { name: PhoneCodecName; payloadType: number };
+	dtmfPayloadType: number | undefined;
+	/** false while the phone holds the call (a=sendonly/inactive from its side). */
+	send: boolean;
+	receive: boolean;
+}
+
+export type PhoneLegEvents = {
+	/** Each telephone-event digit, once per key press. */
+	dtmf: [digit: string];
+};
+
+/**
+ * The phone side of a call: one UDP port for RTP to and from the phone (G.711, 20 ms), with
+ * symmetric RTP: once the phone's packets arrive, replies go back to where they came from
+ * (NAT), whatever the SDP said.
+ */
+export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
+	readonly #socket: dgram.Socket;
+	readonly port: number;
+	readonly jitter = new JitterBuffer(2);
+	readonly #dtmf = new DtmfEvents();
+	readonly #ssrc = (Math.random() * 0xffffffff) >>> 0;
+	#params: PhoneLegParams | undefined;
+	#latched = false;
+	#seq = (Math.random() * 0xffff) | 0;
+	#ts = (Math.random() * 0xffffffff) >>> 0;
+	#last: Int16Array<ArrayBufferLike> = new Int16Array(SAMPLES_PER_FRAME);
+	#closed = false;
+	/** When the last RTP packet came from the phone (ms, monotonic); for the no-media timeout. */
+	lastPacketAt = performance.now();
+	sent = 0;
+
+	private constructor(socket: dgram.Socket) {
+		super();
+		this.#socket = socket;
+		this.port = socket.address().port;
+		socket.on('message', (buf, rinfo) => this.#onPacket(buf, rinfo));
+		socket.on('error', () => {});
+	}
+
+	/** Binds a port in [min, max] (0, 0 = any free port). */
+	static async open(ip: string, min: number, max: number): Promise<PhoneLeg> {
+		const tries = min && max ? 20 : 1;
+		for (let i = 0; i < tries; i++) {
+			const port = min && max ? (min + Math.floor(Math.random() * ((max - min) / 2 + 1)) * 2) : 0; // even ports, as RTP customs go
+			const socket = dgram.createSocket(ip.includes(':') ? 'udp6' : 'udp4');
+			try {
+				await new Promise<void>((ok, fail) => socket.once('error', fail).bind(port, ip, () => ok()));
+				return new PhoneLeg(socket);
+			} catch {
+				socket.close();
+			}
+		}
+		throw new Error('no free RTP port');
+	}
+
+	configure(params: PhoneLegParams): void {
+		const moved = this.#params && (this.#params.remote.address !== params.remote.address || this.#params.remote.port !== params.remote.port);
+		this.#params = { ...params, remote: this.#latched && !moved && this.#params ? this.#params.remote : params.remote };
+	}
+
+	get params(): PhoneLegParams | undefined {
+		return this.#params;
+	}
+
+	#onPacket(buf: Buffer, rinfo: dgram.RemoteInfo): void {
+		const p = this.#params;
+		if (!p) return;
+		const pkt = parseRtp(buf);
+		if (!pkt) return;
+		if (!this.#latched || p.remote.address !== rinfo.address || p.remote.port !== rinfo.port) {
+			// Latch only to the address the SDP named, or on the first packet (phone behind NAT).
+			if (this.#latched && p.remote.address !== rinfo.address) return;
+			p.remote = { address: rinfo.address, port: rinfo.port };
+			this.#latched = true;
+		}
+		this.lastPacketAt = performance.now();
+		if (pkt.payloadType === p.dtmfPayloadType) {
+			const digit = this.#dtmf.push(pkt.payload, pkt.timestamp);
+			if (digit) this.safeEmit('dtmf', digit);
+			return;
+		}
+		if (pkt.payloadType !== p.codec.payloadType || !p.receive) return;
+		this.jitter.push(pkt.sequence, pkt.timestamp, Buffer.from(pkt.payload), Math.round(this.lastPacketAt * 8));
+	}
+
+	/** The phone's next 20 ms as 8 kHz PCM; silence while nothing arrives. */
+	nextFrame(): Int16Array<ArrayBufferLike> | undefined {
+		const p = this.#params;
+		const frame = this.jitter.pop();
+		if (!p || frame === undefined) return undefined;
+		if (frame === 'conceal') return this.#last.map((s) => s >> 1);
+		this.#last = p.codec.name === 'PCMA' ? g711.alaw.decode(frame) : g711.mulaw.decode(frame);
+		return this.#last;
+	}
+
+	/** Sends 20 ms of 8 kHz PCM to the phone. */
+	send(pcm: Int16Array): void {
+		const p = this.#params;
+		if (!p || !p.send || this.#closed) return;
+		const payload = Buffer.from(p.codec.name === 'PCMA' ? g711.alaw.encode(pcm) : g711.mulaw.encode(pcm));
+		const packet = buildRtp({ payloadType: p.codec.payloadType, marker: this.sent === 0, sequence: this.#seq, timestamp: this.#ts, ssrc: this.#ssrc, payload });
+		this.#seq = (this.#seq + 1) & 0xffff;
+		this.#ts = (this.#ts + SAMPLES_PER_FRAME) >>> 0;
+		this.sent++;
+		this.#socket.send(packet, p.remote.port, p.remote.address);
+	}
+
+	close(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.#params = undefined;
+		this.#socket.close();
+	}
+}
