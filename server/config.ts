@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import type { SipSettings } from './sip/SipBridge.js';
 
 /**
  * The one validated configuration, read from the environment. Every key has a default that
@@ -43,6 +44,33 @@ const Env = z.object({
 	/** Set when the SIP dial-in and a TURN server are configured (their issues add them). */
 	SIP_ENABLED: z.enum(['true', 'false']).default('false'),
 	TURN_URLS: z.string().min(1).optional(),
+	/** SIP dial-in (used when SIP_ENABLED=true); see docs/sip.md. */
+	SIP_TRANSPORT: z.enum(['udp', 'tcp', 'tls']).default('udp'),
+	SIP_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('0.0.0.0'),
+	SIP_PORT: z.coerce.number().int().min(0).max(65535).default(5060),
+	/** Host put in Via/Contact; default: RTC_ANNOUNCED_ADDRESS. */
+	SIP_ANNOUNCED_HOST: z.string().min(1).optional(),
+	SIP_TLS_CERT_FILE: z.string().min(1).optional(),
+	SIP_TLS_KEY_FILE: z.string().min(1).optional(),
+	/** Comma-separated addresses or CIDR ranges of the trunks/SBCs allowed to send INVITEs. */
+	SIP_TRUNK_ALLOW: z.string().regex(/^[0-9a-fA-F:.,/ ]+$/, 'must be a comma-separated list of IP addresses or CIDR ranges').default('127.0.0.1,::1'),
+	/** Register mode: the provider's registrar URI, address of record, and digest credentials. */
+	SIP_REGISTRAR: z.string().regex(/^sips?:/, 'must be a sip: URI').optional(),
+	SIP_AOR: z.string().regex(/^sips?:/, 'must be a sip: URI').optional(),
+	SIP_USERNAME: z.string().min(1).optional(),
+	SIP_PASSWORD: z.string().min(1).optional(),
+	/** Optional header the operator's SBC sets to a room id: such calls skip the PIN. */
+	SIP_ROOM_HEADER: z.string().regex(/^X-[A-Za-z0-9-]+$/, 'must be an X- header name').optional(),
+	/** The number participants are shown for dialling in, e.g. "+49 30 1234567". */
+	SIP_DIAL_IN_NUMBER: z.string().regex(/^[+0-9 ()/-]{3,32}$/, 'must be a phone number as shown to people').optional(),
+	SIP_PIN_DIGITS: z.coerce.number().int().min(4).max(10).default(6),
+	SIP_LANGUAGE: z.enum(['en', 'de']).default('en'),
+	SIP_RTP_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('0.0.0.0'),
+	SIP_RTP_PORT_MIN: z.coerce.number().int().min(0).max(65535).default(10000),
+	SIP_RTP_PORT_MAX: z.coerce.number().int().min(0).max(65535).default(20000),
+	/** A call whose phone sends no RTP this long is hung up. */
+	SIP_RTP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+	SIP_MAX_CALLS: z.coerce.number().int().min(1).max(10_000).default(100),
 	/** Serve the built client from this directory. */
 	CLIENT_DIST_DIR: z.string().min(1).default('client/dist'),
 });
@@ -63,6 +91,9 @@ export type Config = {
 	roomMaxDurationMs: number;
 	roomSpillLoad: number;
 	clientDistDir: string;
+	sip: SipSettings | undefined;
+	dialInNumber: string | undefined;
+	dialInPinDigits: number | undefined;
 	privacy: { controllerName: string; controllerContact: string; dialIn: boolean; turn: boolean };
 	auth: {
 		mode: 'open' | 'token';
@@ -93,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	if (e.AUTH_MODE === 'token' && !hasKeys) {
 		throw new Error('invalid configuration:\n  AUTH_MODE=token needs JWT_SECRET (HS256, 32+ characters), JWT_JWKS_FILE or JWT_JWKS_URL; there is no default key');
 	}
+	const rtcAnnouncedAddress = e.RTC_ANNOUNCED_ADDRESS ?? firstExternalIPv4() ?? '127.0.0.1';
+	const sip = e.SIP_ENABLED === 'true' ? sipSettings(e, rtcAnnouncedAddress) : undefined;
 	return {
 		port: e.PORT,
 		host: e.HOST,
@@ -101,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		workerCount: e.MEDIASOUP_WORKERS || os.availableParallelism(),
 		rtcPort: e.RTC_PORT,
 		rtcListenIp: e.RTC_LISTEN_IP,
-		rtcAnnouncedAddress: e.RTC_ANNOUNCED_ADDRESS ?? firstExternalIPv4() ?? '127.0.0.1',
+		rtcAnnouncedAddress,
 		roomEmptyGraceMs: e.ROOM_EMPTY_GRACE_MS,
 		reconnectGraceMs: e.RECONNECT_GRACE_MS,
 		maxParticipantsPerRoom: e.MAX_PARTICIPANTS_PER_ROOM,
@@ -109,7 +142,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		roomMaxDurationMs: e.ROOM_MAX_DURATION_MS,
 		roomSpillLoad: e.ROOM_SPILL_LOAD,
 		clientDistDir: e.CLIENT_DIST_DIR,
+		sip,
+		dialInNumber: sip ? e.SIP_DIAL_IN_NUMBER : undefined,
+		dialInPinDigits: sip ? e.SIP_PIN_DIGITS : undefined,
 		privacy: { controllerName: e.PRIVACY_CONTROLLER_NAME, controllerContact: e.PRIVACY_CONTROLLER_CONTACT, dialIn: e.SIP_ENABLED === 'true', turn: Boolean(e.TURN_URLS) },
 		auth: { mode: e.AUTH_MODE, secret: e.JWT_SECRET, jwksFile: e.JWT_JWKS_FILE, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+	};
+}
+
+type EnvValues = z.infer<typeof Env>;
+
+function sipSettings(e: EnvValues, rtcAnnounced: string): SipSettings {
+	const bad = (line: string) => new Error(`invalid configuration:\n  ${line}`);
+	if (!e.SIP_DIAL_IN_NUMBER) throw bad('SIP_ENABLED=true needs SIP_DIAL_IN_NUMBER (the number shown to participants, e.g. "+49 30 1234567")');
+	if (e.SIP_TRANSPORT === 'tls' && !(e.SIP_TLS_CERT_FILE && e.SIP_TLS_KEY_FILE)) throw bad('SIP_TRANSPORT=tls needs SIP_TLS_CERT_FILE and SIP_TLS_KEY_FILE');
+	const reg = [e.SIP_REGISTRAR, e.SIP_AOR, e.SIP_USERNAME, e.SIP_PASSWORD];
+	if (reg.some(Boolean) && !reg.every(Boolean)) throw bad('register mode needs all of SIP_REGISTRAR, SIP_AOR, SIP_USERNAME, SIP_PASSWORD');
+	if (e.SIP_RTP_PORT_MIN > e.SIP_RTP_PORT_MAX) throw bad('SIP_RTP_PORT_MIN must not exceed SIP_RTP_PORT_MAX');
+	const registrarHost = e.SIP_REGISTRAR ? /^sips?:(?:[^@]*@)?([^:;>]+)/.exec(e.SIP_REGISTRAR)?.[1] : undefined;
+	const trunkAllow = e.SIP_TRUNK_ALLOW.split(',').map((x) => x.trim()).filter(Boolean);
+	return {
+		protocol: e.SIP_TRANSPORT,
+		listenIp: e.SIP_LISTEN_IP,
+		port: e.SIP_PORT,
+		announcedHost: e.SIP_ANNOUNCED_HOST ?? rtcAnnounced,
+		tls: e.SIP_TLS_CERT_FILE && e.SIP_TLS_KEY_FILE ? { certFile: e.SIP_TLS_CERT_FILE, keyFile: e.SIP_TLS_KEY_FILE } : undefined,
+		// In register mode the provider's INVITEs come from its registrar.
+		trunkAllow: registrarHost && /^[0-9.:]+$/.test(registrarHost) ? [...trunkAllow, registrarHost] : trunkAllow,
+		register: e.SIP_REGISTRAR && e.SIP_AOR && e.SIP_USERNAME && e.SIP_PASSWORD ? { registrar: e.SIP_REGISTRAR, aor: e.SIP_AOR, username: e.SIP_USERNAME, password: e.SIP_PASSWORD } : undefined,
+		roomHeader: e.SIP_ROOM_HEADER,
+		rtp: { listenIp: e.SIP_RTP_LISTEN_IP, announcedIp: e.SIP_ANNOUNCED_HOST ?? rtcAnnounced, portMin: e.SIP_RTP_PORT_MIN, portMax: e.SIP_RTP_PORT_MAX },
+		rtpTimeoutMs: e.SIP_RTP_TIMEOUT_MS,
+		language: e.SIP_LANGUAGE,
+		maxCalls: e.SIP_MAX_CALLS,
 	};
 }

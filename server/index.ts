@@ -10,6 +10,7 @@ import { createMetrics } from './observability/metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { attachSignalling } from './signalling/gateway.js';
 import { TypedEmitter } from './shared/TypedEmitter.js';
+import { SipBridge } from './sip/SipBridge.js';
 
 /** Process entry: config → log → worker pool → rooms → http → signalling. */
 async function main(): Promise<void> {
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
 		pool,
 		{ emptyGraceMs: config.roomEmptyGraceMs, maxParticipants: config.maxParticipantsPerRoom, reconnectGraceMs: config.reconnectGraceMs, maxDurationMs: config.roomMaxDurationMs },
 		log,
-		{ maxRooms: config.maxRooms },
+		{ maxRooms: config.maxRooms, dialInPinDigits: config.dialInPinDigits },
 	);
 	const metrics = createMetrics({
 		rooms: () => registry.size,
@@ -50,13 +51,15 @@ async function main(): Promise<void> {
 	const http = createServer(app);
 	const { mode, ...keys } = config.auth;
 	const verifier = keys.secret || keys.jwksFile || keys.jwksUrl ? new TokenVerifier(keys) : undefined;
-	const io = attachSignalling(http, { registry, log, metrics, auth: { mode, verifier } });
+	const io = attachSignalling(http, { registry, log, metrics, auth: { mode, verifier }, dialInNumber: config.dialInNumber });
+	const sip = config.sip ? await SipBridge.start(config.sip, registry, metrics.registry, log) : undefined;
 	await new Promise<void>((ok) => http.listen(config.port, config.host, ok));
 	const { port } = http.address() as AddressInfo;
 	const url = config.publicUrl ?? `http://localhost:${port}`;
 	log.info({ port, workers: config.workerCount, authMode: mode }, 'plenum listening');
 	// Humans read this line; tests parse it.
 	process.stderr.write(`Plenum is running: open ${url}\n`);
+	if (sip) process.stderr.write(`Plenum SIP dial-in on ${config.sip?.protocol} port ${sip.port}\n`);
 
 	let stopping = false;
 	const stop = (signal: string) => {
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
 		stopping = true;
 		log.info({ signal }, 'shutting down');
 		registry.closeAll('shutdown');
+		void sip?.close();
 		io.close();
 		pool.close();
 		http.close(() => process.exit(0));

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { MediaCounts, RoomMedia } from '../../sfu-workers/types.js';
 import type { Logger } from '../observability/log.js';
 import { roomRef } from '../observability/redact.js';
@@ -9,6 +10,12 @@ import { Room, type RoomOptions } from './Room.js';
 /** Where rooms get their media; the WorkerPool in production, a fake in unit tests. */
 export interface MediaProvider {
 	createRoomMedia(log: Logger): Promise<RoomMedia>;
+}
+
+export interface RegistryLimits {
+	maxRooms: number;
+	/** Digits of each room's dial-in PIN; undefined when dial-in is off. */
+	dialInPinDigits?: number;
 }
 
 /**
@@ -23,9 +30,11 @@ export class RoomRegistry {
 	readonly #opts: RoomOptions;
 	readonly #log: Logger;
 
-	readonly #limits: { maxRooms: number };
+	readonly #limits: RegistryLimits;
+	// Dial-in PIN → open room; a PIN is unique among open rooms and freed when its room closes.
+	readonly #pins = new Map<string, Room>();
 
-	constructor(media: MediaProvider, opts: RoomOptions, log: Logger, limits: { maxRooms: number } = { maxRooms: Number.POSITIVE_INFINITY }) {
+	constructor(media: MediaProvider, opts: RoomOptions, log: Logger, limits: RegistryLimits = { maxRooms: Number.POSITIVE_INFINITY }) {
 		this.#media = media;
 		this.#opts = opts;
 		this.#limits = limits;
@@ -49,11 +58,29 @@ export class RoomRegistry {
 		const media = await this.#media.createRoomMedia(log);
 		const room = new Room(id, media, this.#opts, log);
 		this.#rooms.set(id, room);
+		if (this.#limits.dialInPinDigits) {
+			room.dialInPin = this.#newPin(this.#limits.dialInPinDigits);
+			this.#pins.set(room.dialInPin, room);
+		}
 		room.once('closed', () => {
 			if (this.#rooms.get(id) === room) this.#rooms.delete(id);
+			if (room.dialInPin) this.#pins.delete(room.dialInPin);
 		});
 		log.info({ worker: media.workerIndex }, 'room opened');
 		return room;
+	}
+
+	#newPin(digits: number): string {
+		for (;;) {
+			const pin = String(randomInt(10 ** (digits - 1), 10 ** digits));
+			if (!this.#pins.has(pin)) return pin;
+		}
+	}
+
+	/** The open room with this dial-in PIN. */
+	byPin(pin: string): Room | undefined {
+		const room = this.#pins.get(pin);
+		return room && !room.closed ? room : undefined;
 	}
 
 	/** An open room, without creating one (resume must not resurrect a closed room). */

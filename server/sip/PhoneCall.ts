@@ -107,6 +107,11 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 		this.#d.player.play([this.#d.prompts.get('wrongPin')]);
 	}
 
+	/** Joins without a PIN: the operator's SBC named the room (SIP_ROOM_HEADER). */
+	joinDirect(room: Room): void {
+		if (this.#state === 'pin') void this.#join(room);
+	}
+
 	async #join(room: Room): Promise<void> {
 		clearTimeout(this.#pinTimer);
 		this.#state = 'joining';

@@ -1,0 +1,226 @@
+import { BlockList, isIPv6 } from 'node:net';
+import { readFileSync } from 'node:fs';
+import type { Registry } from 'prom-client';
+import { type Invitation, Registerer, SessionState, UserAgent } from 'sip.js';
+import type { Logger } from '../observability/log.js';
+import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import { asRoomId } from '../shared/ids.js';
+import { callerLabel, displayNameOf } from './callerId.js';
+import { type CallResult, PhoneCall } from './PhoneCall.js';
+import { PhoneSdh, type RtpSettings } from './PhoneSdh.js';
+import { PinGuard } from './PinGuard.js';
+import { type PromptLanguage, PromptPlayer, Prompts } from './Prompts.js';
+import { digitOfInfo } from './rtp/dtmfEvents.js';
+import { createSipMetrics, type SipMetrics } from './sipMetrics.js';
+import { SipJsTransport } from './transport/SipJsTransport.js';
+import { type SipProtocol, SipListener } from './transport/SipListener.js';
+
+export interface SipSettings {
+	protocol: SipProtocol;
+	listenIp: string;
+	port: number;
+	/** Host (and port) put in Via and Contact. */
+	announcedHost: string;
+	tls: { certFile: string; keyFile: string } | undefined;
+	/** Addresses or CIDR ranges whose INVITEs are accepted (trunks, SBCs). */
+	trunkAllow: string[];
+	/** Register mode: the provider's registrar and credentials (digest). */
+	register: { registrar: string; aor: string; username: string; password: string } | undefined;
+	/** A header the operator's SBC sets to the room id, so callers skip the PIN. */
+	roomHeader: string | undefined;
+	rtp: RtpSettings;
+	rtpTimeoutMs: number;
+	language: PromptLanguage;
+	maxCalls: number;
+}
+
+const TICK_MS = 20;
+const MAX_CATCH_UP_TICKS = 3;
+
+/**
+ * The SIP dial-in: one sip.js UserAgent on our UDP/TCP/TLS listener, answering INVITEs from
+ * allow-listed trunks; each call is a PhoneCall, ticked every 20 ms by one shared clock.
+ */
+export class SipBridge {
+	readonly #listener: SipListener;
+	readonly #ua: UserAgent;
+	readonly #registerer: Registerer | undefined;
+	readonly #calls = new Set<PhoneCall>();
+	readonly #allow = new BlockList();
+	readonly #guard = new PinGuard({ perSourceBurst: 10, perSourcePerMinute: 10, globalBurst: 50, globalPerMinute: 60 });
+	readonly #prompts: Prompts;
+	readonly #metrics: SipMetrics;
+	readonly #s: SipSettings;
+	readonly #rooms: RoomRegistry;
+	readonly #log: Logger;
+	readonly #clock: NodeJS.Timeout;
+	#ticks = 0;
+	readonly #start = performance.now();
+
+	private constructor(listener: SipListener, s: SipSettings, rooms: RoomRegistry, registry: Registry, log: Logger) {
+		this.#listener = listener;
+		this.#s = s;
+		this.#rooms = rooms;
+		this.#log = log;
+		this.#prompts = new Prompts(s.language);
+		this.#metrics = createSipMetrics(registry, () => this.#calls.size);
+		for (const entry of s.trunkAllow) {
+			const [addr, bits] = entry.split('/');
+			const type = isIPv6(addr ?? '') ? 'ipv6' : 'ipv4';
+			if (bits) this.#allow.addSubnet(addr ?? '', Number(bits), type);
+			else this.#allow.addAddress(addr ?? '', type);
+		}
+		const host = `${s.announcedHost}:${listener.port}`;
+		this.#ua = new UserAgent({
+			uri: UserAgent.makeURI(`sip:plenum@${host}`),
+			transportConstructor: SipJsTransport,
+			transportOptions: { listener },
+			viaHost: host,
+			contactName: 'plenum',
+			contactParams: { transport: s.protocol },
+			forceRport: true,
+			userAgentString: 'Plenum',
+			authorizationUsername: s.register?.username,
+			authorizationPassword: s.register?.password,
+			sessionDescriptionHandlerFactory: () => new PhoneSdh(s.rtp),
+			logBuiltinEnabled: false,
+			logLevel: 'warn',
+			// sip.js logs whole messages; they are scrubbed at the socket, and masked again here.
+			logConnector: (level, category) => {
+				if (level === 'error' || level === 'warn') log.warn({ category }, 'sip.js reported a problem');
+			},
+			delegate: { onInvite: (inv) => this.#onInvite(inv) },
+		});
+		if (s.register) {
+			const target = UserAgent.makeURI(s.register.aor);
+			this.#registerer = target ? new Registerer(this.#ua, { registrar: UserAgent.makeURI(s.register.registrar), expires: 600 }) : undefined;
+		}
+		this.#clock = setInterval(() => this.#tick(), TICK_MS);
+	}
+
+	static async start(s: SipSettings, rooms: RoomRegistry, registry: Registry, log: Logger): Promise<SipBridge> {
+		const tls = s.tls ? { cert: readFileSync(s.tls.certFile), key: readFileSync(s.tls.keyFile) } : undefined;
+		const listener = await SipListener.listen({ protocol: s.protocol, host: s.listenIp, port: s.port, tls });
+		const bridge = new SipBridge(listener, s, rooms, registry, log);
+		await bridge.#ua.start();
+		await bridge.#registerer?.register();
+		log.info({ protocol: s.protocol, port: listener.port, mode: s.register ? 'register' : 'trunk' }, 'SIP dial-in listening');
+		return bridge;
+	}
+
+	get port(): number {
+		return this.#listener.port;
+	}
+
+	get activeCalls(): number {
+		return this.#calls.size;
+	}
+
+	#onInvite(inv: Invitation): void {
+		const callId = inv.request.callId;
+		const source = this.#listener.sourceOf(callId);
+		const family = source && isIPv6(source.address) ? 'ipv6' : 'ipv4';
+		if (!source || !this.#allow.check(source.address, family)) {
+			this.#log.info('SIP INVITE from an address not allowed: rejected');
+			this.#metrics.callEnded('rejected');
+			this.#listener.forget(callId);
+			void inv.reject({ statusCode: 403 }).catch(() => {});
+			return;
+		}
+		if (this.#calls.size >= this.#s.maxCalls) {
+			this.#metrics.callEnded('rejected');
+			this.#listener.forget(callId);
+			void inv.reject({ statusCode: 503 }).catch(() => {});
+			return;
+		}
+		this.#listener.pin(callId);
+		const pai = inv.request.getHeader('P-Asserted-Identity');
+		const user = (pai ? /sips?:([^@;>]+)|tel:([^;>]+)/i.exec(pai)?.slice(1).find(Boolean) : undefined) ?? inv.request.from.uri.user;
+		const privacy = /\bid\b/i.test(inv.request.getHeader('Privacy') ?? '');
+		const label = privacy ? ({ withheld: true } as const) : callerLabel(user);
+		const roomId = this.#s.roomHeader ? inv.request.getHeader(this.#s.roomHeader) : undefined;
+		void this.#answer(inv, displayNameOf(label), source.address, roomId);
+	}
+
+	async #answer(inv: Invitation, displayName: string, source: string, roomId: string | undefined): Promise<void> {
+		const callId = inv.request.callId;
+		try {
+			await inv.accept();
+		} catch (err) {
+			this.#log.info({ err }, 'SIP call could not be answered');
+			this.#metrics.callEnded('failed');
+			this.#listener.forget(callId);
+			return;
+		}
+		const sdh = inv.sessionDescriptionHandler as PhoneSdh | undefined;
+		if (!sdh) return;
+		const leg = await sdh.leg();
+		const call = new PhoneCall({
+			leg,
+			prompts: this.#prompts,
+			player: new PromptPlayer(),
+			roomByPin: (pin) => this.#rooms.byPin(pin),
+			mayTryPin: () => {
+				const ok = this.#guard.allowed(source);
+				if (!ok) this.#metrics.pinRejected('rate_limited');
+				return ok;
+			},
+			pinFailed: () => {
+				this.#guard.failed(source);
+				this.#metrics.pinRejected('wrong');
+			},
+			hangUp: () => {
+				if (inv.state === SessionState.Established) void inv.bye().catch(() => {});
+			},
+			displayName,
+			rtpTimeoutMs: this.#s.rtpTimeoutMs,
+			log: this.#log,
+		});
+		this.#calls.add(call);
+		call.once('ended', (result: CallResult) => {
+			this.#calls.delete(call);
+			this.#listener.forget(callId);
+			const j = leg.jitter;
+			this.#metrics.callEnded(result, { received: j.received, lost: j.lost, jitterSeconds: j.jitter / 8000 });
+			this.#log.info({ result }, 'phone call ended');
+		});
+		inv.delegate = {
+			onInfo: (info) => {
+				const digit = digitOfInfo(info.request.getHeader('Content-Type'), info.request.body);
+				void info.accept().catch(() => {});
+				if (digit) call.digit(digit);
+			},
+		};
+		inv.stateChange.addListener((state) => {
+			if (state === SessionState.Terminated) call.terminated();
+		});
+		if (inv.state === SessionState.Terminated) call.terminated();
+		const direct = roomId ? this.#rooms.get(asRoomId(roomId)) : undefined;
+		if (direct) call.joinDirect(direct);
+		this.#log.info('phone call answered');
+	}
+
+	#tick(): void {
+		const due = Math.floor((performance.now() - this.#start) / TICK_MS) - this.#ticks;
+		const n = Math.min(due, MAX_CATCH_UP_TICKS);
+		this.#ticks += due; // drop what we cannot catch up rather than play it late
+		for (let i = 0; i < n; i++) {
+			for (const c of this.#calls) {
+				try {
+					c.tick();
+				} catch (err) {
+					this.#log.error({ err }, 'phone call tick failed');
+				}
+			}
+		}
+	}
+
+	async close(): Promise<void> {
+		clearInterval(this.#clock);
+		for (const c of [...this.#calls]) c.terminated();
+		await this.#registerer?.unregister().catch(() => {});
+		await this.#ua.stop().catch(() => {});
+		this.#listener.close();
+	}
+}
+
