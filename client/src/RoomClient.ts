@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ServerEvents } from '../../server/protocol/events.js';
 import type { RequestName } from '../../server/protocol/requests.js';
 import type { Reaction } from '../../server/protocol/common.js';
-import type { Ack, ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, RoomSettings } from '../../server/protocol/responses.js';
+import type { Ack, ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, RoomSettings, RoomSnapshot } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
 
 export type Source = 'mic' | 'camera' | 'screen' | 'screenAudio';
@@ -105,6 +105,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	settings: RoomSettings = { locked: false, lobby: false, hasPassword: false };
 	/** Who waits in the lobby (filled for moderators only). */
 	lobby: Array<{ id: string; displayName: string }> = [];
+	/** How to join this room by phone (number and PIN), from the join and resume answers; null when dial-in is off. */
+	dialIn: RoomSnapshot['dialIn'] = null;
 	/** Polls of this meeting: open ones, then closed ones with their counts; `voted` is local. */
 	readonly polls = new Map<string, PollView & { counts?: number[]; voted?: boolean }>();
 	#closed = false;
@@ -165,6 +167,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		client.chatLog.push(...joined.chat);
 		client.role = joined.role;
 		client.settings = joined.settings;
+		client.dialIn = joined.dialIn ?? null;
 		for (const p of joined.polls) client.polls.set(p.id, p);
 		client.#listen();
 		socket.offAny(keep);
@@ -294,7 +297,9 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			else void this.#consume(p);
 		}
 		this.chatLog.splice(0, this.chatLog.length, ...snap.chat);
+		this.dialIn = snap.dialIn ?? null;
 		this.emit('producersChanged');
+		this.emit('roomChanged');
 	}
 
 	/** ICE restart when the media path breaks while signalling still works (e.g. a network change). */

@@ -10,7 +10,8 @@ const DE: Record<MessageKey, string> = de satisfies Record<MessageKey, string>;
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, de: DE };
 
 /** The first browser language we have, else English. Not stored: nothing is, without consent. */
-export function detectLang(languages: readonly string[] = navigator.languages): Lang {
+// globalThis.navigator: unit tests run this module in Node, which may have no navigator.
+export function detectLang(languages: readonly string[] = globalThis.navigator?.languages ?? []): Lang {
 	for (const l of languages) {
 		const base = l.slice(0, 2).toLowerCase();
 		if (base === 'de' || base === 'en') return base;

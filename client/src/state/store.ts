@@ -99,6 +99,12 @@ export const chatLog = computed<ChatMessage[]>(() => {
 });
 export const unread = computed(() => (chatOpen.value ? 0 : Math.max(0, chatLog.value.length - chatSeen.value)));
 
+/** Dial-in number and PIN of this room (from the join and resume answers); null when dial-in is off. */
+export const dialIn = computed(() => {
+	rev.value;
+	return client.value?.dialIn ?? null;
+});
+
 export const activeSpeaker = computed(() => {
 	rev.value;
 	return client.value?.activeSpeaker;

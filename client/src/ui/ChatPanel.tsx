@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import { sendChat } from '../state/actions.js';
-import { chatLog, chatSeen, client } from '../state/store.js';
+import { peerName } from '../state/peerName.js';
+import { chatLog, chatSeen, client, peers } from '../state/store.js';
 
 /** Room-wide chat. Text only: links are shown, never fetched or previewed. */
 export function ChatPanel() {
@@ -9,6 +10,8 @@ export function ChatPanel() {
 	const list = useRef<HTMLOListElement>(null);
 	const messages = chatLog.value;
 	const self = client.value?.participantId;
+	// Messages carry the name only; the kind comes from the sender, if still in the room.
+	const kindOf = (id: string) => peers.value.find((p) => p.id === id)?.kind ?? 'browser';
 	useEffect(() => {
 		chatSeen.value = messages.length;
 		list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
@@ -27,7 +30,7 @@ export function ChatPanel() {
 			<ol ref={list} class="messages" aria-live="polite">
 				{messages.map((m) => (
 					<li key={m.id} class={m.participantId === self ? 'own' : ''}>
-						<span class="from">{m.displayName}</span>{' '}
+						<span class="from">{peerName({ displayName: m.displayName, kind: kindOf(m.participantId) })}</span>{' '}
 						<time dateTime={new Date(m.sentAt).toISOString()}>{new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
 						<p class="text">{linkify(m.text)}</p>
 					</li>

@@ -1,12 +1,14 @@
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
+import { peerName } from '../state/peerName.js';
 import { chatOpen, client, errorText, page, peers, peopleOpen, reactions, reconnecting, stageKey, type PeerView } from '../state/store.js';
 import { AudioSinks } from './AudioSinks.js';
 import { ChatPanel } from './ChatPanel.js';
 import { ModeratorNotice } from './ModeratorNotice.js';
 import { Polls } from './Polls.js';
 import { Controls } from './Controls.js';
+import { dialInText } from './Invite.js';
 import { PeoplePanel } from './PeoplePanel.js';
 import { REACTION_EMOJI } from './reactions.js';
 import { Tile } from './Tile.js';
@@ -39,7 +41,7 @@ export function Meeting() {
 				<Polls />
 				{reconnecting.value && <p id="reconnecting" class="reconnecting" role="status">{t('meeting.reconnecting')}</p>}
 				{errorText.value && <p class="problem" role="alert">{errorText.value}</p>}
-				{all.length === 1 && <p class="alone">{t('meeting.alone')}</p>}
+				{all.length === 1 && <p class="alone">{t('meeting.alone')}{dialInText() && <><br />{dialInText()}</>}</p>}
 				{stage && <div class="stage"><Tile peer={stage.peer} source={stage.source} large /></div>}
 				<div id="grid" class={stage ? 'strip' : 'grid'} style={stage ? undefined : gridShape(shown.length)}>
 					{shown.map((x) => <Tile key={`${x.peer.id}:${x.source}`} peer={x.peer} source={x.source} />)}
@@ -53,7 +55,8 @@ export function Meeting() {
 				)}
 				<div class="reactions" aria-live="polite">
 					{reactions.value.map((r) => {
-						const who = all.find((p) => p.id === r.participantId)?.displayName ?? '';
+						const peer = all.find((p) => p.id === r.participantId);
+						const who = peer ? peerName(peer) : '';
 						return <span key={r.id} class="reaction" role="img" aria-label={`${who}: ${t(`reaction.${r.reaction}`)}`}>{REACTION_EMOJI[r.reaction]} <small>{who}</small></span>;
 					})}
 				</div>

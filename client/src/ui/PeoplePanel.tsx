@@ -1,16 +1,19 @@
 import { t } from '../i18n/i18n.js';
 import { moderate } from '../state/actions.js';
+import { peerLabel, peerName } from '../state/peerName.js';
 import { hands, peers, type PeerView } from '../state/store.js';
+import { Invite } from './Invite.js';
 import { RoomControls } from './RoomControls.js';
 import { Icon } from './icons.js';
 
-/** Everyone in the room: raised hands first (in the order they went up), mute state, phone marker; moderator tools. */
+/** Invite (link, dial-in), then everyone in the room: raised hands first (in the order they went up), mute state, phone marker; moderator tools. */
 export function PeoplePanel() {
 	const self = peers.value.find((p) => p.isSelf);
 	const moderating = self?.role === 'moderator';
 	return (
 		<aside id="people" class="panel" aria-labelledby="people-title">
 			<h2 id="people-title">{t('participants.title', { count: peers.value.length })}</h2>
+			<Invite />
 			{moderating && (
 				<div class="mod-all" role="group" aria-label={t('moderation.label')}>
 					<button type="button" id="mod-mute-all" onClick={() => void moderate((c) => c.moderate('muteAll'))}>{t('moderation.muteAll')}</button>
@@ -22,15 +25,15 @@ export function PeoplePanel() {
 			{hands.value.length > 0 && (
 				<>
 					<h3>{t('participants.hands')}</h3>
-					<ol id="hand-queue">{hands.value.map((p) => <li key={p.id}><Icon name="hand" /> {p.isSelf ? t('meeting.you', { name: p.displayName }) : p.displayName}</li>)}</ol>
+					<ol id="hand-queue">{hands.value.map((p) => <li key={p.id}><Icon name="hand" /> {peerLabel(p)}</li>)}</ol>
 				</>
 			)}
 			<ul id="people-list">
 				{peers.value.map((p) => (
 					<li key={p.id} data-participant-id={p.id}>
 						<div class="who">
-							{p.kind === 'phone' && <span title={t('meeting.phone')}><Icon name="phone" /><span class="visually-hidden">{t('meeting.phone')}</span></span>}
-							<span class="label">{p.isSelf ? t('meeting.you', { name: p.displayName }) : p.displayName}</span>
+							{p.kind === 'phone' && <span title={t('meeting.phone')}><Icon name="phone" /></span> /* the name says "Phone …" for screen readers */}
+							<span class="label">{peerLabel(p)}</span>
 							{p.role === 'moderator' && <span class="role">{t('moderation.moderator')}</span>}
 							{p.handRaisedAt !== null && <span title={t('meeting.handRaised')}><Icon name="hand" /><span class="visually-hidden">{t('meeting.handRaised')}</span></span>}
 							{p.micMuted && <span class="muted" title={t('meeting.muted')}><Icon name="micOff" /><span class="visually-hidden">{t('meeting.muted')}</span></span>}
@@ -46,7 +49,7 @@ export function PeoplePanel() {
 
 function ModeratorTools({ peer }: { peer: PeerView }) {
 	const id = peer.id;
-	const who = peer.displayName;
+	const who = peerName(peer);
 	return (
 		<div class="mod-tools" role="group" aria-label={t('moderation.for', { name: who })}>
 			{peer.micMuted

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
+import { peerLabel, peerName } from '../state/peerName.js';
 import { quality } from '../state/quality.js';
 import { activeSpeaker, client, pinned, type PeerView } from '../state/store.js';
 import { Icon } from './icons.js';
@@ -17,7 +18,7 @@ export function Tile({ peer, source, large }: { peer: PeerView; source: 'camera'
 	const video = useRef<HTMLVideoElement>(null);
 	const box = useRef<HTMLElement>(null);
 	const key = `${peer.id}:${source}`;
-	const label = peer.isSelf ? t('meeting.you', { name: peer.displayName }) : peer.displayName;
+	const label = peerLabel(peer);
 
 	useEffect(() => {
 		if (video.current) video.current.srcObject = media ? new MediaStream([media.track]) : null;
@@ -42,10 +43,10 @@ export function Tile({ peer, source, large }: { peer: PeerView; source: 'camera'
 	const speaking = activeSpeaker.value === peer.id && source === 'camera';
 	return (
 		<figure ref={box} class={`tile${speaking ? ' speaking' : ''}${large ? ' large' : ''}`} data-key={key} data-consumer-id={media?.consumerId}>
-			{media ? <video ref={video} autoPlay playsInline muted aria-label={label} /> : <div class="avatar" aria-hidden="true">{peer.displayName.slice(0, 1).toUpperCase()}</div>}
+			{media ? <video ref={video} autoPlay playsInline muted aria-label={label} /> : <Avatar peer={peer} />}
 			<figcaption class="name">
-				{peer.kind === 'phone' && <span class="badge" title={t('meeting.phone')}><Icon name="phone" /><span class="visually-hidden">{t('meeting.phone')}</span></span>}
-				<span class="label">{source === 'screen' ? t('meeting.screenOf', { name: peer.displayName }) : label}</span>
+				{peer.kind === 'phone' && <span class="badge" title={t('meeting.phone')}><Icon name="phone" /></span> /* the name says "Phone …" for screen readers */}
+				<span class="label">{source === 'screen' ? t('meeting.screenOf', { name: peerName(peer) }) : label}</span>
 				{source === 'camera' && peer.micMuted && <span class="badge muted" title={t('meeting.muted')}><Icon name="micOff" /><span class="visually-hidden">{t('meeting.muted')}</span></span>}
 				{source === 'camera' && peer.handRaisedAt !== null && <span class="badge hand" title={t('meeting.handRaised')}><Icon name="hand" /><span class="visually-hidden">{t('meeting.handRaised')}</span></span>}
 				{speaking && <span class="visually-hidden">{t('meeting.speaking')}</span>}
@@ -58,6 +59,12 @@ export function Tile({ peer, source, large }: { peer: PeerView; source: 'camera'
 			</div>
 		</figure>
 	);
+}
+
+/** Shown instead of video: the first letter of the name, or a phone for dial-in callers (who send no video). */
+function Avatar({ peer }: { peer: PeerView }) {
+	if (peer.kind === 'phone') return <div class="avatar phone" aria-hidden="true"><Icon name="phone" /></div>;
+	return <div class="avatar" aria-hidden="true">{peer.displayName.slice(0, 1).toUpperCase()}</div>;
 }
 
 const BARS = { good: 3, fair: 2, poor: 1 } as const;
