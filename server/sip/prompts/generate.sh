@@ -27,8 +27,8 @@ en_prompts=(
 	"unavailable|The meeting cannot be joined right now. Goodbye."
 )
 de_prompts=(
-	"welcome|Willkommen bei Plenum. Bitte geben Sie die Konferenz-Pin ein, gefolgt von der Raute-Taste."
-	"wrongPin|Diese Pin ist ungültig. Bitte versuchen Sie es noch einmal."
+	"welcome|Willkommen bei Plenum. Bitte geben Sie die Konferenz-Pinn ein, gefolgt von der Raute-Taste."
+	"wrongPin|Diese Pinn ist ungültig. Bitte versuchen Sie es noch einmal."
 	"tooManyTries|Zu viele falsche Versuche. Auf Wiederhören."
 	"joined|Sie sind jetzt in der Konferenz. Drücken Sie Stern sechs, um sich stumm oder laut zu schalten, Stern eins, um die Anzahl der Teilnehmenden zu hören."
 	"muted|Sie sind stummgeschaltet."
