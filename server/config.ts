@@ -63,6 +63,8 @@ const Env = z.object({
 	SIP_ROOM_HEADER: z.string().regex(/^X-[A-Za-z0-9-]+$/, 'must be an X- header name').optional(),
 	/** The number participants are shown for dialling in, e.g. "+49 30 1234567". */
 	SIP_DIAL_IN_NUMBER: z.string().regex(/^[+0-9 ()/-]{3,32}$/, 'must be a phone number as shown to people').optional(),
+	/** Wrong PINs one trunk address may enter per minute (and at once); the whole bridge gets 6×. */
+	SIP_PIN_GUESSES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
 	SIP_PIN_DIGITS: z.coerce.number().int().min(4).max(10).default(6),
 	SIP_LANGUAGE: z.enum(['en', 'de']).default('en'),
 	SIP_RTP_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('0.0.0.0'),
@@ -175,5 +177,6 @@ function sipSettings(e: EnvValues, rtcAnnounced: string): SipSettings {
 		rtpTimeoutMs: e.SIP_RTP_TIMEOUT_MS,
 		language: e.SIP_LANGUAGE,
 		maxCalls: e.SIP_MAX_CALLS,
+		pinGuessesPerMinute: e.SIP_PIN_GUESSES_PER_MINUTE,
 	};
 }

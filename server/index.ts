@@ -58,8 +58,8 @@ async function main(): Promise<void> {
 	const url = config.publicUrl ?? `http://localhost:${port}`;
 	log.info({ port, workers: config.workerCount, authMode: mode }, 'plenum listening');
 	// Humans read this line; tests parse it.
-	process.stderr.write(`Plenum is running: open ${url}\n`);
 	if (sip) process.stderr.write(`Plenum SIP dial-in on ${config.sip?.protocol} port ${sip.port}\n`);
+	process.stderr.write(`Plenum is running: open ${url}\n`);
 
 	let stopping = false;
 	const stop = (signal: string) => {

@@ -29,6 +29,8 @@ export interface InboundStat {
 	totalSamplesReceived: number;
 	packetsReceived: number;
 	packetsLost: number;
+	/** Sum of squared sample levels received (audio); rises only while the audio is not silent. */
+	totalAudioEnergy: number;
 	frameWidth: number;
 	/** Paused here (hidden tile) or at the sender (muted): no packets expected. */
 	paused: boolean;
@@ -486,16 +488,18 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			let frameWidth = 0;
 			let packetsReceived = 0;
 			let packetsLost = 0;
+			let totalAudioEnergy = 0;
 			for (const s of (await consumer.getStats()).values()) {
 				if (s.type !== 'inbound-rtp') continue;
 				packetsLost += Math.max(0, s.packetsLost ?? 0);
 				framesDecoded += s.framesDecoded ?? 0;
 				totalSamplesReceived += s.totalSamplesReceived ?? 0;
 				packetsReceived += s.packetsReceived ?? 0;
+				totalAudioEnergy += s.totalAudioEnergy ?? 0;
 				frameWidth = Math.max(frameWidth, s.frameWidth ?? 0);
 			}
 			const paused = consumer.paused || (this.#remoteProducers.get(info.producerId)?.paused ?? false);
-			out.push({ consumerId: info.consumerId, participantId: info.participantId, source: info.source, kind: info.kind, framesDecoded, totalSamplesReceived, packetsReceived, packetsLost, frameWidth, paused });
+			out.push({ consumerId: info.consumerId, participantId: info.participantId, source: info.source, kind: info.kind, framesDecoded, totalSamplesReceived, packetsReceived, packetsLost, totalAudioEnergy, frameWidth, paused });
 		}
 		return out;
 	}

@@ -201,6 +201,7 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 	}
 
 	#leaveRoom(reason: CloseReason): void {
+		this.#d.log.debug({ packetsToRoom: this.#link?.packetsOut, fromPhone: this.#d.leg.jitter.received, toPhone: this.#d.leg.sent }, "phone leg counts");
 		const p = this.#participant;
 		this.#participant = undefined;
 		if (p && this.#room && !this.#room.closed) this.#room.leave(p.id, reason);

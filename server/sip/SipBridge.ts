@@ -32,6 +32,7 @@ export interface SipSettings {
 	rtpTimeoutMs: number;
 	language: PromptLanguage;
 	maxCalls: number;
+	pinGuessesPerMinute: number;
 }
 
 const TICK_MS = 20;
@@ -47,7 +48,7 @@ export class SipBridge {
 	readonly #registerer: Registerer | undefined;
 	readonly #calls = new Set<PhoneCall>();
 	readonly #allow = new BlockList();
-	readonly #guard = new PinGuard({ perSourceBurst: 10, perSourcePerMinute: 10, globalBurst: 50, globalPerMinute: 60 });
+	readonly #guard: PinGuard;
 	readonly #prompts: Prompts;
 	readonly #metrics: SipMetrics;
 	readonly #s: SipSettings;
@@ -63,6 +64,8 @@ export class SipBridge {
 		this.#rooms = rooms;
 		this.#log = log;
 		this.#prompts = new Prompts(s.language);
+		const n = s.pinGuessesPerMinute;
+		this.#guard = new PinGuard({ perSourceBurst: n, perSourcePerMinute: n, globalBurst: 6 * n, globalPerMinute: 6 * n });
 		this.#metrics = createSipMetrics(registry, () => this.#calls.size);
 		for (const entry of s.trunkAllow) {
 			const [addr, bits] = entry.split('/');

@@ -8,7 +8,7 @@ const START_TIMEOUT_MS = 60_000;
  * free HTTP port and its own RTC port range; resolves with its URL once it prints it.
  * stdout and stderr go to `logPath`.
  */
-export async function startServer(logPath: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; baseUrl: string }> {
+export async function startServer(logPath: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; baseUrl: string; stderr: () => string }> {
 	const log = createWriteStream(logPath);
 	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
 		env: {
@@ -42,7 +42,7 @@ export async function startServer(logPath: string, env: Record<string, string> =
 		});
 		child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${stderr}`)));
 	});
-	return { child, baseUrl };
+	return { child, baseUrl, stderr: () => stderr };
 }
 
 export async function stopServer(child: ChildProcess): Promise<void> {

@@ -1,5 +1,8 @@
 import dgram from 'node:dgram';
-import { OpusEncoder } from '@discordjs/opus';
+import opus from '@discordjs/opus';
+
+const { OpusEncoder } = opus;
+type OpusEncoder = InstanceType<typeof OpusEncoder>;
 import type { Participant } from '../../rooms/Participant.js';
 import type { Room } from '../../rooms/Room.js';
 import { audioLevelOf, buildRtp, parseRtp } from '../rtp/rtpPacket.js';

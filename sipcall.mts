@@ -1,0 +1,13 @@
+import { io } from 'socket.io-client';
+import { runSipp, scenario } from '/work/wt-sip/test/support/sipp.ts';
+const socket = io('http://127.0.0.1:3300', { transports: ['websocket'] });
+const res = await socket.timeout(10_000).emitWithAck('join', { roomId: 'dbg-room-1', displayName: 'Host' });
+const pin = res.data.dialIn.pin;
+console.log('pin', pin);
+socket.on('participantJoined', (p) => console.log('joined', p));
+socket.on('producerAdded', (p) => console.log('producer', p));
+const mode = process.argv[2];
+const steps = mode === '4733' ? [{ pauseMs: 800 }, { rfc4733: `${pin}#` }, { pauseMs: 3000 }, { hangUp: true }] : [{ pauseMs: 500 }, { info: `${pin}#` }, { audio: '/work/wt-sip/test/support/tone440.wav' }, { pauseMs: 5000 }, { hangUp: true }];
+const r = await runSipp({ xml: scenario('+4915112345678', steps as any), port: 5090, timeoutMs: 30000 });
+console.log('sipp', r.code, r.output.slice(-800));
+process.exit(0);

@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, stopServer } from '../support/serverProcess.js';
+import { runSipp, refusedScenario, scenario } from '../support/sipp.js';
+import { connectBrowser, eventually, type InboundStat, uniqueRoomId } from './helpers.js';
+
+// The caller's number: the room may show 5678 and nothing else of it.
+const CALLER = '+4915112345678';
+const TONE = resolve('test/support/tone440.wav');
+
+/** A SIP-enabled server of its own (trunk allow-list: 127.0.0.1 and 127.0.0.3). */
+let server: Awaited<ReturnType<typeof startServer>>;
+let sipPort = 0;
+let logPath = '';
+let browser: Browser;
+let ctx: BrowserContext;
+
+async function metrics(): Promise<string> {
+	return (await fetch(`${server.baseUrl}/metrics`)).text();
+}
+
+function sample(text: string, name: string): number {
+	const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+	return line ? Number(line.slice(name.length + 1)) : 0;
+}
+
+/** A raw participant that reads the room's dial-in PIN from its join answer. */
+async function openRoom(roomId: string): Promise<{ socket: Socket; pin: string; number: string }> {
+	const socket = io(server.baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+	const res = await socket.timeout(10_000).emitWithAck('join', { roomId, displayName: 'Host' });
+	if (!res.ok) throw new Error(JSON.stringify(res.error));
+	return { socket, pin: res.data.dialIn.pin, number: res.data.dialIn.number };
+}
+
+async function joinPage(roomId: string): Promise<Page> {
+	const page = await ctx.newPage();
+	await page.goto(`${server.baseUrl}/r/${roomId}?name=Browser&join=1`);
+	await page.waitForFunction(() => window.plenum?.client?.participantId !== undefined, undefined, { timeout: 30_000 });
+	return page;
+}
+
+const phoneStats = (page: Page) =>
+	page.evaluate(async () => {
+		const c = window.plenum?.client;
+		const stats: InboundStat[] = (await c?.inboundStats()) ?? [];
+		return stats.filter((s) => s.kind === 'audio');
+	});
+
+/** Digits of CALLER: no run of 5 or more may show up anywhere. */
+const NUMBER_PIECES = (() => {
+	const d = CALLER.replace(/\D/g, '');
+	const out: string[] = [];
+	for (let i = 0; i + 5 <= d.length; i++) out.push(d.slice(i, i + 5));
+	return out;
+})();
+
+describe('SIP dial-in (sipp as the phone, real Chromium in the room)', () => {
+	beforeAll(async () => {
+		logPath = join(mkdtempSync(join(tmpdir(), 'plenum-sip-')), 'server.log');
+		server = await startServer(logPath, {
+			MEDIASOUP_WORKERS: '1',
+			LOG_LEVEL: 'trace',
+			SIP_ENABLED: 'true',
+			SIP_PORT: '0',
+			SIP_LISTEN_IP: '127.0.0.1',
+			SIP_TRUNK_ALLOW: '127.0.0.1,127.0.0.3',
+			SIP_PIN_GUESSES_PER_MINUTE: '4',
+			SIP_DIAL_IN_NUMBER: '+49 30 1234567',
+			SIP_RTP_LISTEN_IP: '127.0.0.1',
+			SIP_RTP_PORT_MIN: '0',
+			SIP_RTP_PORT_MAX: '0',
+			ROOM_EMPTY_GRACE_MS: '300',
+		});
+		sipPort = Number(/SIP dial-in on udp port (\d+)/.exec(server.stderr())?.[1]);
+		browser = await connectBrowser();
+		ctx = await browser.newContext();
+	}, 90_000);
+
+	afterAll(async () => {
+		await ctx?.close();
+		await browser?.close();
+		if (server) await stopServer(server.child);
+	});
+
+	it('refuses an INVITE from an address not on the trunk allow-list', async () => {
+		const r = await runSipp({ xml: refusedScenario(CALLER, 403), port: sipPort, localIp: '127.0.0.2' });
+		expect(r.code, r.output).toBe(0);
+		expect(sample(await metrics(), 'plenum_sip_calls_total{result="rejected"}')).toBeGreaterThanOrEqual(1);
+	}, 60_000);
+
+	it('ends the call after three wrong PINs', async () => {
+		const { socket, pin } = await openRoom(uniqueRoomId('sip-wrong'));
+		const wrong = (d: string) => (d.repeat(6) === pin ? '000000' : d.repeat(6));
+		const r = await runSipp({
+			xml: scenario(CALLER, [{ pauseMs: 500 }, { info: `${wrong('1')}#` }, { pauseMs: 300 }, { info: `${wrong('2')}#` }, { pauseMs: 300 }, { info: `${wrong('3')}#` }, { expectBye: true }]),
+			port: sipPort,
+		});
+		socket.disconnect();
+		expect(r.code, r.output).toBe(0);
+		expect(sample(await metrics(), 'plenum_sip_calls_total{result="wrong_pin"}')).toBeGreaterThanOrEqual(1);
+	}, 90_000);
+
+	it('rate-limits PIN guessing from one source', async () => {
+		const { socket } = await openRoom(uniqueRoomId('sip-guess'));
+		const guesses = Array.from({ length: 3 }, (_, i) => [{ info: `10000${i}#` }, { pauseMs: 200 }]).flat();
+		// 3 calls × 3 guesses from 127.0.0.3: the source's budget (4 a minute) runs out in the second call.
+		const r = await runSipp({ xml: scenario(CALLER, [{ pauseMs: 300 }, ...guesses, { expectBye: true }]), port: sipPort, localIp: '127.0.0.3', calls: 3, parallel: 1, timeoutMs: 120_000 });
+		socket.disconnect();
+		// sipp counts the calls the bridge cut short as failed; what matters is the refusal.
+		expect(r.output).toContain('Total Calls created');
+		expect(sample(await metrics(), 'plenum_sip_pin_rejections_total{reason="rate_limited"}')).toBeGreaterThanOrEqual(1);
+	}, 150_000);
+
+	it('a caller enters the PIN (SIP INFO), the room shows only …5678 and hears them', async () => {
+		const roomId = uniqueRoomId('sip-info');
+		const page = await joinPage(roomId);
+		const { socket, pin } = await openRoom(roomId);
+		const call = runSipp({ xml: scenario(CALLER, [{ pauseMs: 500 }, { info: `${pin}#` }, { audio: TONE }, { pauseMs: 12_000 }, { hangUp: true }]), port: sipPort });
+		// The participant list and tiles show the phone by its last four digits only.
+		const label = await eventually(async () => {
+			const text = await page.locator('body').innerText();
+			return /…5678/.test(text) ? text : undefined;
+		}, 30_000, 'the phone participant in the page');
+		expect(label).toMatch(/(Phone|Telefon) …5678/);
+		for (const piece of NUMBER_PIECES) expect(label).not.toContain(piece);
+		// Audible audio from the phone: samples and energy rise.
+		const first = await eventually(async () => {
+			const s = (await phoneStats(page)).find((x) => x.totalSamplesReceived > 0 && x.totalAudioEnergy > 0);
+			return s;
+		}, 20_000, 'audio from the phone');
+		const later = await eventually(async () => {
+			const s = (await phoneStats(page)).find((x) => x.consumerId === first.consumerId && x.totalAudioEnergy > first.totalAudioEnergy * 1.2 && x.totalSamplesReceived > first.totalSamplesReceived);
+			return s;
+		}, 10_000, 'audio energy rising');
+		expect(later.packetsReceived).toBeGreaterThan(10);
+		const r = await call;
+		expect(r.code, r.output).toBe(0);
+		socket.disconnect();
+		await page.close();
+	}, 90_000);
+
+	it('a caller enters the PIN by RFC 4733 telephone events and joins', async () => {
+		const roomId = uniqueRoomId('sip-4733');
+		const { socket, pin } = await openRoom(roomId);
+		const joined = new Promise<{ displayName: string; kind: string }>((ok) => socket.on('participantJoined', ok));
+		const r = await runSipp({ xml: scenario(CALLER, [{ pauseMs: 800 }, { rfc4733: `${pin}#` }, { pauseMs: 2000 }, { hangUp: true }]), port: sipPort });
+		expect(r.code, r.output).toBe(0);
+		const p = await joined;
+		expect(p).toMatchObject({ kind: 'phone', displayName: '…5678' });
+		socket.disconnect();
+	}, 90_000);
+
+	it('logs and /metrics never hold the caller number', async () => {
+		const log = readFileSync(logPath, 'utf8');
+		expect(log.length).toBeGreaterThan(1000);
+		expect(log).toContain('phone call answered');
+		const text = await metrics();
+		for (const piece of NUMBER_PIECES) {
+			expect(log).not.toContain(piece);
+			expect(text).not.toContain(piece);
+		}
+	});
+});
