@@ -6,7 +6,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, stopServer } from '../support/serverProcess.js';
+import { Baresip } from '../support/baresip.js';
 import { runSipp, refusedScenario, scenario } from '../support/sipp.js';
+import { spawnSync } from 'node:child_process';
 import { connectBrowser, eventually, type InboundStat, uniqueRoomId } from './helpers.js';
 
 // The caller's number: the room may show 5678 and nothing else of it.
@@ -154,6 +156,33 @@ describe('SIP dial-in (sipp as the phone, real Chromium in the room)', () => {
 		expect(p).toMatchObject({ kind: 'phone', displayName: '…5678' });
 		socket.disconnect();
 	}, 90_000);
+
+	it('a real softphone (baresip) and a browser hear each other', async () => {
+		const roomId = uniqueRoomId('sip-baresip');
+		const page = await joinPage(roomId); // Chromium's fake microphone beeps
+		const { socket, pin } = await openRoom(roomId);
+		const mic = join(mkdtempSync(join(tmpdir(), 'plenum-mic-')), 'mic.wav');
+		spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', mic, 'synth', '40', 'sine', '300', 'vol', '0.4']);
+		const phone = Baresip.start({ caller: CALLER, target: `sip:plenum@127.0.0.1:${sipPort}`, micWav: mic });
+		try {
+			await eventually(async () => sample(await metrics(), 'plenum_sip_calls_active') >= 1, 20_000, 'baresip call answered');
+			await new Promise((r) => setTimeout(r, 1000));
+			await phone.command('sndcode', `${pin}#`);
+			await eventually(async () => /…5678/.test(await page.locator('body').innerText()), 30_000, 'the softphone in the room');
+			// Browser hears the phone: energy rises.
+			const first = await eventually(async () => (await phoneStats(page)).find((x) => x.totalAudioEnergy > 0), 20_000, 'audio from baresip');
+			await eventually(async () => (await phoneStats(page)).find((x) => x.consumerId === first.consumerId && x.totalAudioEnergy > first.totalAudioEnergy * 1.2), 15_000, 'audio energy from baresip rising');
+			// Phone hears the room: after the 'joined' prompt (< 8 s), the browser's beeps.
+			await new Promise((r) => setTimeout(r, 12_000));
+		} finally {
+			await phone.stop();
+			socket.disconnect();
+			await page.close();
+		}
+		const levels = phone.heardLevels(500);
+		const tail = levels.slice(-8); // the last 4 s: no prompt, only the room
+		expect(Math.max(...tail), `heard RMS per 500 ms: ${levels.map(Math.round).join(' ')}`).toBeGreaterThan(200);
+	}, 120_000);
 
 	it('logs and /metrics never hold the caller number', async () => {
 		const log = readFileSync(logPath, 'utf8');
