@@ -7,8 +7,8 @@ const text = (env: Record<string, string>, lang: 'de' | 'en' = 'en') => JSON.str
 describe('privacy notice from the configuration', () => {
 	it('mentions phone numbers only when dial-in is enabled', () => {
 		expect(text({})).not.toContain('last four digits');
-		expect(text({ SIP_ENABLED: 'true' })).toContain('last four digits');
-		expect(text({ SIP_ENABLED: 'true' }, 'de')).toContain('letzten vier Ziffern');
+		expect(text({ SIP_ENABLED: 'true', SIP_DIAL_IN_NUMBER: '+49 30 1234567' })).toContain('last four digits');
+		expect(text({ SIP_ENABLED: 'true', SIP_DIAL_IN_NUMBER: '+49 30 1234567' }, 'de')).toContain('letzten vier Ziffern');
 	});
 
 	it('mentions a relay only when TURN is configured', () => {
