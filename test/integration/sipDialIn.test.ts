@@ -149,10 +149,11 @@ describe('SIP dial-in (sipp as the phone, real Chromium in the room)', () => {
 	it('a caller enters the PIN by RFC 4733 telephone events and joins', async () => {
 		const roomId = uniqueRoomId('sip-4733');
 		const { socket, pin } = await openRoom(roomId);
-		const joined = new Promise<{ displayName: string; kind: string }>((ok) => socket.on('participantJoined', ok));
+		let joined: { displayName: string; kind: string } | undefined;
+		socket.on('participantJoined', (p) => { joined = p; });
 		const r = await runSipp({ xml: scenario(CALLER, [{ pauseMs: 800 }, { rfc4733: `${pin}#` }, { pauseMs: 2000 }, { hangUp: true }]), port: sipPort });
 		expect(r.code, r.output).toBe(0);
-		const p = await joined;
+		const p = await eventually(async () => joined, 10_000, 'the phone participant');
 		expect(p).toMatchObject({ kind: 'phone', displayName: '…5678' });
 		socket.disconnect();
 	}, 90_000);

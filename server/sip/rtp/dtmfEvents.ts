@@ -3,14 +3,16 @@
 const DIGITS = '0123456789*#ABCD';
 
 export class DtmfEvents {
-	#lastTimestamp: number | undefined;
+	#last: string | undefined;
 
 	/** The digit of a telephone-event payload the first time its event (RTP timestamp) is seen. */
 	push(payload: Buffer, timestamp: number): string | undefined {
 		if (payload.length < 4) return undefined;
 		const digit = DIGITS[payload[0]!];
-		if (digit === undefined || timestamp === this.#lastTimestamp) return undefined;
-		this.#lastTimestamp = timestamp;
+		// An event repeats (same timestamp) until it ends; a new key press is a new timestamp or digit.
+		const key = `${timestamp}:${digit}`;
+		if (digit === undefined || key === this.#last) return undefined;
+		this.#last = key;
 		return digit;
 	}
 }
