@@ -33,6 +33,7 @@ async function main(): Promise<void> {
 		listenIp: config.rtcListenIp,
 		announcedAddress: config.rtcAnnouncedAddress,
 		roomSpillLoad: config.roomSpillLoad,
+		statsIntervalMs: config.metrics.statsIntervalMs,
 		log,
 	});
 	const registry = new RoomRegistry(
@@ -45,10 +46,16 @@ async function main(): Promise<void> {
 		rooms: () => registry.size,
 		participants: () => registry.participants(),
 		routers: () => pool.routers(),
-		producers: () => registry.mediaCounts().producers,
-		consumers: () => registry.mediaCounts().consumers,
+		producers: () => pool.stats.counts('in'),
+		consumers: () => pool.stats.counts('out'),
 		workersAlive: () => pool.workersAlive(),
-	});
+		workerLoads: () => pool.loads(),
+		workerUsage: () => pool.resourceUsage(),
+	}, { maxRooms: config.maxRooms, workers: config.workerCount });
+	pool.stats.on('rtp', (direction, kind, delta) => metrics.rtp(direction, kind, delta));
+	pool.stats.on('rtt', (seconds) => metrics.rtt(seconds));
+	registry.observer.on('roomOpened', () => metrics.roomOpened());
+	registry.observer.on('roomClosed', (summary) => metrics.roomClosed(summary));
 	pool.on('workerDied', () => metrics.workerRestarts.inc({ reason: 'died' }));
 
 	const app = createHttpApp({

@@ -8,8 +8,6 @@ import type { ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, Transpor
 
 export type { ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, TransportDirection, TransportInfo };
 
-export type MediaCounts = { producers: Record<MediaKind, number>; consumers: Record<MediaKind, number> };
-
 /** Why media of a room ended. */
 export type MediaCloseReason = 'closed' | 'workerDied';
 
@@ -41,6 +39,5 @@ export interface RoomMedia extends TypedEmitter<RoomMediaEvents> {
 	setConsumerPaused(participantId: string, consumerId: string, paused: boolean): Promise<void>;
 	setPreferredLayers(participantId: string, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void>;
 	removeParticipant(participantId: string): void;
-	counts(): MediaCounts;
 	close(): void;
 }

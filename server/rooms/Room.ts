@@ -47,6 +47,9 @@ export class Room extends TypedEmitter<RoomEvents> {
 	#emptyTimer: NodeJS.Timeout | undefined;
 	#maxDurationTimer: NodeJS.Timeout | undefined;
 	#closed = false;
+	/** When the room opened (ms since epoch) and the most participants it had at once: for metrics. */
+	readonly openedAt = Date.now();
+	#peakSize = 0;
 
 	constructor(id: RoomId, media: RoomMedia, opts: RoomOptions, log: Logger) {
 		super();
@@ -73,6 +76,10 @@ export class Room extends TypedEmitter<RoomEvents> {
 		return this.#participants.size;
 	}
 
+	get peakSize(): number {
+		return this.#peakSize;
+	}
+
 	join(displayName: string, notify: Notify, role: Role = 'participant'): Participant {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		if (this.#participants.size >= this.#opts.maxParticipants) throw new PlenumError('PLN_ROOM_FULL');
@@ -80,6 +87,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		const p = new Participant(newParticipantId(), displayName, notify, role);
 		this.broadcast({ event: 'participantJoined', data: p.info() });
 		this.#participants.set(p.id, p);
+		this.#peakSize = Math.max(this.#peakSize, this.#participants.size);
 		this.#log.info({ participantId: p.id, participants: this.size }, 'participant joined');
 		return p;
 	}
