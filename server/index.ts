@@ -54,6 +54,7 @@ async function main(): Promise<void> {
 	}, { maxRooms: config.maxRooms, workers: config.workerCount });
 	pool.stats.on('rtp', (direction, kind, delta) => metrics.rtp(direction, kind, delta));
 	pool.stats.on('rtt', (seconds) => metrics.rtt(seconds));
+	pool.stats.on('polled', (seconds) => metrics.statsPolled(seconds));
 	registry.observer.on('roomOpened', () => metrics.roomOpened());
 	registry.observer.on('roomClosed', (summary) => metrics.roomClosed(summary));
 	pool.on('workerDied', () => metrics.workerRestarts.inc({ reason: 'died' }));

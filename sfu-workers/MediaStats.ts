@@ -22,6 +22,8 @@ export type MediaStatsEvents = {
 	rtp: [direction: MediaDirection, kind: MediaClass, delta: RtpDelta];
 	/** Once per forwarded stream and poll that has a round-trip time from receiver reports. */
 	rtt: [seconds: number];
+	/** After each poll: how long it took (wall time) and how many streams it read. */
+	polled: [seconds: number, streams: number];
 };
 
 type Counters = RtpDelta;
@@ -99,14 +101,16 @@ export class MediaStats extends TypedEmitter<MediaStatsEvents> {
 	async poll(): Promise<void> {
 		if (this.#polling) return;
 		this.#polling = true;
+		const started = performance.now();
+		const streams = [...this.#streams.values()];
 		try {
-			const streams = [...this.#streams.values()];
 			for (let i = 0; i < streams.length; i += POLL_BATCH) {
 				await Promise.all(streams.slice(i, i + POLL_BATCH).map((s) => this.#read(s)));
 			}
 		} finally {
 			this.#polling = false;
 		}
+		this.safeEmit('polled', (performance.now() - started) / 1000, streams.length);
 	}
 
 	async #read(s: Stream): Promise<void> {

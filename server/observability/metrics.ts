@@ -37,6 +37,8 @@ export interface Metrics {
 	/** MediaStats deltas and round-trip times. */
 	rtp(direction: MediaDirection, kind: MediaClass, delta: RtpDelta): void;
 	rtt(seconds: number): void;
+	/** One MediaStats poll: its wall time, so operators see what the stats reading costs. */
+	statsPolled(seconds: number): void;
 	roomOpened(): void;
 	roomClosed(summary: RoomSummary): void;
 }
@@ -92,6 +94,10 @@ export function createMetrics(stats: StatsSource, limits: MetricLimits): Metrics
 		name: 'plenum_media_rtt_seconds', help: 'Round-trip time to receivers of forwarded streams, from their RTCP reports, one sample per stream and stats poll.',
 		buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6], registers,
 	});
+	const polls = new Histogram({
+		name: 'plenum_media_stats_poll_seconds', help: 'Wall time of one read of every stream\'s RTP stats from the workers (MEDIA_STATS_INTERVAL_MS).',
+		buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers,
+	});
 	const opened = new Counter({ name: 'plenum_rooms_opened_total', help: 'Rooms opened.', registers });
 	const closed = new Counter({ name: 'plenum_rooms_closed_total', help: 'Rooms closed, by reason.', labelNames: ['reason'], registers });
 	const size = new Histogram({
@@ -106,6 +112,7 @@ export function createMetrics(stats: StatsSource, limits: MetricLimits): Metrics
 		registry, workerRestarts, signallingErrors, signallingMessages, joinLatency,
 		rtp,
 		rtt: (s) => rtt.observe(s),
+		statsPolled: (s) => polls.observe(s),
 		roomOpened: () => opened.inc(),
 		roomClosed: (r) => {
 			closed.inc({ reason: r.reason });

@@ -73,9 +73,14 @@ describe('Prometheus scrapes Plenum during a meeting', () => {
 		const text = await eventually(async () => {
 			const t = await scrape();
 			const has = (re: RegExp) => re.test(t);
-			return has(/^plenum_media_rtt_seconds_count [1-9]/m) && has(/^plenum_signalling_join_latency_seconds_count [1-9]/m) &&
+			return has(/^plenum_media_rtt_seconds_count [1-9]/m) && has(/^plenum_signalling_join_latency_seconds_count [1-9]/m) && has(/^plenum_media_stats_poll_seconds_count [1-9]/m) &&
 				has(/^plenum_media_worker_cpu_seconds_total\{worker="0"\} [0-9.e-]*[1-9]/m) && t;
 		}, 45_000, 'RTT, join latency and worker CPU in the exposition');
+		// The cost of reading stats, for the record (the bench measures CPU under load).
+		const value = (name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1]);
+		const streams = [...text.matchAll(/^plenum_media_(?:producers|consumers)\{kind="\w+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+		const polls = value('plenum_media_stats_poll_seconds_count');
+		console.info(`stats polls: ${polls}, mean ${((1000 * value('plenum_media_stats_poll_seconds_sum')) / polls).toFixed(1)} ms for ${streams} streams`);
 		for (const canary of [ROOM, ...NAMES, 'Canary']) expect(text).not.toContain(canary);
 		expect(text).not.toMatch(/\b127\.0\.0\.1\b/);
 		const allowed: Record<string, RegExp> = {
