@@ -1,11 +1,13 @@
 import os from 'node:os';
 import { z } from 'zod';
 import type { SipSettings } from './sip/SipBridge.js';
+import { publicSettings, readSettings, settingsError } from './configSources.js';
 
 /**
- * The one validated configuration, read from the environment. Every key has a default that
+ * The one validated configuration, read from the environment and, when PLENUM_CONFIG names
+ * one, a JSON file with the same keys (the environment wins). Every key has a default that
  * runs on localhost with no secrets; README.md lists them. Bad values stop the start with a
- * message naming the variable.
+ * message naming the setting and the allowed values.
  */
 const Env = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -75,7 +77,17 @@ const Env = z.object({
 	SIP_MAX_CALLS: z.coerce.number().int().min(1).max(10_000).default(100),
 	/** Serve the built client from this directory. */
 	CLIENT_DIST_DIR: z.string().min(1).default('client/dist'),
+	/** Serve /metrics on its own port (and METRICS_HOST) instead of the public one; unset = public port. */
+	METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+	METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+	/** When set, /metrics wants `Authorization: Bearer <token>`. */
+	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+	/** How often media stats (bytes, loss, RTT) are read from the workers; 0 = never. */
+	MEDIA_STATS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
+
+/** Every setting's name, for the config file check. */
+export const SETTING_NAMES: readonly string[] = Object.keys(Env.shape);
 
 export type Config = {
 	port: number;
@@ -105,6 +117,9 @@ export type Config = {
 		issuer: string;
 		audience: string;
 	};
+	metrics: { port: number | undefined; host: string; token: string | undefined; statsIntervalMs: number };
+	/** The settings in effect, by name, with secrets replaced: safe to log (defaults filled in). */
+	effective: Record<string, string | number>;
 };
 
 function firstExternalIPv4(): string | undefined {
@@ -114,18 +129,20 @@ function firstExternalIPv4(): string | undefined {
 	return undefined;
 }
 
-/** Parses the environment; throws an Error naming each bad variable. */
+/**
+ * Parses the environment and the PLENUM_CONFIG file; throws an Error naming each bad setting,
+ * where it came from and what it allows.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-	const parsed = Env.safeParse(env);
-	if (!parsed.success) {
-		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-		throw new Error(`invalid configuration:\n${lines.join('\n')}`);
-	}
+	const { values, sources } = readSettings(env, SETTING_NAMES);
+	const parsed = Env.safeParse(values);
+	if (!parsed.success) throw settingsError(Env.shape, parsed.error.issues, values, sources);
 	const e = parsed.data;
 	const hasKeys = Boolean(e.JWT_SECRET || e.JWT_JWKS_FILE || e.JWT_JWKS_URL);
 	if (e.AUTH_MODE === 'token' && !hasKeys) {
 		throw new Error('invalid configuration:\n  AUTH_MODE=token needs JWT_SECRET (HS256, 32+ characters), JWT_JWKS_FILE or JWT_JWKS_URL; there is no default key');
 	}
+	const workerCount = e.MEDIASOUP_WORKERS || os.availableParallelism();
 	const rtcAnnouncedAddress = e.RTC_ANNOUNCED_ADDRESS ?? firstExternalIPv4() ?? '127.0.0.1';
 	const sip = e.SIP_ENABLED === 'true' ? sipSettings(e, rtcAnnouncedAddress) : undefined;
 	return {
@@ -133,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		host: e.HOST,
 		publicUrl: e.PUBLIC_URL,
 		logLevel: e.LOG_LEVEL,
-		workerCount: e.MEDIASOUP_WORKERS || os.availableParallelism(),
+		workerCount,
 		rtcPort: e.RTC_PORT,
 		rtcListenIp: e.RTC_LISTEN_IP,
 		rtcAnnouncedAddress,
@@ -149,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dialInPinDigits: sip ? e.SIP_PIN_DIGITS : undefined,
 		privacy: { controllerName: e.PRIVACY_CONTROLLER_NAME, controllerContact: e.PRIVACY_CONTROLLER_CONTACT, dialIn: e.SIP_ENABLED === 'true', turn: Boolean(e.TURN_URLS) },
 		auth: { mode: e.AUTH_MODE, secret: e.JWT_SECRET, jwksFile: e.JWT_JWKS_FILE, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+		metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN, statsIntervalMs: e.MEDIA_STATS_INTERVAL_MS },
+		effective: publicSettings({ ...e, MEDIASOUP_WORKERS: workerCount, RTC_ANNOUNCED_ADDRESS: rtcAnnouncedAddress }),
 	};
 }
 

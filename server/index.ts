@@ -4,7 +4,8 @@ import { WorkerPool } from '../sfu-workers/WorkerPool.js';
 import { TokenVerifier } from './auth/TokenVerifier.js';
 import { loadConfig } from './config.js';
 import { createHttpApp } from './http/app.js';
-import { createLogger } from './observability/log.js';
+import { createMetricsApp } from './http/metricsRoute.js';
+import { type Logger, createLogger } from './observability/log.js';
 import { privacyNotice } from './privacy/notice.js';
 import { createMetrics } from './observability/metrics.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
@@ -12,10 +13,19 @@ import { attachSignalling } from './signalling/gateway.js';
 import { TypedEmitter } from './shared/TypedEmitter.js';
 import { SipBridge } from './sip/SipBridge.js';
 
+/** `npm start -- --check-config`: validate the configuration, print it (no secrets), exit 0 or 1. */
+const CHECK_CONFIG = process.argv.includes('--check-config');
+
 /** Process entry: config → log → worker pool → rooms → http → signalling. */
 async function main(): Promise<void> {
 	const config = loadConfig();
+	if (CHECK_CONFIG) {
+		process.stdout.write(`${JSON.stringify(config.effective, null, 2)}\nconfiguration is valid\n`);
+		return;
+	}
 	const log = createLogger(config.logLevel);
+	// Once, at start; secrets show as "[set]" and the logger masks addresses.
+	log.info({ config: config.effective }, 'effective configuration');
 	TypedEmitter.onListenerError = (err, event) => log.error({ err, event }, 'event listener threw');
 
 	const pool = await WorkerPool.create({
@@ -24,6 +34,7 @@ async function main(): Promise<void> {
 		listenIp: config.rtcListenIp,
 		announcedAddress: config.rtcAnnouncedAddress,
 		roomSpillLoad: config.roomSpillLoad,
+		statsIntervalMs: config.metrics.statsIntervalMs,
 		log,
 	});
 	const registry = new RoomRegistry(
@@ -36,15 +47,23 @@ async function main(): Promise<void> {
 		rooms: () => registry.size,
 		participants: () => registry.participants(),
 		routers: () => pool.routers(),
-		producers: () => registry.mediaCounts().producers,
-		consumers: () => registry.mediaCounts().consumers,
+		producers: () => pool.stats.counts('in'),
+		consumers: () => pool.stats.counts('out'),
 		workersAlive: () => pool.workersAlive(),
-	});
+		workerLoads: () => pool.loads(),
+		workerUsage: () => pool.resourceUsage(),
+	}, { maxRooms: config.maxRooms, workers: config.workerCount });
+	pool.stats.on('rtp', (direction, kind, delta) => metrics.rtp(direction, kind, delta));
+	pool.stats.on('rtt', (seconds) => metrics.rtt(seconds));
+	pool.stats.on('polled', (seconds) => metrics.statsPolled(seconds));
+	registry.observer.on('roomOpened', () => metrics.roomOpened());
+	registry.observer.on('roomClosed', (summary) => metrics.roomClosed(summary));
 	pool.on('workerDied', () => metrics.workerRestarts.inc({ reason: 'died' }));
 
 	const app = createHttpApp({
 		clientDistDir: config.clientDistDir,
-		registry: metrics.registry,
+		registry: config.metrics.port === undefined ? metrics.registry : undefined,
+		metricsToken: config.metrics.token,
 		healthy: () => pool.workersAlive() > 0,
 		privacy: (lang) => privacyNotice(config, lang),
 	});
@@ -57,6 +76,7 @@ async function main(): Promise<void> {
 	const { port } = http.address() as AddressInfo;
 	const url = config.publicUrl ?? `http://localhost:${port}`;
 	log.info({ port, workers: config.workerCount, authMode: mode }, 'plenum listening');
+	if (config.metrics.port !== undefined) await listenMetrics(createMetricsApp(metrics.registry, config.metrics.token), config.metrics, log);
 	// Humans read this line; tests parse it.
 	if (sip) process.stderr.write(`Plenum SIP dial-in on ${config.sip?.protocol} port ${sip.port}\n`);
 	process.stderr.write(`Plenum is running: open ${url}\n`);
@@ -79,7 +99,18 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** /metrics on its own port and interface, so it stays off the public one. */
+async function listenMetrics(app: ReturnType<typeof createMetricsApp>, at: { port?: number; host: string }, log: Logger): Promise<void> {
+	const server = createServer(app);
+	await new Promise<void>((ok, fail) => {
+		server.once('error', fail);
+		server.listen(at.port, at.host, ok);
+	});
+	log.info({ metricsPort: (server.address() as AddressInfo).port }, 'metrics listening');
+}
+
 main().catch((err: unknown) => {
-	process.stderr.write(`Plenum failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+	const what = CHECK_CONFIG ? '' : 'Plenum failed to start: ';
+	process.stderr.write(`${what}${err instanceof Error ? err.message : String(err)}\n`);
 	process.exit(1);
 });

@@ -4,7 +4,7 @@ import { PlenumError } from '../server/shared/errors.js';
 import { TypedEmitter } from '../server/shared/TypedEmitter.js';
 import { type RouterHandle, RouterSet, type RouterSlot, type SpillPolicy } from './RouterSet.js';
 import type {
-	ConsumerInfo, Json, MediaCounts, MediaKind, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents,
+	ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents,
 	PlainTransportInfo, TransportDirection, TransportInfo,
 } from './types.js';
 
@@ -257,15 +257,6 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		if (!m) return;
 		this.#participants.delete(participantId);
 		for (const t of m.transports.values()) t.close();
-	}
-
-	counts(): MediaCounts {
-		const c: MediaCounts = { producers: { audio: 0, video: 0 }, consumers: { audio: 0, video: 0 } };
-		for (const m of this.#participants.values()) {
-			for (const p of m.producers.values()) c.producers[p.kind]++;
-			for (const x of m.consumers.values()) c.consumers[x.kind]++;
-		}
-		return c;
 	}
 
 	close(): void {

@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from '../server/observability/log.js';
 import { PlenumError } from '../server/shared/errors.js';
 import { TypedEmitter } from '../server/shared/TypedEmitter.js';
 import { MEDIA_CODECS } from './mediaCodecs.js';
+import { MediaStats } from './MediaStats.js';
 import { RoomMediaImpl } from './RoomMediaImpl.js';
 import type { RouterHandle } from './RouterSet.js';
 import { type WorkerLoad, pickWorker } from './placement.js';
@@ -17,7 +19,19 @@ export interface WorkerPoolOptions {
 	announcedAddress: string;
 	/** A room's producers + consumers on one router before newcomers go to another worker. */
 	roomSpillLoad: number;
+	/** How often MediaStats reads RTP stats (0 = never); default 10 s. */
+	statsIntervalMs?: number;
 	log: Logger;
+}
+
+/** One live worker's resource use, for metrics. */
+export interface WorkerUsage {
+	index: number;
+	pid: number;
+	/** User + system CPU time since the worker started. */
+	cpuSeconds: number;
+	/** Resident memory now (VmRSS), or the peak where /proc is not available. */
+	rssBytes: number;
 }
 
 export type WorkerPoolEvents = {
@@ -28,6 +42,7 @@ export type WorkerPoolEvents = {
 };
 
 const RESPAWN_DELAY_MS = 1_000;
+const DEFAULT_STATS_INTERVAL_MS = 10_000;
 
 interface Slot {
 	index: number;
@@ -47,10 +62,13 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 	readonly #workerBin = workerBinary();
 	#closed = false;
 	restarts = 0;
+	/** RTP counters and live streams of every worker, for metrics. */
+	readonly stats: MediaStats;
 
 	private constructor(opts: WorkerPoolOptions) {
 		super();
 		this.#opts = opts;
+		this.stats = new MediaStats(opts.statsIntervalMs ?? DEFAULT_STATS_INTERVAL_MS);
 	}
 
 	static async create(opts: WorkerPoolOptions): Promise<WorkerPool> {
@@ -78,6 +96,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 		slot.load = 0;
 		slot.routers = 0;
 		this.#trackLoad(slot, worker);
+		this.stats.watch(worker);
 		worker.on('died', (err) => this.#onDied(slot, worker, err));
 		log.info({ worker: slot.index, workerPid: worker.pid, port }, 'media worker started');
 	}
@@ -147,9 +166,25 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 		return { router, webRtcServer: slot.webRtcServer, workerIndex: slot.index };
 	}
 
+	/** CPU and memory of each live worker: one getResourceUsage() and one /proc read each. */
+	async resourceUsage(): Promise<WorkerUsage[]> {
+		const live = this.#slots.flatMap((s) => (s.worker && !s.worker.closed ? [{ index: s.index, worker: s.worker }] : []));
+		const read = async ({ index, worker }: { index: number; worker: types.Worker }): Promise<WorkerUsage | undefined> => {
+			try {
+				const u = await worker.getResourceUsage();
+				const rss = await readFile(`/proc/${worker.pid}/status`, 'utf8').then((t) => Number(/VmRSS:\s+(\d+) kB/.exec(t)?.[1]) * 1024, () => Number.NaN);
+				return { index, pid: worker.pid, cpuSeconds: (u.ru_utime + u.ru_stime) / 1000, rssBytes: Number.isFinite(rss) ? rss : u.ru_maxrss * 1024 };
+			} catch {
+				return undefined; // died or closing right now
+			}
+		};
+		return (await Promise.all(live.map(read))).filter((u): u is WorkerUsage => u !== undefined);
+	}
+
 	close(): void {
 		if (this.#closed) return;
 		this.#closed = true;
+		this.stats.close();
 		for (const s of this.#slots) s.worker?.close();
 	}
 }

@@ -11,8 +11,6 @@ export type { ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, Transpor
 /** A plain RTP transport's id and the address it sends from and receives on. */
 export type PlainTransportInfo = { id: string; ip: string; port: number };
 
-export type MediaCounts = { producers: Record<MediaKind, number>; consumers: Record<MediaKind, number> };
-
 /** Why media of a room ended. */
 export type MediaCloseReason = 'closed' | 'workerDied';
 
@@ -45,6 +43,5 @@ export interface RoomMedia extends TypedEmitter<RoomMediaEvents> {
 	setConsumerPaused(participantId: string, consumerId: string, paused: boolean): Promise<void>;
 	setPreferredLayers(participantId: string, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void>;
 	removeParticipant(participantId: string): void;
-	counts(): MediaCounts;
 	close(): void;
 }

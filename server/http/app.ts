@@ -4,13 +4,17 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import { type Lang, type PrivacyNotice, noticeHtml } from '../privacy/notice.js';
 import { RoomIdSchema } from '../protocol/common.js';
+import { metricsHandler } from './metricsRoute.js';
 import { PlenumError, httpStatusOf } from '../shared/errors.js';
 
 export interface HttpDeps {
 	clientDistDir: string;
 	/** The privacy notice in a language, generated from the running configuration. */
 	privacy: (lang: Lang) => PrivacyNotice;
-	registry: Registry;
+	/** Serves /metrics when given; absent when metrics have their own port (METRICS_PORT). */
+	registry?: Registry;
+	/** Bearer token /metrics requires, if any. */
+	metricsToken?: string;
 	/** True when at least one media worker is alive. */
 	healthy: () => boolean;
 }
@@ -47,9 +51,7 @@ export function createHttpApp(deps: HttpDeps): Express {
 		const ok = deps.healthy();
 		res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'no media worker' });
 	});
-	app.get('/metrics', async (_req, res) => {
-		res.type(deps.registry.contentType).send(await deps.registry.metrics());
-	});
+	if (deps.registry) app.get('/metrics', metricsHandler(deps.registry, deps.metricsToken));
 
 	// ?lang= wins, then the browser's Accept-Language; German or English.
 	const langOf = (req: express.Request): Lang => {

@@ -49,6 +49,9 @@ export class Room extends TypedEmitter<RoomEvents> {
 	#emptyTimer: NodeJS.Timeout | undefined;
 	#maxDurationTimer: NodeJS.Timeout | undefined;
 	#closed = false;
+	/** When the room opened (ms since epoch) and the most participants it had at once: for metrics. */
+	readonly openedAt = Date.now();
+	#peakSize = 0;
 
 	constructor(id: RoomId, media: RoomMedia, opts: RoomOptions, log: Logger) {
 		super();
@@ -75,6 +78,10 @@ export class Room extends TypedEmitter<RoomEvents> {
 		return this.#participants.size;
 	}
 
+	get peakSize(): number {
+		return this.#peakSize;
+	}
+
 	join(displayName: string, notify: Notify, role: Role = 'participant', kind: ParticipantKind = 'browser'): Participant {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		if (this.#participants.size >= this.#opts.maxParticipants) throw new PlenumError('PLN_ROOM_FULL');
@@ -82,6 +89,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		const p = new Participant(newParticipantId(), displayName, notify, role, kind);
 		this.broadcast({ event: 'participantJoined', data: p.info() });
 		this.#participants.set(p.id, p);
+		this.#peakSize = Math.max(this.#peakSize, this.#participants.size);
 		this.#log.info({ participantId: p.id, participants: this.size }, 'participant joined');
 		return p;
 	}

@@ -1,11 +1,27 @@
 import { randomInt } from 'node:crypto';
-import type { MediaCounts, RoomMedia } from '../../sfu-workers/types.js';
+import type { RoomMedia } from '../../sfu-workers/types.js';
 import type { Logger } from '../observability/log.js';
 import { roomRef } from '../observability/redact.js';
 import type { RoomId } from '../shared/ids.js';
 import { PlenumError } from '../shared/errors.js';
+import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { CloseReason } from './CloseReason.js';
+import type { Participant } from './Participant.js';
 import { Room, type RoomOptions } from './Room.js';
+
+/** What metrics learn of a closed room: counts and times only, never its id. */
+export interface RoomSummary {
+	reason: CloseReason;
+	openSeconds: number;
+	peakParticipants: number;
+}
+
+export type RoomRegistryObserverEvents = {
+	/** After a room was created and registered. */
+	roomOpened: [];
+	/** After a room closed and left the registry. */
+	roomClosed: [summary: RoomSummary];
+};
 
 /** Where rooms get their media; the WorkerPool in production, a fake in unit tests. */
 export interface MediaProvider {
@@ -33,6 +49,8 @@ export class RoomRegistry {
 	readonly #limits: RegistryLimits;
 	// Dial-in PIN → open room; a PIN is unique among open rooms and freed when its room closes.
 	readonly #pins = new Map<string, Room>();
+	/** For metrics only: never acts on rooms (STYLE.md §3). */
+	readonly observer = new TypedEmitter<RoomRegistryObserverEvents>();
 
 	constructor(media: MediaProvider, opts: RoomOptions, log: Logger, limits: RegistryLimits = { maxRooms: Number.POSITIVE_INFINITY }) {
 		this.#media = media;
@@ -62,11 +80,13 @@ export class RoomRegistry {
 			room.dialInPin = this.#newPin(this.#limits.dialInPinDigits);
 			this.#pins.set(room.dialInPin, room);
 		}
-		room.once('closed', () => {
+		room.once('closed', (reason) => {
 			if (this.#rooms.get(id) === room) this.#rooms.delete(id);
 			if (room.dialInPin) this.#pins.delete(room.dialInPin);
+			this.observer.safeEmit('roomClosed', { reason, openSeconds: (Date.now() - room.openedAt) / 1000, peakParticipants: room.peakSize });
 		});
 		log.info({ worker: media.workerIndex }, 'room opened');
+		this.observer.safeEmit('roomOpened');
 		return room;
 	}
 
@@ -93,22 +113,11 @@ export class RoomRegistry {
 		return this.#rooms.size;
 	}
 
-	participants(): number {
-		let n = 0;
-		for (const r of this.#rooms.values()) n += r.size;
+	/** Participants in open rooms, by kind. */
+	participants(): Record<Participant['kind'], number> {
+		const n = { browser: 0, phone: 0 };
+		for (const r of this.#rooms.values()) for (const p of r.participants()) n[p.kind]++;
 		return n;
-	}
-
-	mediaCounts(): MediaCounts {
-		const c: MediaCounts = { producers: { audio: 0, video: 0 }, consumers: { audio: 0, video: 0 } };
-		for (const r of this.#rooms.values()) {
-			const m = r.media.counts();
-			c.producers.audio += m.producers.audio;
-			c.producers.video += m.producers.video;
-			c.consumers.audio += m.consumers.audio;
-			c.consumers.video += m.consumers.video;
-		}
-		return c;
 	}
 
 	closeAll(reason: CloseReason): void {

@@ -8,6 +8,7 @@ export const ERRORS = {
 	PLN_INVALID_MESSAGE: { category: 'invalid', message: 'The request is malformed.' },
 	PLN_UNKNOWN_REQUEST: { category: 'invalid', message: 'Unknown request.' },
 	PLN_NOT_FOUND: { category: 'notFound', message: 'Not found.' },
+	PLN_METRICS_TOKEN_REQUIRED: { category: 'forbidden', message: 'Metrics need the bearer token.' },
 	PLN_NOT_JOINED: { category: 'conflict', message: 'Join a room first.' },
 	PLN_ALREADY_JOINED: { category: 'conflict', message: 'Already in a room.' },
 	PLN_ROOM_CLOSED: { category: 'conflict', message: 'The meeting has ended.' },

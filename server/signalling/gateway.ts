@@ -23,7 +23,7 @@ type ClientEvents = Record<RequestName, (payload: unknown, ack: AckFn) => void>;
 type ServerEventFns = { [K in keyof ServerEvents]: (data: ServerEvents[K]) => void };
 
 export interface GatewayDeps extends SignallingDeps {
-	metrics: Pick<Metrics, 'signallingErrors'>;
+	metrics: Pick<Metrics, 'signallingErrors' | 'signallingMessages' | 'joinLatency'>;
 }
 
 /** Attaches socket.io to the HTTP server: parse every request, dispatch, answer with one ack. */
@@ -40,16 +40,28 @@ export function attachSignalling(http: HttpServer, deps: GatewayDeps): Server {
 
 function onConnection(socket: Socket, deps: GatewayDeps): void {
 	const session = new Session(socket, deps);
+	// Join latency: from this connect to the first consumer resumed after a join on it.
+	const connectedAt = performance.now();
+	let timing: 'beforeJoin' | 'joined' | 'done' = 'beforeJoin';
 	socket.onAny((event: unknown, ...args: unknown[]) => {
 		const ack = args.at(-1);
 		if (typeof ack !== 'function') return; // every request must carry an ack to answer
 		const payload = args.length > 1 ? args[0] : undefined;
-		void handle(session, String(event), payload, ack as AckFn, deps);
+		void handle(session, String(event), payload, ack as AckFn, deps).then((ok) => {
+			if (!ok) return;
+			if (event === 'join' && timing === 'beforeJoin') timing = 'joined';
+			else if (event === 'resumeConsumer' && timing === 'joined') {
+				timing = 'done';
+				deps.metrics.joinLatency.observe((performance.now() - connectedAt) / 1000);
+			}
+		});
 	});
 	socket.on('disconnect', () => session.dropped());
 }
 
-async function handle(session: Session, event: string, payload: unknown, ack: AckFn, deps: GatewayDeps): Promise<void> {
+/** Answers one request; resolves whether it succeeded. */
+async function handle(session: Session, event: string, payload: unknown, ack: AckFn, deps: GatewayDeps): Promise<boolean> {
+	const type = isRequestName(event) ? event : 'unknown';
 	try {
 		if (!session.requests.take()) throw new PlenumError('PLN_RATE_LIMITED');
 		if (!isRequestName(event)) throw new PlenumError('PLN_UNKNOWN_REQUEST');
@@ -58,18 +70,21 @@ async function handle(session: Session, event: string, payload: unknown, ack: Ac
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0];
 			const where = issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : '';
-			return reply(ack, { ok: false, error: { code: 'PLN_INVALID_MESSAGE', message: `${ERRORS.PLN_INVALID_MESSAGE.message} ${where}`.trim() } }, deps);
+			return reply(ack, { ok: false, error: { code: 'PLN_INVALID_MESSAGE', message: `${ERRORS.PLN_INVALID_MESSAGE.message} ${where}`.trim() } }, type, deps);
 		}
 		const handler = HANDLERS[event] as (s: Session, req: unknown) => Promise<unknown>;
-		reply(ack, { ok: true, data: await handler(session, parsed.data) }, deps);
+		return reply(ack, { ok: true, data: await handler(session, parsed.data) }, type, deps);
 	} catch (err) {
 		if (!(err instanceof PlenumError)) session.log.error({ err, request: event }, 'request failed');
 		else if (err.cause) session.log.info({ code: err.code, request: event, err: err.cause }, 'request rejected');
-		reply(ack, { ok: false, error: toWireError(err) }, deps);
+		return reply(ack, { ok: false, error: toWireError(err) }, type, deps);
 	}
 }
 
-function reply(ack: AckFn, answer: Ack<unknown>, deps: GatewayDeps): void {
+// `type` is a known request name or 'unknown', so the label stays bounded.
+function reply(ack: AckFn, answer: Ack<unknown>, type: string, deps: GatewayDeps): boolean {
+	deps.metrics.signallingMessages.inc({ type, result: answer.ok ? 'ok' : 'error' });
 	if (!answer.ok) deps.metrics.signallingErrors.inc({ code: answer.error.code });
 	ack(answer);
+	return answer.ok;
 }

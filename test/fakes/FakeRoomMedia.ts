@@ -1,5 +1,5 @@
 import type {
-	ConsumerInfo, Json, MediaCounts, MediaKind, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents, TransportDirection, TransportInfo,
+	ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents, TransportDirection, TransportInfo,
 } from '../../sfu-workers/types.js';
 import { PlenumError } from '../../server/shared/errors.js';
 import { TypedEmitter } from '../../server/shared/TypedEmitter.js';
@@ -55,9 +55,6 @@ export class FakeRoomMedia extends TypedEmitter<RoomMediaEvents> implements Room
 	removeParticipant(participantId: string): void {
 		this.removed.push(participantId);
 		for (const [id, p] of this.#producers) if (p.participantId === participantId) this.#producers.delete(id);
-	}
-	counts(): MediaCounts {
-		return { producers: { audio: 0, video: 0 }, consumers: { audio: 0, video: 0 } };
 	}
 	close(): void {
 		if (this.closed) return;

@@ -17,10 +17,10 @@ export async function connectBrowser(): Promise<Browser> {
 
 export type { InboundStat } from '../../client/src/RoomClient.js';
 
-/** Opens the room link the way an embedder does (`?name=…&join=1`) and waits until joined. */
-export async function joinInBrowser(ctx: BrowserContext, roomId: string, name: string): Promise<Page> {
+/** Opens the room link the way an embedder does (`?name=…&join=1`) and waits until joined (on the shared server unless `server` is given). */
+export async function joinInBrowser(ctx: BrowserContext, roomId: string, name: string, server = baseUrl()): Promise<Page> {
 	const page = await ctx.newPage();
-	await page.goto(`${baseUrl()}/r/${roomId}?name=${encodeURIComponent(name)}&join=1`);
+	await page.goto(`${server}/r/${roomId}?name=${encodeURIComponent(name)}&join=1`);
 	await page.waitForFunction(() => window.plenum?.client?.participantId !== undefined, undefined, { timeout: 20_000 });
 	return page;
 }

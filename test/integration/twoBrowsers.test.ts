@@ -132,7 +132,7 @@ describe('two browsers in one room', () => {
 	it('after the last participant leaves, the room closes and its router is freed', async () => {
 		await bob.click('#btn-leave');
 		await eventually(async () => (await metric('plenum_rooms')) === 0 && (await metric('plenum_media_routers')) === 0, 10_000, 'room and router to close');
-		expect(await metric('plenum_participants')).toBe(0);
+		expect(await metric('plenum_participants{kind="browser"}')).toBe(0);
 		expect(await metric('plenum_media_consumers{kind="video"}')).toBe(0);
 	});
 });
