@@ -72,7 +72,7 @@ describe('SIP dial-in (sipp as the phone, real Chromium in the room)', () => {
 			SIP_LISTEN_IP: '127.0.0.1',
 			SIP_TRUNK_ALLOW: '127.0.0.1,127.0.0.3',
 			SIP_PIN_GUESSES_PER_MINUTE: '4',
-			SIP_DIAL_IN_NUMBER: '+49 30 1234567',
+			SIP_DIAL_IN_NUMBER: '+49 30 9870000',
 			SIP_RTP_LISTEN_IP: '127.0.0.1',
 			SIP_RTP_PORT_MIN: '0',
 			SIP_RTP_PORT_MAX: '0',

@@ -3,16 +3,25 @@
 const DIGITS = '0123456789*#ABCD';
 
 export class DtmfEvents {
-	#last: string | undefined;
+	#last: { key: string; ended: boolean } | undefined;
 
-	/** The digit of a telephone-event payload the first time its event (RTP timestamp) is seen. */
+	/**
+	 * The digit of a telephone-event payload the first time its event is seen. An event repeats
+	 * with one timestamp until its end packets (sent three times). A key press that starts again
+	 * after its end with the same timestamp (replayed captures do that) counts as a new press.
+	 */
 	push(payload: Buffer, timestamp: number): string | undefined {
 		if (payload.length < 4) return undefined;
 		const digit = DIGITS[payload[0]!];
-		// An event repeats (same timestamp) until it ends; a new key press is a new timestamp or digit.
+		if (digit === undefined) return undefined;
+		const end = (payload[1]! & 0x80) !== 0;
 		const key = `${timestamp}:${digit}`;
-		if (digit === undefined || key === this.#last) return undefined;
-		this.#last = key;
+		const last = this.#last;
+		if (last?.key === key && !(last.ended && !end)) {
+			if (end) last.ended = true;
+			return undefined;
+		}
+		this.#last = { key, ended: end };
 		return digit;
 	}
 }
