@@ -50,12 +50,12 @@ describe('graceful drain on SIGTERM', () => {
 
 		const exited = exitOf(server.child);
 		server.child.kill('SIGTERM');
-		expect(await eventually(async () => { const r = await readyz(base); return r.status === 503 && r; }, 10_000, 'readyz 503'))
+		expect(await eventually(async () => { const r = await readyz(base); return r.status === 503 && r; }, 20_000, 'readyz 503'))
 			.toEqual({ status: 503, body: { status: 'not ready', reason: 'draining' } });
 		expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
 		// Both participants are told, in the page.
-		for (const page of [alice, bob]) await page.waitForSelector('#draining', { timeout: 10_000 });
+		for (const page of [alice, bob]) await page.waitForSelector('#draining', { timeout: 30_000 });
 		expect(await alice.textContent('#draining')).toContain('restarted for maintenance');
 
 		// A new room is refused with the catalogued code; the running one still takes joins.
