@@ -107,12 +107,12 @@ async function main(): Promise<void> {
 		log,
 	});
 	// SIGTERM (systemd stop, docker stop, Kubernetes) and SIGUSR2 (an operator's "drain now")
-	// drain; a second SIGTERM, or SIGINT, stops at once.
-	const onTerm = (signal: string) => (drain?.info ? stop(signal) : drain?.start(signal));
+	// drain; repeating them changes nothing (Kubernetes sends SIGTERM after a preStop drain).
+	// SIGINT stops at once.
 	// A bug in one request must not end every meeting on this server (invariant 4).
 	process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 	process.on('SIGINT', () => stop('SIGINT'));
-	process.on('SIGTERM', () => onTerm('SIGTERM'));
+	process.on('SIGTERM', () => drain?.start('SIGTERM'));
 	process.on('SIGUSR2', () => drain?.start('SIGUSR2'));
 }
 

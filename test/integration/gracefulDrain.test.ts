@@ -53,6 +53,8 @@ describe('graceful drain on SIGTERM', () => {
 		expect(await eventually(async () => { const r = await readyz(base); return r.status === 503 && r; }, 20_000, 'readyz 503'))
 			.toEqual({ status: 503, body: { status: 'not ready', reason: 'draining' } });
 		expect((await fetch(`${base}/healthz`)).status).toBe(200);
+		// Kubernetes sends SIGTERM after a preStop drain: a repeated signal changes nothing.
+		server.child.kill('SIGTERM');
 
 		// Both participants are told, in the page.
 		for (const page of [alice, bob]) await page.waitForSelector('#draining', { timeout: 30_000 });
