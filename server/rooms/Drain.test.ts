@@ -62,6 +62,15 @@ describe('RoomRegistry.drain() and Drain', () => {
 		expect(finished).toEqual(['roomsEnded']);
 	});
 
+	it('hasCapacity turns false at maxRooms (readyz: no capacity) and true again when a room closes', async () => {
+		const small = new RoomRegistry({ createRoomMedia: async () => new FakeRoomMedia() }, { emptyGraceMs: 1_000, maxParticipants: 10, reconnectGraceMs: 1_000 }, log, { maxRooms: 1 });
+		expect(small.hasCapacity).toBe(true);
+		const room = await small.getOrCreate(asRoomId('a'));
+		expect(small.hasCapacity).toBe(false);
+		room.close('roomEnded');
+		expect(small.hasCapacity).toBe(true);
+	});
+
 	it('waits for a room whose creation was in flight when the drain began', async () => {
 		const creating = registry.getOrCreate(asRoomId('a'));
 		drain.start('SIGTERM');

@@ -85,7 +85,7 @@ describe('graceful drain on SIGTERM', () => {
 		// The meeting ends: everyone leaves, the room closes after its grace, the process exits 0.
 		for (const page of [alice, bob]) await page.evaluate(() => window.plenum?.client?.leave());
 		expect(await Promise.race([exited, new Promise((ok) => setTimeout(() => ok('still running'), 20_000))])).toBe(0);
-	});
+	}, 240_000);
 });
 
 describe('drain deadline', () => {
@@ -105,5 +105,5 @@ describe('drain deadline', () => {
 			s.disconnect();
 			await stopServer(server.child);
 		}
-	});
+	}, 120_000);
 });
