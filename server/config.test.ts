@@ -25,4 +25,15 @@ describe('loadConfig', () => {
 		expect(loadConfig({}).auth).toMatchObject({ mode: 'open', secret: undefined });
 		expect(loadConfig({ AUTH_MODE: 'token', JWT_SECRET: 's'.repeat(32) }).auth.mode).toBe('token');
 	});
+
+	it('TURN needs a secret, only turn:/turns: URLs; the drain deadline defaults to one hour', () => {
+		expect(loadConfig({}).turn).toBeUndefined();
+		expect(loadConfig({}).drainTimeoutMs).toBe(3_600_000);
+		expect(() => loadConfig({ TURN_URLS: 'turn:t.example.org:3478' })).toThrow(/TURN_URLS needs TURN_SECRET/);
+		expect(() => loadConfig({ TURN_URLS: 'stun:stun.example.org', TURN_SECRET: 's'.repeat(32) })).toThrow(/TURN_URLS/);
+		expect(() => loadConfig({ TURN_URLS: 'turn:t.example.org', TURN_SECRET: 'short' })).toThrow(/TURN_SECRET/);
+		const c = loadConfig({ TURN_URLS: 'turn:t.example.org:3478?transport=udp, turns:t.example.org:443?transport=tcp', TURN_SECRET: 's'.repeat(32), TURN_TTL_S: '600' });
+		expect(c.turn).toEqual({ urls: ['turn:t.example.org:3478?transport=udp', 'turns:t.example.org:443?transport=tcp'], secret: 's'.repeat(32), ttlS: 600 });
+		expect(c.privacy.turn).toBe(true);
+	});
 });

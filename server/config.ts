@@ -45,6 +45,7 @@ const Env = z.object({
 	PRIVACY_CONTROLLER_CONTACT: z.string().min(1).max(500).default('Contact details: ask the operator of this server'),
 	/** Set when the SIP dial-in and a TURN server are configured (their issues add them). */
 	SIP_ENABLED: z.enum(['true', 'false']).default('false'),
+	/** Comma-separated TURN URLs handed to clients, e.g. turn:turn.example.org:3478?transport=udp,turns:turn.example.org:443?transport=tcp */
 	TURN_URLS: z.string().min(1).optional(),
 	/** SIP dial-in (used when SIP_ENABLED=true); see docs/sip.md. */
 	SIP_TRANSPORT: z.enum(['udp', 'tcp', 'tls']).default('udp'),
@@ -75,6 +76,12 @@ const Env = z.object({
 	/** A call whose phone sends no RTP this long is hung up. */
 	SIP_RTP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
 	SIP_MAX_CALLS: z.coerce.number().int().min(1).max(10_000).default(100),
+	/** coturn's static-auth-secret (use-auth-secret): clients get HMAC credentials, never the secret. */
+	TURN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+	/** Lifetime of the TURN credentials handed to a client. */
+	TURN_TTL_S: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
+	/** After SIGTERM/SIGUSR2, running meetings may go on this long before they are closed. */
+	DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
 	/** Serve the built client from this directory. */
 	CLIENT_DIST_DIR: z.string().min(1).default('client/dist'),
 	/** Serve /metrics on its own port (and METRICS_HOST) instead of the public one; unset = public port. */
@@ -108,6 +115,9 @@ export type Config = {
 	sip: SipSettings | undefined;
 	dialInNumber: string | undefined;
 	dialInPinDigits: number | undefined;
+	drainTimeoutMs: number;
+	/** TURN servers for clients; undefined without TURN_URLS. */
+	turn: { urls: string[]; secret: string; ttlS: number } | undefined;
 	privacy: { controllerName: string; controllerContact: string; dialIn: boolean; turn: boolean };
 	auth: {
 		mode: 'open' | 'token';
@@ -145,6 +155,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const workerCount = e.MEDIASOUP_WORKERS || os.availableParallelism();
 	const rtcAnnouncedAddress = e.RTC_ANNOUNCED_ADDRESS ?? firstExternalIPv4() ?? '127.0.0.1';
 	const sip = e.SIP_ENABLED === 'true' ? sipSettings(e, rtcAnnouncedAddress) : undefined;
+	const turnUrls = (e.TURN_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+	const badTurnUrl = turnUrls.find((u) => !/^turns?:[^\s]+$/.test(u));
+	if (badTurnUrl !== undefined) throw new Error('invalid configuration:\n  TURN_URLS: each entry must start with turn: or turns:');
+	if (turnUrls.length > 0 && !e.TURN_SECRET) throw new Error('invalid configuration:\n  TURN_URLS needs TURN_SECRET (coturn static-auth-secret, 32+ characters); there is no default');
 	return {
 		port: e.PORT,
 		host: e.HOST,
@@ -164,6 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		sip,
 		dialInNumber: sip ? e.SIP_DIAL_IN_NUMBER : undefined,
 		dialInPinDigits: sip ? e.SIP_PIN_DIGITS : undefined,
+		drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
+		turn: turnUrls.length > 0 && e.TURN_SECRET ? { urls: turnUrls, secret: e.TURN_SECRET, ttlS: e.TURN_TTL_S } : undefined,
 		privacy: { controllerName: e.PRIVACY_CONTROLLER_NAME, controllerContact: e.PRIVACY_CONTROLLER_CONTACT, dialIn: e.SIP_ENABLED === 'true', turn: Boolean(e.TURN_URLS) },
 		auth: { mode: e.AUTH_MODE, secret: e.JWT_SECRET, jwksFile: e.JWT_JWKS_FILE, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
 		metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN, statsIntervalMs: e.MEDIA_STATS_INTERVAL_MS },

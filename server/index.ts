@@ -8,7 +8,9 @@ import { createMetricsApp } from './http/metricsRoute.js';
 import { type Logger, createLogger } from './observability/log.js';
 import { privacyNotice } from './privacy/notice.js';
 import { createMetrics } from './observability/metrics.js';
+import { Drain } from './rooms/Drain.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
+import { turnCredentials } from './auth/turnCredentials.js';
 import { attachSignalling } from './signalling/gateway.js';
 import { TypedEmitter } from './shared/TypedEmitter.js';
 import { SipBridge } from './sip/SipBridge.js';
@@ -60,17 +62,26 @@ async function main(): Promise<void> {
 	registry.observer.on('roomClosed', (summary) => metrics.roomClosed(summary));
 	pool.on('workerDied', () => metrics.workerRestarts.inc({ reason: 'died' }));
 
+	// Created before HTTP so /readyz can read it; started by a signal below.
+	let drain: Drain | undefined;
 	const app = createHttpApp({
 		clientDistDir: config.clientDistDir,
 		registry: config.metrics.port === undefined ? metrics.registry : undefined,
 		metricsToken: config.metrics.token,
 		healthy: () => pool.workersAlive() > 0,
+		notReady: () => (drain?.info ? 'draining' : registry.hasCapacity ? undefined : 'no capacity'),
 		privacy: (lang) => privacyNotice(config, lang),
 	});
 	const http = createServer(app);
 	const { mode, ...keys } = config.auth;
 	const verifier = keys.secret || keys.jwksFile || keys.jwksUrl ? new TokenVerifier(keys) : undefined;
-	const io = attachSignalling(http, { registry, log, metrics, auth: { mode, verifier }, dialInNumber: config.dialInNumber });
+	const { turn } = config;
+	const io = attachSignalling(http, {
+		registry, log, metrics, auth: { mode, verifier },
+		iceServers: turn ? () => [turnCredentials(turn)] : undefined,
+		draining: () => drain?.info,
+		dialInNumber: config.dialInNumber,
+	});
 	const sip = config.sip ? await SipBridge.start(config.sip, registry, metrics.registry, log) : undefined;
 	await new Promise<void>((ok) => http.listen(config.port, config.host, ok));
 	const { port } = http.address() as AddressInfo;
@@ -93,10 +104,21 @@ async function main(): Promise<void> {
 		http.close(() => process.exit(0));
 		setTimeout(() => process.exit(0), 3_000).unref();
 	};
+	drain = new Drain({
+		drainRooms: () => registry.drain(),
+		timeoutMs: config.drainTimeoutMs,
+		notify: (info) => io.emit('serverDraining', info),
+		finish: () => stop('drained'),
+		log,
+	});
+	// SIGTERM (systemd stop, docker stop, Kubernetes) and SIGUSR2 (an operator's "drain now")
+	// drain; repeating them changes nothing (Kubernetes sends SIGTERM after a preStop drain).
+	// SIGINT stops at once.
 	// A bug in one request must not end every meeting on this server (invariant 4).
 	process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 	process.on('SIGINT', () => stop('SIGINT'));
-	process.on('SIGTERM', () => stop('SIGTERM'));
+	process.on('SIGTERM', () => drain?.start('SIGTERM'));
+	process.on('SIGUSR2', () => drain?.start('SIGUSR2'));
 }
 
 /** /metrics on its own port and interface, so it stays off the public one. */

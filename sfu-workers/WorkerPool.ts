@@ -83,7 +83,12 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 
 	async #start(slot: Slot): Promise<void> {
 		const { rtcPort, listenIp, announcedAddress, log } = this.#opts;
+		const before = signalListeners();
 		const worker = await mediasoup.createWorker({ workerBin: this.#workerBin, logLevel: 'warn' });
+		// NOTE: mediasoup closes each worker on the process's SIGINT/SIGTERM by itself. A drain
+		// must keep meetings running after SIGTERM, and pool.close() closes the workers, so the
+		// listeners it just added are removed.
+		for (const [signal, l] of signalListeners()) if (!before.some(([s, b]) => s === signal && b === l)) process.removeListener(signal, l);
 		const port = rtcPort + slot.index;
 		const webRtcServer = await worker.createWebRtcServer({
 			listenInfos: [
@@ -187,4 +192,8 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 		this.stats.close();
 		for (const s of this.#slots) s.worker?.close();
 	}
+}
+
+function signalListeners(): Array<['SIGINT' | 'SIGTERM', (...args: unknown[]) => void]> {
+	return (['SIGINT', 'SIGTERM'] as const).flatMap((s) => process.listeners(s).map((l) => [s, l] as ['SIGINT' | 'SIGTERM', (...args: unknown[]) => void]));
 }

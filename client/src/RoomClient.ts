@@ -56,6 +56,8 @@ export type RoomClientEvents = {
 	activeSpeaker: [participantId: string];
 	/** Once: the room ended or this client left; `reason` is the server's CloseReason or 'left'. */
 	closed: [reason: string];
+	/** Once: the server drains for a restart; the meeting goes on until it ends or until `deadlineAt`. */
+	draining: [deadlineAt: number];
 	/** The signalling connection dropped ('reconnecting') or came back and resynced ('connected'). */
 	connection: [state: 'reconnecting' | 'connected'];
 };
@@ -111,6 +113,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	dialIn: RoomSnapshot['dialIn'] = null;
 	/** Polls of this meeting: open ones, then closed ones with their counts; `voted` is local. */
 	readonly polls = new Map<string, PollView & { counts?: number[]; voted?: boolean }>();
+	/** Set when the server drains for a restart: until when (epoch ms) this meeting may go on. */
+	drainingUntil: number | undefined;
 	#closed = false;
 
 	readonly #roomId: string;
@@ -252,6 +256,10 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			this.activeSpeaker = participantId;
 			this.emit('activeSpeaker', participantId);
 		});
+		on('serverDraining', ({ deadlineAt }) => {
+			this.drainingUntil = deadlineAt;
+			this.emit('draining', deadlineAt);
+		});
 		on('roomClosed', ({ reason }) => this.#teardown(reason));
 		this.#socket.on('disconnect', (reason) => this.#onDisconnect(reason));
 		this.#socket.io.on('reconnect', () => void this.#resume());
@@ -313,7 +321,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			timer = setTimeout(async () => {
 				if (this.#closed || !this.#socket.connected) return;
 				try {
-					const { iceParameters } = await request(this.#socket, 'restartIce', { transportId: transport.id });
+					const { iceParameters, iceServers } = await request(this.#socket, 'restartIce', { transportId: transport.id });
+					if (iceServers.length > 0) await transport.updateIceServers({ iceServers });
 					await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
 				} catch (err) {
 					console.warn('ICE restart failed', err);
@@ -552,8 +561,9 @@ async function createTransport(socket: Socket, device: Device, direction: 'send'
 		iceParameters: t.iceParameters as types.IceParameters,
 		iceCandidates: t.iceCandidates as types.IceCandidate[],
 		dtlsParameters: t.dtlsParameters as types.DtlsParameters,
-		// No STUN/TURN from anyone else: the SFU's own candidates are enough (invariant 3).
-		iceServers: [],
+		// Only the operator's TURN server, if configured, with credentials minted for this
+		// transport; never a public STUN server (invariant 3).
+		iceServers: t.iceServers,
 	};
 	const transport = direction === 'send' ? device.createSendTransport(opts) : device.createRecvTransport(opts);
 	transport.on('connect', ({ dtlsParameters }, ok, fail) => {

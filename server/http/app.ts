@@ -17,6 +17,8 @@ export interface HttpDeps {
 	metricsToken?: string;
 	/** True when at least one media worker is alive. */
 	healthy: () => boolean;
+	/** Why this instance should get no new meetings ('draining', 'no capacity', …), or undefined when ready. */
+	notReady?: () => string | undefined;
 }
 
 /** Same origin only, nothing from anywhere else (invariant 3). */
@@ -50,6 +52,11 @@ export function createHttpApp(deps: HttpDeps): Express {
 	app.get('/healthz', (_req, res) => {
 		const ok = deps.healthy();
 		res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'no media worker' });
+	});
+	// For load balancers and orchestrators: 503 while draining, without workers or without room for a new meeting.
+	app.get('/readyz', (_req, res) => {
+		const reason = deps.healthy() ? deps.notReady?.() : 'no media worker';
+		res.status(reason ? 503 : 200).set('Cache-Control', 'no-store').json(reason ? { status: 'not ready', reason } : { status: 'ready' });
 	});
 	if (deps.registry) app.get('/metrics', metricsHandler(deps.registry, deps.metricsToken));
 

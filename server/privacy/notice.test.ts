@@ -13,7 +13,7 @@ describe('privacy notice from the configuration', () => {
 
 	it('mentions a relay only when TURN is configured', () => {
 		expect(text({})).not.toContain('TURN');
-		expect(text({ TURN_URLS: 'turns:turn.example.org:443' })).toContain('TURN');
+		expect(text({ TURN_URLS: 'turns:turn.example.org:443', TURN_SECRET: 's'.repeat(32) })).toContain('TURN');
 	});
 
 	it('follows the access mode, limits, durations and log level', () => {

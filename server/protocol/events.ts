@@ -35,6 +35,11 @@ export interface ServerEvents {
 	lobbyChanged: { waiting: Array<{ id: string; displayName: string }> };
 	/** To a knocker: let in (join with the single-use ticket) or not. */
 	lobbyDecision: { admitted: boolean; ticket?: string };
+	/**
+	 * The server drains for a restart: running meetings go on until they end or until
+	 * `deadlineAt` (epoch ms); new meetings are refused. Sent once to every connection.
+	 */
+	serverDraining: { deadlineAt: number };
 	/** The room closed (or this participant was removed); the client should leave. */
 	roomClosed: { reason: CloseReason };
 }

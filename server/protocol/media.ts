@@ -15,6 +15,13 @@ export interface TransportInfo {
 	dtlsParameters: Json;
 }
 
+/** A TURN server with time-limited credentials (RTCIceServer), handed out with each transport. */
+export interface IceServer {
+	urls: string[];
+	username: string;
+	credential: string;
+}
+
 export interface ProducerInfo {
 	id: string;
 	participantId: string;

@@ -1,8 +1,8 @@
 import type { ErrorCode } from '../shared/errors.js';
-import type { ConsumerInfo, ProducerInfo, TransportInfo } from './media.js';
+import type { ConsumerInfo, IceServer, ProducerInfo, TransportInfo } from './media.js';
 import type { RequestName } from './requests.js';
 
-export type { ConsumerInfo, ProducerInfo, TransportInfo };
+export type { ConsumerInfo, IceServer, ProducerInfo, TransportInfo };
 
 /** A participant as other participants see it. */
 export interface ParticipantInfo {
@@ -63,9 +63,10 @@ export interface Responses {
 	resume: RoomSnapshot;
 	leave: Record<string, never>;
 	setRtpCapabilities: Record<string, never>;
-	createTransport: TransportInfo;
+	/** iceServers: TURN with fresh credentials, empty without TURN_URLS. */
+	createTransport: TransportInfo & { iceServers: IceServer[] };
 	connectTransport: Record<string, never>;
-	restartIce: { iceParameters: unknown };
+	restartIce: { iceParameters: unknown; iceServers: IceServer[] };
 	produce: { producerId: string };
 	pauseProducer: Record<string, never>;
 	resumeProducer: Record<string, never>;

@@ -51,6 +51,8 @@ export class RoomRegistry {
 	readonly #pins = new Map<string, Room>();
 	/** For metrics only: never acts on rooms (STYLE.md §3). */
 	readonly observer = new TypedEmitter<RoomRegistryObserverEvents>();
+	/** Set by drain(): no new rooms; resolved once the last room has closed. */
+	#drained: { promise: Promise<void>; resolve: () => void } | undefined;
 
 	constructor(media: MediaProvider, opts: RoomOptions, log: Logger, limits: RegistryLimits = { maxRooms: Number.POSITIVE_INFINITY }) {
 		this.#media = media;
@@ -64,12 +66,16 @@ export class RoomRegistry {
 		if (open && !open.closed) return open;
 		const pending = this.#creating.get(id);
 		if (pending) return pending;
-		const creation = this.#create(id).finally(() => this.#creating.delete(id));
+		const creation = this.#create(id).finally(() => {
+			this.#creating.delete(id);
+			this.#checkDrained();
+		});
 		this.#creating.set(id, creation);
 		return creation;
 	}
 
 	async #create(id: RoomId): Promise<Room> {
+		if (this.#drained) throw new PlenumError('PLN_DRAINING');
 		if (this.#rooms.size >= this.#limits.maxRooms) throw new PlenumError('PLN_TOO_MANY_ROOMS');
 		// The room id may be a name a user chose: logs get a keyed hash instead.
 		const log = this.#log.child({ room: roomRef(id) });
@@ -84,6 +90,7 @@ export class RoomRegistry {
 			if (this.#rooms.get(id) === room) this.#rooms.delete(id);
 			if (room.dialInPin) this.#pins.delete(room.dialInPin);
 			this.observer.safeEmit('roomClosed', { reason, openSeconds: (Date.now() - room.openedAt) / 1000, peakParticipants: room.peakSize });
+			this.#checkDrained();
 		});
 		log.info({ worker: media.workerIndex }, 'room opened');
 		this.observer.safeEmit('roomOpened');
@@ -107,6 +114,34 @@ export class RoomRegistry {
 	get(id: RoomId): Room | undefined {
 		const room = this.#rooms.get(id);
 		return room && !room.closed ? room : undefined;
+	}
+
+	/**
+	 * Stops creating rooms (new ones get PLN_DRAINING; joins to open rooms still work) and
+	 * resolves once every open room has closed. Idempotent: later calls get the same promise.
+	 */
+	drain(): Promise<void> {
+		if (!this.#drained) {
+			let resolve = () => {};
+			const promise = new Promise<void>((ok) => { resolve = ok; });
+			this.#drained = { promise, resolve };
+			this.#checkDrained();
+		}
+		return this.#drained.promise;
+	}
+
+	get draining(): boolean {
+		return this.#drained !== undefined;
+	}
+
+	/** False when MAX_ROOMS rooms are open: a new room would be refused. */
+	get hasCapacity(): boolean {
+		return this.#rooms.size < this.#limits.maxRooms;
+	}
+
+	// A room still being created counts: it will open and must be waited for.
+	#checkDrained(): void {
+		if (this.#drained && this.#rooms.size === 0 && this.#creating.size === 0) this.#drained.resolve();
 	}
 
 	get size(): number {

@@ -15,6 +15,7 @@ export const ERRORS = {
 	PLN_RESUME_FAILED: { category: 'notFound', message: 'The session could not be resumed; join again.' },
 	PLN_RATE_LIMITED: { category: 'unavailable', message: 'Too many requests; slow down.' },
 	PLN_TOO_MANY_ROOMS: { category: 'unavailable', message: 'This server hosts its maximum number of meetings.' },
+	PLN_DRAINING: { category: 'unavailable', message: 'This server is restarting; new meetings cannot start now.' },
 	PLN_BANNED: { category: 'forbidden', message: 'A moderator removed you from this meeting.' },
 	PLN_ROOM_LOCKED: { category: 'forbidden', message: 'The meeting is locked.' },
 	PLN_PASSWORD_REQUIRED: { category: 'forbidden', message: 'This meeting needs a password.' },

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { TokenVerifier } from '../auth/TokenVerifier.js';
 import type { Logger } from '../observability/log.js';
+import type { IceServer } from '../protocol/media.js';
 import type { ServerPush } from '../protocol/events.js';
 import type { CloseReason } from '../rooms/CloseReason.js';
 import type { Participant } from '../rooms/Participant.js';
@@ -22,6 +23,8 @@ export interface SignallingDeps {
 	auth: { mode: 'open' | 'token'; verifier: TokenVerifier | undefined };
 	/** The dial-in number shown with each room's PIN; undefined when dial-in is off. */
 	dialInNumber?: string;
+	/** TURN servers with fresh credentials for one transport; absent without TURN. */
+	iceServers?: () => IceServer[];
 }
 
 /**

@@ -24,6 +24,8 @@ type ServerEventFns = { [K in keyof ServerEvents]: (data: ServerEvents[K]) => vo
 
 export interface GatewayDeps extends SignallingDeps {
 	metrics: Pick<Metrics, 'signallingErrors' | 'signallingMessages' | 'joinLatency'>;
+	/** Set while the server drains: connections opened during the drain are told at once. */
+	draining?: () => ServerEvents['serverDraining'] | undefined;
 }
 
 /** Attaches socket.io to the HTTP server: parse every request, dispatch, answer with one ack. */
@@ -40,6 +42,8 @@ export function attachSignalling(http: HttpServer, deps: GatewayDeps): Server {
 
 function onConnection(socket: Socket, deps: GatewayDeps): void {
 	const session = new Session(socket, deps);
+	const drain = deps.draining?.();
+	if (drain) socket.emit('serverDraining', drain);
 	// Join latency: from this connect to the first consumer resumed after a join on it.
 	const connectedAt = performance.now();
 	let timing: 'beforeJoin' | 'joined' | 'done' = 'beforeJoin';

@@ -54,8 +54,8 @@ export async function metric(name: string): Promise<number> {
 }
 
 /** A raw signalling connection, as a misbehaving or scripted client would open it. */
-export async function rawSocket(): Promise<Socket> {
-	const socket = io(baseUrl(), { transports: ['websocket'], reconnection: false, forceNew: true });
+export async function rawSocket(base = baseUrl()): Promise<Socket> {
+	const socket = io(base, { transports: ['websocket'], reconnection: false, forceNew: true });
 	await new Promise<void>((ok, fail) => {
 		socket.once('connect', () => ok());
 		socket.once('connect_error', fail);

@@ -22,6 +22,8 @@ export async function startServer(logPath: string, env: Record<string, string> =
 			MEDIASOUP_WORKERS: '2',
 			ROOM_EMPTY_GRACE_MS: '300',
 			RECONNECT_GRACE_MS: '1500',
+			// SIGTERM drains: bound it so a test run never waits long for leftover rooms.
+			DRAIN_TIMEOUT_MS: '3000',
 			LOG_LEVEL: 'debug',
 			...env,
 		},

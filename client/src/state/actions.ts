@@ -1,8 +1,9 @@
 import { RoomClient } from '../RoomClient.js';
+import { t } from '../i18n/i18n.js';
 import { watchQuality } from './quality.js';
 import type { Reaction } from '../RoomClient.js';
 import {
-	chatOpen, chatLog, chatSeen, client, errorCode, moderatorNotice, roomToken, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
+	chatOpen, chatLog, chatSeen, client, drainingUntil, errorCode, moderatorNotice, roomToken, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
 } from './store.js';
 
 const REACTION_SHOW_MS = 4_000;
@@ -31,8 +32,8 @@ export async function join(o: JoinOptions): Promise<void> {
 			onLobby: () => { phase.value = 'lobby'; },
 		});
 	} catch (err) {
-		errorText.value = (err as Error).message;
 		errorCode.value = (err as { code?: string }).code;
+		errorText.value = errorCode.value === 'PLN_DRAINING' ? t('drain.refused') : (err as Error).message;
 		phase.value = 'prejoin';
 		return;
 	}
@@ -51,11 +52,15 @@ export async function join(o: JoinOptions): Promise<void> {
 	c.on('participantLeft', (id) => { if (pinned.value?.startsWith(`${id}:`)) pinned.value = undefined; });
 	c.on('reaction', (participantId, reaction) => showReaction(participantId, reaction));
 	c.on('connection', (state) => { reconnecting.value = state === 'reconnecting'; });
+	// The drain notice may have come before the join finished: RoomClient keeps it.
+	drainingUntil.value = c.drainingUntil;
+	c.on('draining', (until) => { drainingUntil.value = until; });
 	const stopQuality = watchQuality(c);
 	c.on('closed', (reason) => {
 		stopQuality();
 		stopLocal();
 		reconnecting.value = false;
+		drainingUntil.value = undefined;
 		client.value = undefined;
 		endReason.value = reason;
 		phase.value = 'ended';

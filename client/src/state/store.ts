@@ -19,6 +19,8 @@ export const errorCode = signal<string | undefined>(undefined);
 /** True while the signalling connection is down and the client tries to resume. */
 export const reconnecting = signal(false);
 /** The latest moderator action on this client, shown as a notice until dismissed. */
+/** Set while the server drains for a restart: the meeting goes on until it ends or until then (epoch ms). */
+export const drainingUntil = signal<number | undefined>(undefined);
 export const moderatorNotice = signal<'muted' | 'askedToUnmute' | 'cameraStopped' | 'screenStopped' | undefined>(undefined);
 
 export const client = signal<RoomClient | undefined>(undefined);

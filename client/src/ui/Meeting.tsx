@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import { peerName } from '../state/peerName.js';
-import { chatOpen, client, errorText, page, peers, peopleOpen, reactions, reconnecting, stageKey, type PeerView } from '../state/store.js';
+import { chatOpen, client, drainingUntil, errorText, page, peers, peopleOpen, reactions, reconnecting, stageKey, type PeerView } from '../state/store.js';
 import { AudioSinks } from './AudioSinks.js';
 import { ChatPanel } from './ChatPanel.js';
 import { ModeratorNotice } from './ModeratorNotice.js';
@@ -39,6 +39,7 @@ export function Meeting() {
 			<main class={`stage-area${stage ? ' has-stage' : ''}`}>
 				<ModeratorNotice />
 				<Polls />
+				{drainingUntil.value !== undefined && <p id="draining" class="draining" role="status">{t('drain.banner', { time: new Date(drainingUntil.value).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })}</p>}
 				{reconnecting.value && <p id="reconnecting" class="reconnecting" role="status">{t('meeting.reconnecting')}</p>}
 				{errorText.value && <p class="problem" role="alert">{errorText.value}</p>}
 				{all.length === 1 && <p class="alone">{t('meeting.alone')}{dialInText() && <><br />{dialInText()}</>}</p>}

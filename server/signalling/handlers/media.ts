@@ -13,12 +13,13 @@ export const mediaHandlers = {
 
 	createTransport: (async (s, req) => {
 		const { room, participant } = s.joined();
-		return room.media.createTransport(participant.id, req.direction);
+		return { ...(await room.media.createTransport(participant.id, req.direction)), iceServers: s.deps.iceServers?.() ?? [] };
 	}) satisfies Handler<'createTransport'>,
 
 	restartIce: (async (s, req) => {
 		const { room, participant } = s.joined();
-		return { iceParameters: await room.media.restartIce(participant.id, req.transportId) };
+		// Fresh TURN credentials too: the first ones may have expired by now.
+		return { iceParameters: await room.media.restartIce(participant.id, req.transportId), iceServers: s.deps.iceServers?.() ?? [] };
 	}) satisfies Handler<'restartIce'>,
 
 	produce: (async (s, req) => {
