@@ -185,6 +185,34 @@ describe('SIP dial-in (sipp as the phone, real Chromium in the room)', () => {
 		expect(Math.max(...tail), `heard RMS per 500 ms: ${levels.map(Math.round).join(' ')}`).toBeGreaterThan(200);
 	}, 120_000);
 
+	it('*6 mutes and unmutes the caller; a moderator mutes and removes a phone participant like anyone', async () => {
+		const { socket, pin } = await openRoom(uniqueRoomId('sip-mod'));
+		const events: string[] = [];
+		let phoneId: string | undefined;
+		socket.on('participantJoined', (p: { id: string; kind: string }) => { if (p.kind === 'phone') phoneId = p.id; });
+		socket.on('producerPaused', () => events.push('paused'));
+		socket.on('producerResumed', () => events.push('resumed'));
+		const call = runSipp({ xml: scenario(CALLER, [{ pauseMs: 500 }, { info: `${pin}#` }, { pauseMs: 2500 }, { info: '*6' }, { pauseMs: 1500 }, { info: '*6' }, { expectBye: true }]), port: sipPort, timeoutMs: 60_000 });
+		const id = await eventually(async () => phoneId, 20_000, 'the phone participant');
+		await eventually(async () => events.join(',') === 'paused,resumed', 20_000, '*6 twice: paused, then resumed');
+		expect((await socket.timeout(5_000).emitWithAck('muteParticipant', { participantId: id })).ok).toBe(true);
+		await eventually(async () => events.join(',') === 'paused,resumed,paused', 10_000, 'moderator mute');
+		expect((await socket.timeout(5_000).emitWithAck('removeParticipant', { participantId: id, ban: false })).ok).toBe(true);
+		const r = await call; // the bridge says goodbye and sends BYE
+		expect(r.code, r.output).toBe(0);
+		socket.disconnect();
+	}, 90_000);
+
+	it('ending the meeting hangs up the phone callers', async () => {
+		const { socket, pin } = await openRoom(uniqueRoomId('sip-end'));
+		socket.on('participantJoined', (p: { kind: string }) => {
+			if (p.kind === 'phone') socket.emit('endMeeting', {}, () => undefined);
+		});
+		const r = await runSipp({ xml: scenario(CALLER, [{ pauseMs: 500 }, { info: `${pin}#` }, { expectBye: true }]), port: sipPort, timeoutMs: 60_000 });
+		expect(r.code, r.output).toBe(0);
+		socket.disconnect();
+	}, 90_000);
+
 	it('logs and /metrics never hold the caller number', async () => {
 		const log = readFileSync(logPath, 'utf8');
 		expect(log.length).toBeGreaterThan(1000);
