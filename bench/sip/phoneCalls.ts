@@ -52,7 +52,7 @@ try {
 	await sleep(3000);
 	const idle = await busy(pid, windowS);
 	const holdMs = (windowS + 15) * 1000;
-	const run = runSipp({ xml: scenario('+4915112345678', [{ pauseMs: 500 }, { info: `${pin}#` }, { audio: TONE }, { pauseMs: holdMs }, { hangUp: true }]), port: sipPort, calls, parallel: calls, timeoutMs: holdMs + 60_000 });
+	const run = runSipp({ xml: scenario('+4915112345678', [{ pauseMs: 500 }, { info: `${pin}#` }, { audio: TONE }, { pauseMs: holdMs }, { hangUp: true }]), port: sipPort, calls, parallel: calls, ratePerSecond: 5, timeoutMs: holdMs + 60_000 });
 	const deadline = Date.now() + 60_000;
 	while (phones < calls && Date.now() < deadline) await sleep(250);
 	await sleep(10_000); // past every 'joined' prompt

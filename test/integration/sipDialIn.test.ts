@@ -213,6 +213,38 @@ describe('SIP dial-in (sipp as the phone, real Chromium in the room)', () => {
 		socket.disconnect();
 	}, 90_000);
 
+	it('20 callers at once join one room with a browser; audio flows both ways', async () => {
+		const CALLS = 20;
+		const roomId = uniqueRoomId('sip-20');
+		const page = await joinPage(roomId);
+		const { socket, pin } = await openRoom(roomId);
+		let phones = 0;
+		socket.on('participantJoined', (p: { kind: string }) => { if (p.kind === 'phone') phones++; });
+		const cpu = () => {
+			const f = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+			return (Number(f[11]) + Number(f[12])) / 100;
+		};
+		const call = runSipp({ xml: scenario(CALLER, [{ pauseMs: 500 }, { info: `${pin}#` }, { audio: TONE }, { pauseMs: 45_000 }, { hangUp: true }]), port: sipPort, calls: CALLS, parallel: CALLS, ratePerSecond: 5, timeoutMs: 150_000 });
+		await eventually(async () => phones === CALLS, 90_000, `${CALLS} phone participants`);
+		// The browser receives audio from the phones (the loudest are forwarded like any speaker).
+		let last: InboundStat[] = [];
+		await eventually(async () => {
+			last = await phoneStats(page);
+			return last.filter((x) => x.totalAudioEnergy > 0).length >= CALLS;
+		}, 30_000, 'audio from every phone').catch((err: Error) => {
+			throw new Error(`${err.message}: ${last.length} audio consumers, ${last.filter((x) => x.packetsReceived > 0).length} with packets, ${last.filter((x) => x.totalAudioEnergy > 0).length} with energy`);
+		});
+		const t0 = performance.now();
+		const c0 = cpu();
+		await new Promise((r) => setTimeout(r, 5_000));
+		const cores = (cpu() - c0) / ((performance.now() - t0) / 1000);
+		console.log(`[sip] ${CALLS} calls in one room with a browser: server process ${(cores * 100).toFixed(1)} % of a core, ${((cores * 100) / CALLS).toFixed(2)} % per call (upper bound: includes signalling and the browser's share)`);
+		const r = await call;
+		expect(r.output).toMatch(new RegExp(`Successful call\\s+\\|\\s+\\d+\\s+\\|\\s+${CALLS}`));
+		socket.disconnect();
+		await page.close();
+	}, 240_000);
+
 	it('logs and /metrics never hold the caller number', async () => {
 		const log = readFileSync(logPath, 'utf8');
 		expect(log.length).toBeGreaterThan(1000);

@@ -133,13 +133,13 @@ Content-Length: 0
  * Runs sipp with `xml` against the bridge: `calls` calls, `parallel` at once, from `localIp`.
  * Resolves with sipp's exit code (0: every call passed) and its output.
  */
-export async function runSipp(o: { xml: string; port: number; localIp?: string; calls?: number; parallel?: number; timeoutMs?: number }): Promise<{ code: number | null; output: string }> {
+export async function runSipp(o: { xml: string; port: number; localIp?: string; calls?: number; parallel?: number; ratePerSecond?: number; timeoutMs?: number }): Promise<{ code: number | null; output: string }> {
 	const dir = mkdtempSync(join(tmpdir(), 'plenum-sipp-'));
 	const file = join(dir, 'scenario.xml');
 	writeFileSync(file, o.xml);
 	const ip = o.localIp ?? '127.0.0.1';
 	const calls = o.calls ?? 1;
-	const args = ['-sf', file, `127.0.0.1:${o.port}`, '-i', ip, '-mi', ip, '-p', String(30000 + Math.floor(Math.random() * 10000)), '-mp', String(20000 + 2 * Math.floor(Math.random() * 4000)), '-m', String(calls), '-l', String(o.parallel ?? calls), '-r', String(o.parallel ?? calls), '-nostdin', '-timeout', `${Math.ceil((o.timeoutMs ?? 60_000) / 1000)}s`, '-timeout_error', '-max_recv_loops', '1000'];
+	const args = ['-sf', file, `127.0.0.1:${o.port}`, '-i', ip, '-mi', ip, '-p', String(30000 + Math.floor(Math.random() * 10000)), '-mp', String(20000 + 2 * Math.floor(Math.random() * 4000)), '-m', String(calls), '-l', String(o.parallel ?? calls), '-r', String(o.ratePerSecond ?? o.parallel ?? calls), '-nostdin', '-timeout', `${Math.ceil((o.timeoutMs ?? 60_000) / 1000)}s`, '-timeout_error', '-max_recv_loops', '1000'];
 	return new Promise((ok) => {
 		const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 		let output = '';
