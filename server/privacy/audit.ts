@@ -7,11 +7,14 @@
  *   1. a heap snapshot taken after forced GCs contains no canary,
  *   2. the server and its workers opened no file for writing, renamed, removed or created none,
  *   3. stdout/stderr and /metrics never contained a canary or the participants' IP address.
+ * When sipp is installed a phone caller (SIP dial-in) takes part too: no five-digit piece of the
+ * caller's number may be in the heap (during the call and after), the output or /metrics.
  * Nothing is written to disk: logs, trace (strace writes to a pipe we read) and snapshot stay in memory.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import { runSipp, scenario } from '../../test/support/sipp.js';
 import { Inspector } from './inspector.js';
 import { fileWrites } from './straceWrites.js';
 
@@ -25,6 +28,28 @@ export interface AuditResult {
 	fileWrites: string[];
 	/** False when strace is not installed: the file check did not run. */
 	traced: boolean;
+	/** False when sipp is not installed: no phone caller took part. */
+	phoned: boolean;
+	/** Five-digit pieces of the caller's number found in heap, output or /metrics. */
+	numberHits: string[];
+}
+
+/** A random caller number for this run: the room may know its last four digits and nothing else. */
+function randomCaller(): { number: string; pieces: string[]; label: string } {
+	const digits = `49${1 + randomInt(9)}${Array.from({ length: 10 }, () => randomInt(10)).join('')}`;
+	const pieces = Array.from({ length: digits.length - 4 }, (_, i) => digits.slice(i, i + 5));
+	return { number: `+${digits}`, pieces, label: `…${digits.slice(-4)}` };
+}
+
+/** The strings of a heap snapshot (its node arrays are numbers, and would match any digits). */
+function snapshotStrings(snapshot: string): string[] {
+	return (JSON.parse(snapshot) as { strings: string[] }).strings;
+}
+
+/** Pieces of the number found in the snapshot's strings, except those already there before (source code has "12345"). */
+function numberIn(snapshot: string, pieces: string[], baseline: Set<string>): string[] {
+	const strings = snapshotStrings(snapshot);
+	return pieces.filter((p) => !baseline.has(p) && strings.some((s) => s.includes(p)));
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -39,11 +64,22 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 	const canaries = [`CanaryRoom${tag}`, `Canary Erika ${tag}`, `Canary Jürgen ${tag}`, `canary chat ${tag} meet at the town hall`, `canary poll ${tag} budget?`, `canary option ${tag}`, `canary password ${tag}`];
 	const [roomId, nameA, nameB, chatText, pollQuestion, pollOption, password] = canaries as [string, string, string, string, string, string, string];
 	const traced = spawnSync('strace', ['-V']).status === 0;
-	const server = await start(traced);
+	const phoned = spawnSync('sipp', ['-v']).status !== null && spawnSync('sipp', ['-v']).error === undefined;
+	const server = await start(traced, phoned);
+	const numberHits = new Set<string>();
+	const caller = randomCaller();
+	let baseline = new Set<string>();
 	say(`server ${server.baseUrl} (strace: ${traced ? 'on' : 'not installed, file check skipped'})`);
 	const inspector = await Inspector.connect(server.inspectorUrl);
 	try {
-		await meeting(server.baseUrl, roomId, [nameA, nameB], { chatText, pollQuestion, pollOption, password }, async () => {
+		const phone = phoned ? { sipPort: server.sipPort(), caller: caller.number } : undefined;
+		if (phone) {
+			// Digit runs that are in the heap before any call (library code, constants) cannot be tested.
+			const strings = snapshotStrings(await inspector.heapSnapshot());
+			baseline = new Set(caller.pieces.filter((p) => strings.some((x) => x.includes(p))));
+			say(`phone caller ${caller.label}: ${caller.pieces.length - baseline.size} of ${caller.pieces.length} five-digit pieces of the number checkable in the heap`);
+		}
+		await meeting(server.baseUrl, roomId, [nameA, nameB], { chatText, pollQuestion, pollOption, password, phone }, async () => {
 			// Control: while the room is open the snapshot must hold the canaries, or the search is blind.
 			const during = await inspector.heapSnapshot();
 			// The room password is kept only as a SHA-256 digest, so even now it must not be there.
@@ -51,6 +87,11 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 			const seen = expected.filter((c) => inSnapshot(during, c));
 			if (seen.length !== expected.length) throw new Error(`control failed: only ${seen.length} of ${expected.length} canaries found in the heap during the meeting`);
 			if (inSnapshot(during, password)) throw new Error('the room password is in the heap as plain text during the meeting');
+			if (phone) {
+				if (!inSnapshot(during, caller.label)) throw new Error('control failed: the phone caller is not in the heap during the meeting');
+				// Scrubbed at the socket: not even during the call is the whole number kept.
+				for (const piece of numberIn(during, caller.pieces, baseline)) numberHits.add(`heap during the call: ${piece}`);
+			}
 			say('control: all canaries found in the heap while the meeting runs (the password only as a digest)');
 		});
 		say('meeting held; waiting for the room to close');
@@ -65,7 +106,18 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 		// A trace without the server's own startup opens would make the file check vacuous.
 		if (traced && !trace.includes('server/index.ts')) throw new Error('strace recorded nothing: the file check cannot be trusted');
 		say(`strace: ${trace.split('\n').length} calls recorded`);
+		if (phoned) {
+			for (const piece of numberIn(heap, caller.pieces, baseline)) numberHits.add(`heap after: ${piece}`);
+			// Output and /metrics: the whole number in any written form (timestamps hold any 5 digits).
+			const forms = [caller.number, caller.number.slice(1), caller.number.slice(3), caller.number.slice(-9)];
+			for (const f of forms) {
+				if (output.includes(f)) numberHits.add(`output: ${f}`);
+				if (metricsText.includes(f)) numberHits.add(`metrics: ${f}`);
+			}
+		}
 		return {
+			phoned,
+			numberHits: [...numberHits],
 			canaries,
 			heapSnapshotBytes: heap.length,
 			heapHits: canaries.filter((c) => inSnapshot(heap, c)),
@@ -98,9 +150,11 @@ interface Started {
 	trace: () => string;
 	/** The server's own pid, from its log lines. */
 	pid: () => number | undefined;
+	/** The SIP dial-in's UDP port (0 without dial-in). */
+	sipPort: () => number;
 }
 
-async function start(traced: boolean): Promise<Started> {
+async function start(traced: boolean, phoned: boolean): Promise<Started> {
 	const node = [process.execPath, '--inspect=127.0.0.1:0', '--import', 'tsx', 'server/index.ts'];
 	// strace writes its trace to stderr, a pipe to us: no trace file on disk either.
 	const cmd = traced ? ['strace', '-f', '-qq', '-e', `trace=${TRACED_CALLS}`, ...node] : node;
@@ -117,6 +171,7 @@ async function start(traced: boolean): Promise<Started> {
 			RECONNECT_GRACE_MS: '200',
 			LOG_LEVEL: 'trace', // the most the server would ever log
 			TSX_DISABLE_CACHE: '1', // tsx would otherwise cache compiled files in /tmp
+			...(phoned ? SIP_ENV : {}),
 		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -150,18 +205,26 @@ async function start(traced: boolean): Promise<Started> {
 		output: () => `${output}\n${lines().filter((l) => !isTrace(l) && !INSPECTOR_BANNER.test(l)).join('\n')}`,
 		trace: () => lines().filter(isTrace).join('\n'),
 		pid,
+		sipPort: () => Number(/SIP dial-in on udp port (\d+)/.exec(stderr)?.[1] ?? 0),
 	};
 }
 
+const SIP_ENV = {
+	SIP_ENABLED: 'true', SIP_PORT: '0', SIP_LISTEN_IP: '127.0.0.1', SIP_DIAL_IN_NUMBER: '+49 30 9870000',
+	SIP_RTP_LISTEN_IP: '127.0.0.1', SIP_RTP_PORT_MIN: '0', SIP_RTP_PORT_MAX: '0',
+};
+
 /** Two participants join the canary room, set up transports, chat, raise a hand, react, leave. */
-async function meeting(baseUrl: string, roomId: string, names: string[], c: { chatText: string; pollQuestion: string; pollOption: string; password: string }, whileOpen: () => Promise<void>): Promise<void> {
+async function meeting(baseUrl: string, roomId: string, names: string[], c: { chatText: string; pollQuestion: string; pollOption: string; password: string; phone?: { sipPort: number; caller: string } }, whileOpen: () => Promise<void>): Promise<void> {
 	const { chatText } = c;
 	const sockets: Socket[] = [];
+	let pin: string | undefined;
 	try {
 		for (const displayName of names) {
 			const s = io(baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
 			sockets.push(s);
 			const joined = await ask(s, 'join', { roomId, displayName });
+			pin ??= joined.dialIn?.pin;
 			await ask(s, 'setRtpCapabilities', { rtpCapabilities: joined.rtpCapabilities });
 			await ask(s, 'createTransport', { direction: 'send' });
 			await ask(s, 'createTransport', { direction: 'recv' });
@@ -180,14 +243,24 @@ async function meeting(baseUrl: string, roomId: string, names: string[], c: { ch
 		// Bad input with canaries in it must not be kept or logged either.
 		await ask(sockets[0] as Socket, 'join', { roomId, displayName: names[0] }).catch(() => undefined);
 		await ask(sockets[0] as Socket, 'sendChat', { text: `${chatText}${'x'.repeat(2000)}` }).catch(() => undefined);
+		let call: Promise<unknown> | undefined;
+		if (c.phone && pin) {
+			let phoneIn = false;
+			(sockets[0] as Socket).on('participantJoined', (p: { kind: string }) => { phoneIn ||= p.kind === 'phone'; });
+			call = runSipp({ xml: scenario(c.phone.caller, [{ pauseMs: 300 }, { info: `${pin}#` }, { pauseMs: 6_000 }, { hangUp: true }]), port: c.phone.sipPort, timeoutMs: 30_000 });
+			const deadline = Date.now() + 20_000;
+			while (!phoneIn && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+			if (!phoneIn) throw new Error('the phone caller did not join');
+		}
 		await whileOpen();
+		await call;
 		for (const s of sockets) await ask(s, 'leave', {});
 	} finally {
 		for (const s of sockets) s.disconnect();
 	}
 }
 
-async function ask(s: Socket, event: string, payload: unknown): Promise<{ rtpCapabilities?: unknown; id?: string }> {
+async function ask(s: Socket, event: string, payload: unknown): Promise<{ rtpCapabilities?: unknown; id?: string; dialIn?: { pin: string } | null }> {
 	const ack = await s.timeout(10_000).emitWithAck(event, payload);
 	if (!ack.ok) throw new Error(`${event}: ${ack.error.code}`);
 	return ack.data;

@@ -5,6 +5,7 @@ const r = await runAudit((line) => console.log(`[audit] ${line}`));
 const findings = [
 	...r.heapHits.map((c) => `heap snapshot after the room closed still holds "${c}"`),
 	...r.logHits.map((c) => `server output contained "${c}"`),
+	...r.numberHits.map((c) => `the phone caller's number was found (${c})`),
 	...r.metricsHits.map((c) => `/metrics contained "${c}"`),
 	...r.fileWrites.map((w) => `file written: ${w}`),
 ];

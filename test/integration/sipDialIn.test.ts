@@ -249,9 +249,11 @@ describe('SIP dial-in (sipp as the phone, real Chromium in the room)', () => {
 		const log = readFileSync(logPath, 'utf8');
 		expect(log.length).toBeGreaterThan(1000);
 		expect(log).toContain('phone call answered');
-		const text = await metrics();
+		// Numbers the server writes itself (timestamps, pids, counter values) may hold any five digits.
+		const logText = log.replace(/":\s*-?[\d.e+]+/g, '":0');
+		const text = (await metrics()).replace(/ [-+\d.e]+$/gm, ' 0');
 		for (const piece of NUMBER_PIECES) {
-			expect(log).not.toContain(piece);
+			expect(logText).not.toContain(piece);
 			expect(text).not.toContain(piece);
 		}
 	});

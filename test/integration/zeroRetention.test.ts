@@ -11,5 +11,7 @@ describe('zero retention', () => {
 		expect(r.logHits).toEqual([]);
 		expect(r.metricsHits).toEqual([]);
 		expect(r.heapSnapshotBytes).toBeGreaterThan(1_000_000);
+		expect(r.phoned, 'sipp must be installed for the phone caller').toBe(true);
+		expect(r.numberHits).toEqual([]);
 	}, 120_000);
 });
