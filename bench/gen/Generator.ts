@@ -4,6 +4,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS } from '../../sfu-workers/mediaCodecs.js';
 import { workerBinary } from '../../sfu-workers/workerBinary.js';
+import { pin, pinned } from '../lib/proc.js';
 import { bindingRequest } from './stun.js';
 
 /** What a remote WebRTC endpoint (the SFU's side of one transport) tells a client. */
@@ -43,11 +44,11 @@ export class Generator {
 
 	static async create(cpus: string): Promise<Generator> {
 		const worker = await mediasoup.createWorker({ workerBin: workerBinary(), logLevel: 'error' });
-		spawn('taskset', ['-pc', cpus, String(worker.pid)], { stdio: 'ignore' });
+		pin(worker.pid, cpus);
 		const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
 		const direct = await router.createDirectTransport();
 		const script = fileURLToPath(new URL('./spoof.py', import.meta.url));
-		const spoof = spawn('taskset', ['-c', cpus, 'python3', '-u', script], { stdio: ['pipe', 'ignore', 'inherit'] });
+		const spoof = spawn(...pinned(cpus, ['python3', '-u', script]), { stdio: ['pipe', 'ignore', 'inherit'] });
 		return new Generator(worker, router, direct, spoof);
 	}
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // Linux USER_HZ
@@ -40,14 +41,14 @@ export function childPids(pid: number): number[] {
 	return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => statFields(p)?.[1] === String(pid));
 }
 
-/** Packets the kernel dropped at full receive buffers on these local UDP ports (/proc/net/udp). */
-export function udpDrops(ports: Set<number>): number {
+/** Packets the kernel dropped at full receive buffers (/proc/net/udp of this namespace), on `ports` or all. */
+export function udpDrops(ports?: Set<number>): number {
 	let drops = 0;
 	for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
 		const f = line.trim().split(/\s+/);
 		if (f.length < 13) continue;
 		const port = Number.parseInt(f[1]!.split(':')[1]!, 16);
-		if (ports.has(port)) drops += Number(f[12]);
+		if (!ports || ports.has(port)) drops += Number(f[12]);
 	}
 	return drops;
 }
@@ -64,4 +65,34 @@ export function busyBetween(a: number[][], b: number[][]): number[] {
 		const idle = (y[3]! + y[4]!) - (x[3]! + x[4]!);
 		return total > 0 ? 1 - idle / total : 0;
 	});
+}
+
+/**
+ * Niceness for the SFU under test and the generator (same for all systems). The machine is
+ * shared; without a boost other tenants' bursts show up as loss. `--nice 0` turns it off.
+ */
+export const BENCH_NICE = { value: -10 };
+
+/** Command prefix that runs a program pinned to `cpus` at the bench's niceness. */
+export function pinned(cpus: string, cmd: string[]): [string, string[]] {
+	return ['nice', ['-n', String(BENCH_NICE.value), 'taskset', '-c', cpus, ...cmd]];
+}
+
+/** Pins a running process (e.g. a mediasoup worker) to `cpus` at the bench's niceness. */
+export function pin(pid: number, cpus: string): void {
+	spawnSync('taskset', ['-apc', cpus, String(pid)], { stdio: 'ignore' });
+	spawnSync('renice', ['-n', String(BENCH_NICE.value), '-p', String(pid)], { stdio: 'ignore' });
+}
+
+/** The pid of the kernel's softirq thread of `cpu` (loopback delivery often runs there). */
+export function ksoftirqdPid(cpu: number): number | undefined {
+	for (const d of readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		try {
+			if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === `ksoftirqd/${cpu}`) return Number(d);
+		} catch {
+			// ended
+		}
+	}
+	return undefined;
 }

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS } from '../../sfu-workers/mediaCodecs.js';
 import { workerBinary } from '../../sfu-workers/workerBinary.js';
 import type { Generator } from '../gen/Generator.js';
+import { pin } from '../lib/proc.js';
 import { type MsSignal, MsParticipant } from './msFlow.js';
 import type { BenchRoom, SystemUnderTest } from './types.js';
 
@@ -30,7 +30,7 @@ export class BareMediasoup implements SystemUnderTest {
 
 	async start(): Promise<void> {
 		this.#worker = await mediasoup.createWorker({ workerBin: workerBinary(), logLevel: 'warn' });
-		spawnSync('taskset', ['-pc', this.#cpus, String(this.#worker.pid)], { stdio: 'ignore' });
+		pin(this.#worker.pid, this.#cpus);
 		this.#server = await this.#worker.createWebRtcServer({
 			listenInfos: [
 				{ protocol: 'udp', ip: '127.0.0.1', announcedAddress: '127.0.0.1', port: this.#port },

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { types } from 'mediasoup';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import type { Generator } from '../gen/Generator.js';
-import { childPids } from '../lib/proc.js';
+import { childPids, pinned } from '../lib/proc.js';
 import { type MsSignal, type MsTransportInfo, MsParticipant } from './msFlow.js';
 import type { BenchRoom, SystemUnderTest } from './types.js';
 
@@ -34,7 +34,7 @@ export class Plenum implements SystemUnderTest {
 
 	async start(): Promise<void> {
 		const log = createWriteStream(this.#logPath);
-		const child = spawn('taskset', ['-c', this.#cpus, process.execPath, '--import', 'tsx', 'server/index.ts'], {
+		const child = spawn(...pinned(this.#cpus, [process.execPath, '--import', 'tsx', 'server/index.ts']), {
 			cwd: ROOT,
 			env: {
 				...process.env, PORT: '0', HOST: '127.0.0.1', RTC_PORT: String(this.#rtcPort), RTC_LISTEN_IP: '127.0.0.1',
@@ -65,13 +65,13 @@ export class Plenum implements SystemUnderTest {
 
 	async openRoom(): Promise<BenchRoom> {
 		const roomId = `bench-${process.pid}-${++roomSeq}`;
-		const sockets = new Set<Socket>();
 		return {
 			join: async (publish) => {
 				const signal = await socketSignal(this.#url, roomId, this.#gen.router.rtpCapabilities);
 				return MsParticipant.join(this.#gen, signal, publish);
 			},
-			close: async () => { for (const s of sockets) s.disconnect(); },
+			// Participants disconnect themselves; the server closes the empty room.
+			close: async () => {},
 		};
 	}
 
