@@ -63,9 +63,6 @@ async function main(): Promise<void> {
 	};
 	const started = new Date();
 	const runs: SystemRun[] = [];
-	let current: SystemUnderTest | undefined;
-	const stopAll = () => { current?.stop().catch(() => {}); gen.close(); };
-	process.once('SIGINT', () => { stopAll(); process.exit(130); });
 	try {
 		for (let rep = 0; rep < reps; rep++) {
 			// Interleaved: each repetition runs every system, in a rotated order.
@@ -73,7 +70,6 @@ async function main(): Promise<void> {
 			for (const name of order) {
 				console.log(`[rep ${rep + 1}/${reps}] ${name}`);
 				const sys = make(name);
-				current = sys;
 				await sys.start();
 				const ctx: Ctx = { gen, clips, sys, genCpus: GEN_CPUS, sfuCpu: Number(SFU_CPUS), windowMs: profile.windowMs, log: (m) => console.log(m) };
 				try {
@@ -87,7 +83,6 @@ async function main(): Promise<void> {
 					runs.push({ system: name, rep, error: (err as Error).message });
 				} finally {
 					await sys.stop();
-					current = undefined;
 				}
 			}
 		}

@@ -113,34 +113,43 @@ async function publishers(ctx: Ctx, room: BenchRoom, count: number, kinds: Array
 	return { parts, pubs: parts.flatMap((p) => p.publications), close: () => { for (const s of sources) s.close(); } };
 }
 
-async function joinSubscribers(room: BenchRoom, n: number, pubs: Publication[], probeFirst: boolean, into: { parts: BenchParticipant[]; subs: Subscription[]; probes: Subscription[] }) {
+interface Joined { parts: BenchParticipant[]; subs: Subscription[]; probes: Subscription[]; failed: number }
+
+/** Joins `n` receivers in small parallel batches; a join that fails (e.g. times out under load) is counted, not fatal. */
+async function joinSubscribers(room: BenchRoom, n: number, pubs: Publication[], into: Joined) {
 	for (let done = 0; done < n; done += JOIN_BATCH) {
 		await Promise.all(Array.from({ length: Math.min(JOIN_BATCH, n - done) }, async (_x, i) => {
-			const probe = probeFirst && into.parts.length === 0 && i === 0;
-			const p = await room.join([]);
-			into.parts.push(p);
-			const subs = await p.subscribe(pubs, { probe });
-			into.subs.push(...subs);
-			if (probe) into.probes.push(...subs);
+			const probe = into.probes.length === 0 && i === 0;
+			let p: BenchParticipant | undefined;
+			try {
+				p = await room.join([]);
+				into.parts.push(p);
+				const subs = await p.subscribe(pubs, { probe });
+				into.subs.push(...subs);
+				if (probe) into.probes.push(...subs);
+			} catch {
+				into.failed++;
+				await p?.close().catch(() => {});
+			}
 		}));
 	}
 }
 
 const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 
-export interface RampResult { publishers: number; steps: Window[] }
+export interface RampResult { publishers: number; steps: Window[]; failedJoins: number }
 
 /** Webinar ramp: a few publishers (audio + video), subscribers added until video loss ≥ 1 %. */
 export async function webinarRamp(ctx: Ctx, steps: number[], publisherCount: number): Promise<RampResult> {
 	const room = await ctx.sys.openRoom();
 	const pub = await publishers(ctx, room, publisherCount, ['audio', 'video']);
-	const all = { parts: [] as BenchParticipant[], subs: [] as Subscription[], probes: [] as Subscription[] };
+	const all: Joined = { parts: [], subs: [], probes: [], failed: 0 };
 	const out: Window[] = [];
 	try {
 		await settle();
 		for (const target of steps) {
 			const need = Math.ceil(target / publisherCount) - all.parts.length;
-			if (need > 0) await joinSubscribers(room, need, pub.pubs, true, all);
+			if (need > 0) await joinSubscribers(room, need, pub.pubs, all);
 			await settle();
 			const w = await measure(ctx, all.subs, all.probes);
 			out.push(w);
@@ -152,7 +161,7 @@ export async function webinarRamp(ctx: Ctx, steps: number[], publisherCount: num
 		for (const p of [...all.parts, ...pub.parts]) await p.close().catch(() => {});
 		await room.close().catch(() => {});
 	}
-	return { publishers: publisherCount, steps: out };
+	return { publishers: publisherCount, steps: out, failedJoins: all.failed };
 }
 
 /** Meeting: `n` participants, all send audio + video, all receive all others. */
@@ -178,23 +187,23 @@ export async function meeting(ctx: Ctx, n: number): Promise<Window> {
 	}
 }
 
-export interface AudioRoomResult extends Window { listeners: number; memoryPerParticipantBytes: number }
+export interface AudioRoomResult extends Window { listeners: number; failedJoins: number; memoryPerParticipantBytes: number }
 
 /** Audio-only large room: a few speakers, many listeners; also server memory per participant. */
 export async function audioRoom(ctx: Ctx, speakers: number, listeners: number): Promise<AudioRoomResult> {
 	const room = await ctx.sys.openRoom();
 	const pub = await publishers(ctx, room, speakers, ['audio']);
-	const all = { parts: [] as BenchParticipant[], subs: [] as Subscription[], probes: [] as Subscription[] };
+	const all: Joined = { parts: [], subs: [], probes: [], failed: 0 };
 	try {
 		await settle();
 		const rss0 = rssBytes(ctx.sys.pids());
-		await joinSubscribers(room, listeners, pub.pubs, true, all);
+		await joinSubscribers(room, listeners, pub.pubs, all);
 		await settle();
 		const rss1 = rssBytes(ctx.sys.pids());
 		const w = await measure(ctx, all.subs, all.probes);
-		const memoryPerParticipantBytes = (rss1 - rss0) / listeners;
+		const memoryPerParticipantBytes = (rss1 - rss0) / (listeners - all.failed);
 		ctx.log(`  audio room ${listeners} listeners: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu, loss ${(w.audioLoss * 100).toFixed(2)} %, ${(memoryPerParticipantBytes / 1024).toFixed(0)} KiB per participant`);
-		return { ...w, listeners, memoryPerParticipantBytes };
+		return { ...w, listeners, failedJoins: all.failed, memoryPerParticipantBytes };
 	} finally {
 		pub.close();
 		for (const p of [...all.parts, ...pub.parts]) await p.close().catch(() => {});

@@ -4,7 +4,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS } from '../../sfu-workers/mediaCodecs.js';
 import { workerBinary } from '../../sfu-workers/workerBinary.js';
-import { pin, pinned } from '../lib/proc.js';
+import { killOnExit, pin, pinned } from '../lib/proc.js';
 import { bindingRequest } from './stun.js';
 
 /** What a remote WebRTC endpoint (the SFU's side of one transport) tells a client. */
@@ -17,7 +17,8 @@ export interface RemoteEndpoint {
 }
 
 const CONSENT_INTERVAL_MS = 4_000;
-const DTLS_TIMEOUT_MS = 20_000;
+const DTLS_TIMEOUT_MS = 30_000;
+const CLIENT_CHECK_DELAY_MS = 50;
 
 /**
  * The load generator's client side: its own mediasoup worker (same binary as the SFU's) whose
@@ -48,7 +49,8 @@ export class Generator {
 		const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
 		const direct = await router.createDirectTransport();
 		const script = fileURLToPath(new URL('./spoof.py', import.meta.url));
-		const spoof = spawn(...pinned(cpus, ['python3', '-u', script]), { stdio: ['pipe', 'ignore', 'inherit'] });
+		const spoof = killOnExit(spawn(...pinned(cpus, ['python3', '-u', script]), { stdio: ['pipe', 'ignore', 'inherit'] }));
+		spoof.once('exit', (code) => { if (code !== null) console.error(`ICE check sender exited with ${code}`); });
 		return new Generator(worker, router, direct, spoof);
 	}
 
@@ -76,7 +78,10 @@ export class Generator {
 		const { address: localIp, port: localPort } = t.iceCandidates[0]!;
 		const check = () => {
 			this.#send(localIp, localPort, remote.address, remote.port, bindingRequest(remote.iceParameters.usernameFragment, local.usernameFragment, remote.iceParameters.password));
-			this.#send(remote.address, remote.port, localIp, localPort, bindingRequest(local.usernameFragment, remote.iceParameters.usernameFragment, local.password));
+			// The SFU must know our tuple before our worker's DTLS ClientHello reaches it.
+			setTimeout(() => {
+				this.#send(remote.address, remote.port, localIp, localPort, bindingRequest(local.usernameFragment, remote.iceParameters.usernameFragment, local.password));
+			}, CLIENT_CHECK_DELAY_MS);
 		};
 		// A full ICE agent on the other side (Janus) checks us itself: our worker answers.
 		if (!opts.remoteChecks) {

@@ -3,7 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pinned } from '../lib/proc.js';
+import { killOnExit, pinned } from '../lib/proc.js';
 
 /** Encoded test media, made once by ffmpeg and kept in the temp dir (bench input only). */
 export interface Clips { video: string; audio: string }
@@ -58,7 +58,7 @@ export class RtpSource {
 			outputs.push('-map', `${i}:0`, '-c', 'copy', '-f', 'rtp', '-payload_type', String(pt), '-ssrc', String(1000 + i),
 				`rtp://127.0.0.1:${sock.address().port}?pkt_size=1200`);
 		}
-		src.#ffmpeg = spawn(...pinned(cpus, ['ffmpeg', '-hide_banner', '-loglevel', 'error', ...inputs, ...outputs]), { stdio: 'ignore' });
+		src.#ffmpeg = killOnExit(spawn(...pinned(cpus, ['ffmpeg', '-hide_banner', '-loglevel', 'error', ...inputs, ...outputs]), { stdio: 'ignore' }));
 		return src;
 	}
 

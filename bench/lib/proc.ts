@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // Linux USER_HZ
@@ -73,9 +73,9 @@ export function busyBetween(a: number[][], b: number[][]): number[] {
  */
 export const BENCH_NICE = { value: -10 };
 
-/** Command prefix that runs a program pinned to `cpus` at the bench's niceness. */
+/** Command prefix that runs a program pinned to `cpus`; it inherits the bench process's niceness (see pin()). */
 export function pinned(cpus: string, cmd: string[]): [string, string[]] {
-	return ['nice', ['-n', String(BENCH_NICE.value), 'taskset', '-c', cpus, ...cmd]];
+	return ['taskset', ['-c', cpus, ...cmd]];
 }
 
 /** Pins a running process (e.g. a mediasoup worker) to `cpus` at the bench's niceness. */
@@ -95,4 +95,19 @@ export function ksoftirqdPid(cpu: number): number | undefined {
 		}
 	}
 	return undefined;
+}
+
+const children = new Set<ChildProcess>();
+let exitHook = false;
+
+/** Kills `child` when the bench exits, however it exits (ffmpeg would otherwise loop forever). */
+export function killOnExit<T extends ChildProcess>(child: T): T {
+	children.add(child);
+	child.once('exit', () => children.delete(child));
+	if (!exitHook) {
+		exitHook = true;
+		process.once('exit', () => { for (const c of children) c.kill('SIGKILL'); });
+		for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+	}
+	return child;
 }

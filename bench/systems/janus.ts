@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Generator } from '../gen/Generator.js';
 import { IceRelay } from '../gen/IceRelay.js';
-import { pinned } from '../lib/proc.js';
+import { killOnExit, pinned } from '../lib/proc.js';
 import { Publication, Subscription, type SubscriptionOptions } from '../gen/Publication.js';
 import { JANUS_ADDRESS, type LocalSide, parseSdp, publishOffer, receiveParameters, subscribeAnswer } from './sdp.js';
 import { writeJanusConfig } from './janusConfig.js';
@@ -102,7 +102,7 @@ export class Janus implements SystemUnderTest {
 	async start(): Promise<void> {
 		const dir = writeJanusConfig(this.#wsPort, this.#rtpPorts);
 		const log = createWriteStream(this.#logPath);
-		const child = spawn(...pinned(this.#cpus, ['janus', '-C', join(dir, 'janus.jcfg'), '-F', dir]), { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = killOnExit(spawn(...pinned(this.#cpus, ['janus', '-C', join(dir, 'janus.jcfg'), '-F', dir]), { stdio: ['ignore', 'pipe', 'pipe'] }));
 		this.#child = child;
 		child.stdout?.pipe(log);
 		child.stderr?.pipe(log);

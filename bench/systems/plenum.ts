@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { types } from 'mediasoup';
 import { io } from 'socket.io-client';
 import type { Generator } from '../gen/Generator.js';
-import { childPids, pinned } from '../lib/proc.js';
+import { childPids, killOnExit, pinned } from '../lib/proc.js';
 import { type MsSignal, type MsTransportInfo, MsParticipant } from './msFlow.js';
 import type { BenchRoom, SystemUnderTest } from './types.js';
 
@@ -34,7 +34,7 @@ export class Plenum implements SystemUnderTest {
 
 	async start(): Promise<void> {
 		const log = createWriteStream(this.#logPath);
-		const child = spawn(...pinned(this.#cpus, [process.execPath, '--import', 'tsx', 'server/index.ts']), {
+		const child = killOnExit(spawn(...pinned(this.#cpus, [process.execPath, '--import', 'tsx', 'server/index.ts']), {
 			cwd: ROOT,
 			env: {
 				...process.env, PORT: '0', HOST: '127.0.0.1', RTC_PORT: String(this.#rtcPort), RTC_LISTEN_IP: '127.0.0.1',
@@ -42,7 +42,7 @@ export class Plenum implements SystemUnderTest {
 				MAX_PARTICIPANTS_PER_ROOM: '1000', ROOM_SPILL_LOAD: '1000000',
 			},
 			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		}));
 		this.#child = child;
 		child.stdout?.pipe(log);
 		let stderr = '';
