@@ -71,7 +71,7 @@ export function busyBetween(a: number[][], b: number[][]): number[] {
  * Niceness for the SFU under test and the generator (same for all systems). The machine is
  * shared; without a boost other tenants' bursts show up as loss. `--nice 0` turns it off.
  */
-export const BENCH_NICE = { value: -10 };
+export const BENCH_NICE = { value: -20 };
 
 /** Command prefix that runs a program pinned to `cpus`; it inherits the bench process's niceness (see pin()). */
 export function pinned(cpus: string, cmd: string[]): [string, string[]] {
