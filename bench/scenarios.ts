@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Generator } from './gen/Generator.js';
 import { type Clips, RtpSource } from './gen/media.js';
 import type { Publication, Subscription } from './gen/Publication.js';
@@ -40,9 +40,13 @@ export interface Window {
 	audioLoss: number;
 	/** Media the SFU forwarded to the generator (received), Mbit/s. */
 	forwardedMbps: number;
-	/** Kernel drops on full UDP receive buffers in the bench's namespace. */
+	/** Kernel drops on full UDP receive buffers in the bench's namespace (all sockets). */
 	udpDrops: number;
+	/** Of those, drops at the generator's receiving transports (not the SFU's doing). */
+	generatorDrops: number;
 	latencyMs: { p50: number; p95: number; p99: number; n: number };
+	/** The bench process's event-loop delay p99 (ms): it timestamps packets, so its stalls inflate latency. */
+	benchLoopDelayP99Ms: number;
 }
 
 interface Snap { received: number; bytes: number; sent: number }
@@ -63,11 +67,17 @@ export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscripti
 	for (const p of probes) p.latencies.length = 0;
 	const pids = ctx.sys.pids();
 	const softirq = [ksoftirqdPid(ctx.sfuCpu) ?? 0];
+	const ports = new Set(ctx.gen.ports);
 	const [c0, g0, k0, t0, d0, w0] = [cpuSeconds(pids), cpuSeconds(genPids(ctx)), cpuSeconds(softirq), cpuTimes(), udpDrops(), performance.now()];
+	const gd0 = udpDrops(ports);
 	const s0 = await snap(subs);
+	const loop = monitorEventLoopDelay({ resolution: 10 });
+	loop.enable();
 	await new Promise((r) => setTimeout(r, ctx.windowMs));
+	loop.disable();
 	const s1 = await snap(subs);
 	const [c1, g1, k1, t1, d1, w1] = [cpuSeconds(pids), cpuSeconds(genPids(ctx)), cpuSeconds(softirq), cpuTimes(), udpDrops(), performance.now()];
+	const gd1 = udpDrops(ports);
 	const secs = (w1 - w0) / 1000;
 	const byKind = (kind: 'audio' | 'video') => {
 		let expected = 0;
@@ -96,7 +106,9 @@ export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscripti
 		audioLoss: byKind('audio'),
 		forwardedMbps: (bytes * 8) / secs / 1e6,
 		udpDrops: d1 - d0,
+		generatorDrops: gd1 - gd0,
 		latencyMs: { p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), n: lat.length },
+		benchLoopDelayP99Ms: loop.percentile(99) / 1e6,
 	};
 }
 
@@ -153,7 +165,7 @@ export async function webinarRamp(ctx: Ctx, steps: number[], publisherCount: num
 			await settle();
 			const w = await measure(ctx, all.subs, all.probes);
 			out.push(w);
-			ctx.log(`  ramp ${w.videoConsumers} video consumers: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu (+ softirq ${(w.softirqCores * 100).toFixed(0)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), gen ${(w.genCores * 100).toFixed(0)} %, loss ${(w.videoLoss * 100).toFixed(2)} %, ${w.forwardedMbps.toFixed(0)} Mbit/s, p99 ${w.latencyMs.p99.toFixed(1)} ms`);
+			ctx.log(`  ramp ${w.videoConsumers} video consumers: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu (+ softirq ${(w.softirqCores * 100).toFixed(0)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), gen ${(w.genCores * 100).toFixed(0)} %, loss ${(w.videoLoss * 100).toFixed(2)} %, ${w.forwardedMbps.toFixed(0)} Mbit/s, p99 ${w.latencyMs.p99.toFixed(1)} ms (bench loop delay p99 ${w.benchLoopDelayP99Ms.toFixed(0)} ms), UDP drops ${w.udpDrops} (generator ${w.generatorDrops}), lost transports ${ctx.gen.iceDisconnects}, failed joins ${all.failed}`);
 			if (!(w.videoLoss < MAX_LOSS)) break;
 		}
 	} finally {

@@ -19,6 +19,7 @@ export interface RemoteEndpoint {
 const CONSENT_INTERVAL_MS = 4_000;
 const DTLS_TIMEOUT_MS = 30_000;
 const CLIENT_CHECK_DELAY_MS = 50;
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
  * The load generator's client side: its own mediasoup worker (same binary as the SFU's) whose
@@ -34,6 +35,10 @@ export class Generator {
 	readonly #spoof: ChildProcess;
 	readonly #checks = new Map<string, () => void>();
 	readonly #timer: NodeJS.Timeout;
+	/** UDP ports of the open client transports (to tell their kernel drops from the SFU's). */
+	readonly ports = new Set<number>();
+	/** Client transports that lost ICE consent or DTLS after connecting (should stay 0). */
+	iceDisconnects = 0;
 
 	private constructor(worker: types.Worker, router: types.Router, direct: types.DirectTransport, spoof: ChildProcess) {
 		this.worker = worker;
@@ -56,11 +61,17 @@ export class Generator {
 
 	/** A client transport with its own UDP port (as a browser has), on 127.0.0.1 unless told. */
 	async transport(ip = '127.0.0.1'): Promise<types.WebRtcTransport> {
-		return this.router.createWebRtcTransport({
-			listenInfos: [{ protocol: 'udp', ip, portRange: { min: 49000, max: 59999 } }],
+		const t = await this.router.createWebRtcTransport({
+			// A big receive buffer: a receiver that is briefly descheduled on this shared machine
+			// should not turn into loss charged to the SFU (rmem_max here is 4 MiB).
+			listenInfos: [{ protocol: 'udp', ip, portRange: { min: 49000, max: 59999 }, recvBufferSize: RECV_BUFFER_BYTES }],
 			enableUdp: true,
 			enableTcp: false,
 		});
+		const port = t.iceCandidates[0]!.port;
+		this.ports.add(port);
+		t.observer.once('close', () => this.ports.delete(port));
+		return t;
 	}
 
 	/** Our DTLS parameters for the SFU: we are the DTLS client. */
@@ -97,6 +108,8 @@ export class Generator {
 		});
 		if (!opts.remoteChecks) check();
 		await connected;
+		t.on('icestatechange', (s) => { if (s === 'disconnected') this.iceDisconnects++; });
+		t.on('dtlsstatechange', (s) => { if (s !== 'connected') this.iceDisconnects++; });
 	}
 
 	#send(srcIp: string, src: number, dstIp: string, dst: number, payload: Buffer): void {

@@ -118,11 +118,11 @@ export function markdownReport(r: BenchResults): string {
 	const failed = names.filter((n) => (S[n]?.failedRuns ?? 0) > 0);
 	if (failed.length) lines.push(`Failed runs: ${failed.map((n) => `${n} ${S[n]!.failedRuns}`).join(', ')} (see the JSON).`);
 	lines.push('', '## Ramp steps (webinar: video consumers, SFU CPU, loss)', '');
-	lines.push('| system | rep | video consumers | SFU CPU % | softirq % | others on SFU CPU % | generator CPU % | video loss % | audio loss % | Mbit/s | p99 ms | UDP drops |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+	lines.push('| system | rep | video consumers | SFU CPU % | softirq % | others on SFU CPU % | generator CPU % | video loss % | audio loss % | Mbit/s | p99 ms | UDP drops (generator) |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
 	for (const run of r.runs) {
 		if (run.error !== undefined) { lines.push(`| ${run.system} | ${run.rep + 1} | failed: ${run.error} | | | | | | | | | |`); continue; }
 		for (const w of run.ramp.steps) {
-			lines.push(`| ${run.system} | ${run.rep + 1} | ${w.videoConsumers} | ${fmt(100 * w.sfuCores)} | ${fmt(100 * w.softirqCores)} | ${fmt(100 * w.otherOnSfuCpu)} | ${fmt(100 * w.genCores)} | ${fmt(100 * w.videoLoss, 2)} | ${fmt(100 * w.audioLoss, 2)} | ${fmt(w.forwardedMbps)} | ${fmt(w.latencyMs.p99, 1)} | ${w.udpDrops} |`);
+			lines.push(`| ${run.system} | ${run.rep + 1} | ${w.videoConsumers} | ${fmt(100 * w.sfuCores)} | ${fmt(100 * w.softirqCores)} | ${fmt(100 * w.otherOnSfuCpu)} | ${fmt(100 * w.genCores)} | ${fmt(100 * w.videoLoss, 2)} | ${fmt(100 * w.audioLoss, 2)} | ${fmt(w.forwardedMbps)} | ${fmt(w.latencyMs.p99, 1)} | ${w.udpDrops} (${w.generatorDrops}) |`);
 		}
 	}
 	return `${lines.join('\n')}\n`;
