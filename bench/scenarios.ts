@@ -122,9 +122,17 @@ async function publishers(ctx: Ctx, room: BenchRoom, count: number, kinds: Array
 		const p = await room.join(kinds);
 		parts.push(p);
 		const byKind = new Map(p.publications.map((x) => [x.kind, x]));
-		sources.push(await RtpSource.start(ctx.clips, kinds, (k, pkt) => byKind.get(k)?.feed(pkt), ctx.genCpus));
+		const src = await RtpSource.start(ctx.clips, kinds, (k, pkt) => byKind.get(k)?.feed(pkt), ctx.genCpus);
+		sources.push(src);
+		for (const port of src.ports) ctx.gen.ports.add(port);
 	}
-	return { parts, pubs: parts.flatMap((p) => p.publications), close: () => { for (const s of sources) s.close(); } };
+	const close = () => {
+		for (const s of sources) {
+			for (const port of s.ports) ctx.gen.ports.delete(port);
+			s.close();
+		}
+	};
+	return { parts, pubs: parts.flatMap((p) => p.publications), close };
 }
 
 interface Joined { parts: BenchParticipant[]; subs: Subscription[]; probes: Subscription[]; failed: number }

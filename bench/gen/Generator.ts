@@ -35,7 +35,7 @@ export class Generator {
 	readonly #spoof: ChildProcess;
 	readonly #checks = new Map<string, () => void>();
 	readonly #timer: NodeJS.Timeout;
-	/** UDP ports of the open client transports (to tell their kernel drops from the SFU's). */
+	/** UDP ports of the generator's sockets: client transports and ffmpeg inputs (to tell their kernel drops from the SFU's). */
 	readonly ports = new Set<number>();
 	/** Client transports that lost ICE consent or DTLS after connecting (should stay 0). */
 	iceDisconnects = 0;

@@ -10,6 +10,7 @@ export interface Clips { video: string; audio: string }
 
 export const VIDEO_KBPS = 1500;
 const CLIP_SECONDS = 20;
+const SOURCE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
  * VP8 640x360 at 30 fps and about VIDEO_KBPS (noise keeps the encoder busy, so the bitrate is
@@ -41,6 +42,8 @@ export type PacketSink = (kind: 'audio' | 'video', packet: Buffer) => void;
  */
 export class RtpSource {
 	readonly #sockets: Socket[] = [];
+	/** Local ports ffmpeg sends to (their kernel drops are the generator's, not the SFU's). */
+	readonly ports: number[] = [];
 	#ffmpeg: ChildProcess | undefined;
 	#closed = false;
 
@@ -49,10 +52,13 @@ export class RtpSource {
 		const outputs: string[] = [];
 		const inputs: string[] = [];
 		for (const [i, kind] of kinds.entries()) {
-			const sock = createSocket('udp4');
+			// Big buffer: ffmpeg catches up in bursts after the machine stalls it; a packet dropped
+			// here would reach every receiver as a sequence gap and be charged to the SFU.
+			const sock = createSocket({ type: 'udp4', recvBufferSize: SOURCE_BUFFER_BYTES });
 			sock.on('message', (m) => sink(kind, m));
 			await new Promise<void>((ok) => sock.bind(0, '127.0.0.1', ok));
 			src.#sockets.push(sock);
+			src.ports.push(sock.address().port);
 			inputs.push('-re', '-stream_loop', '-1', '-i', kind === 'video' ? clips.video : clips.audio);
 			const pt = kind === 'video' ? 96 : 111;
 			outputs.push('-map', `${i}:0`, '-c', 'copy', '-f', 'rtp', '-payload_type', String(pt), '-ssrc', String(1000 + i),
