@@ -49,7 +49,7 @@ export interface Window {
 	benchLoopDelayP99Ms: number;
 }
 
-interface Snap { received: number; lost: number; bytes: number }
+interface Snap { received: number; lost: number; bytes: number; sent: number }
 
 // Loss comes from the receivers' sequence numbers (the generator's worker counts the gaps), not
 // from "sent" counters: the publishers' feed is bursty on a busy machine, and packets in flight
@@ -57,7 +57,7 @@ interface Snap { received: number; lost: number; bytes: number }
 async function snap(subs: Subscription[]): Promise<Snap[]> {
 	return Promise.all(subs.map(async (s) => {
 		const st = (await s.producer.getStats())[0];
-		return { received: st?.packetCount ?? 0, lost: Math.max(0, st?.packetsLost ?? 0), bytes: st?.byteCount ?? 0 };
+		return { received: st?.packetCount ?? 0, lost: Math.max(0, st?.packetsLost ?? 0), bytes: st?.byteCount ?? 0, sent: s.from.sent };
 	}));
 }
 
@@ -86,8 +86,10 @@ export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscripti
 		let received = 0;
 		subs.forEach((s, i) => {
 			if (s.from.kind !== kind) return;
-			lost += s1[i]!.lost - s0[i]!.lost;
-			received += s1[i]!.received - s0[i]!.received;
+			const got = s1[i]!.received - s0[i]!.received;
+			// A receiver that got nothing has no gaps to count: all its publisher sent is lost.
+			lost += got === 0 ? s1[i]!.sent - s0[i]!.sent : s1[i]!.lost - s0[i]!.lost;
+			received += got;
 		});
 		return lossFraction(lost + received, received);
 	};

@@ -87,18 +87,16 @@ export class Generator {
 		await t.connect({ dtlsParameters: { role: 'server', fingerprints: remote.fingerprints } });
 		const local = t.iceParameters;
 		const { address: localIp, port: localPort } = t.iceCandidates[0]!;
+		const toClient = () => this.#send(remote.address, remote.port, localIp, localPort, bindingRequest(local.usernameFragment, remote.iceParameters.usernameFragment, local.password));
 		const check = () => {
 			this.#send(localIp, localPort, remote.address, remote.port, bindingRequest(remote.iceParameters.usernameFragment, local.usernameFragment, remote.iceParameters.password));
 			// The SFU must know our tuple before our worker's DTLS ClientHello reaches it.
-			setTimeout(() => {
-				this.#send(remote.address, remote.port, localIp, localPort, bindingRequest(local.usernameFragment, remote.iceParameters.usernameFragment, local.password));
-			}, CLIENT_CHECK_DELAY_MS);
+			setTimeout(toClient, CLIENT_CHECK_DELAY_MS);
 		};
-		// A full ICE agent on the other side (Janus) checks us itself: our worker answers.
-		if (!opts.remoteChecks) {
-			this.#checks.set(t.id, check);
-			t.observer.once('close', () => this.#checks.delete(t.id));
-		}
+		// A full ICE agent (Janus) checks us itself, but keeps the path alive with indications,
+		// which do not count as consent for our worker: renew it on its behalf.
+		this.#checks.set(t.id, opts.remoteChecks ? toClient : check);
+		t.observer.once('close', () => this.#checks.delete(t.id));
 		const connected = new Promise<void>((ok, fail) => {
 			const timer = setTimeout(() => fail(new Error('DTLS did not connect')), DTLS_TIMEOUT_MS);
 			t.on('dtlsstatechange', (s) => {
