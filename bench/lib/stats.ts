@@ -1,0 +1,48 @@
+/** Pure statistics for bench results (unit-tested in stats.test.ts). */
+
+/** The p-th percentile (0–100) by linear interpolation; NaN for no samples. */
+export function percentile(samples: readonly number[], p: number): number {
+	if (samples.length === 0) return Number.NaN;
+	const s = [...samples].sort((a, b) => a - b);
+	const pos = (Math.min(100, Math.max(0, p)) / 100) * (s.length - 1);
+	const lo = Math.floor(pos);
+	const hi = Math.ceil(pos);
+	return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+export interface Spread {
+	median: number;
+	min: number;
+	max: number;
+	n: number;
+}
+
+/** Median and range of repeated measurements (NaNs, i.e. failed runs, left out). */
+export function spread(values: readonly number[]): Spread {
+	const v = values.filter((x) => Number.isFinite(x));
+	if (v.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0 };
+	return { median: percentile(v, 50), min: Math.min(...v), max: Math.max(...v), n: v.length };
+}
+
+/** a / b, NaN when either is missing or b is 0. */
+export function ratio(a: number, b: number): number {
+	return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : Number.NaN;
+}
+
+/** Loss fraction from packets expected and received (never below 0). */
+export function lossFraction(expected: number, received: number): number {
+	return expected > 0 ? Math.max(0, 1 - received / expected) : 0;
+}
+
+/**
+ * The ramp's answer: the largest step whose loss stayed under `maxLoss`, provided every step
+ * before it did too (a ramp stops at its first failing step).
+ */
+export function largestPassing<T extends { consumers: number; loss: number }>(steps: readonly T[], maxLoss: number): T | undefined {
+	let best: T | undefined;
+	for (const s of steps) {
+		if (!(s.loss < maxLoss)) break;
+		best = s;
+	}
+	return best;
+}

@@ -1,0 +1,112 @@
+/**
+ * Capacity, latency and join time of Plenum, bare mediasoup and Janus VideoRoom, side by side
+ * in one run on this machine. See bench/README.md.
+ *
+ *   npm run bench          quick (a few minutes, one repetition)
+ *   npm run bench:full     three interleaved repetitions, bigger rooms
+ *   ... -- --systems plenum,mediasoup --reps 2
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Generator } from './gen/Generator.js';
+import { checkFfmpeg, prepareClips, VIDEO_KBPS } from './gen/media.js';
+import { runInsideNamespace } from './lib/netns.js';
+import { BENCH_NICE, pin } from './lib/proc.js';
+import { type BenchResults, type SystemRun, markdownReport, svgPlot, summarize } from './lib/report.js';
+import { audioRoom, type Ctx, joinStorm, meeting, webinarRamp } from './scenarios.js';
+import { BareMediasoup } from './systems/bareMediasoup.js';
+import { Janus } from './systems/janus.js';
+import { Plenum } from './systems/plenum.js';
+import type { SystemName, SystemUnderTest } from './systems/types.js';
+
+const PROFILES = {
+	quick: { reps: 1, windowMs: 5_000, ramp: [40, 100, 200, 300, 400, 500, 600, 800], meeting: 6, audioListeners: 100, storm: 30, stormSpreadMs: 2_000 },
+	full: { reps: 3, windowMs: 8_000, ramp: [50, 100, 200, 300, 400, 500, 600, 700, 800, 1000, 1200], meeting: 10, audioListeners: 300, storm: 60, stormSpreadMs: 3_000 },
+} as const;
+const GEN_CPUS = '0';
+const SFU_CPUS = '1';
+const PLENUM_RTC_PORT = 40_000;
+const BARE_RTC_PORT = 40_100;
+const JANUS_WS_PORT = 40_200;
+const JANUS_RTP_PORTS: [number, number] = [41_000, 44_999];
+const WEBINAR_PUBLISHERS = 2;
+const AUDIO_SPEAKERS = 3;
+
+if (!runInsideNamespace()) await main();
+
+async function main(): Promise<void> {
+	const { values } = parseArgs({ options: {
+		full: { type: 'boolean', default: false },
+		systems: { type: 'string', default: 'plenum,mediasoup,janus' },
+		reps: { type: 'string' },
+		out: { type: 'string', default: fileURLToPath(new URL('./results', import.meta.url)) },
+		nice: { type: 'string', default: String(BENCH_NICE.value) },
+	} });
+	const profileName = values.full ? 'full' : 'quick';
+	const profile = PROFILES[profileName];
+	const reps = values.reps ? Number(values.reps) : profile.reps;
+	const names = values.systems.split(',') as SystemName[];
+	BENCH_NICE.value = Number(values.nice);
+	// The bench process drives the generator (DirectTransport feeds, probes): same CPU and niceness.
+	pin(process.pid, GEN_CPUS);
+	checkFfmpeg();
+	const clips = prepareClips();
+	const logDir = mkdtempSync(join(tmpdir(), 'plenum-bench-logs-'));
+	const gen = await Generator.create(GEN_CPUS);
+	const make = (n: SystemName): SystemUnderTest => {
+		if (n === 'plenum') return new Plenum(gen, SFU_CPUS, PLENUM_RTC_PORT, join(logDir, 'plenum.log'));
+		if (n === 'mediasoup') return new BareMediasoup(gen, SFU_CPUS, BARE_RTC_PORT);
+		return new Janus(gen, SFU_CPUS, JANUS_WS_PORT, JANUS_RTP_PORTS, join(logDir, 'janus.log'));
+	};
+	const started = new Date();
+	const runs: SystemRun[] = [];
+	try {
+		for (let rep = 0; rep < reps; rep++) {
+			// Interleaved: each repetition runs every system, in a rotated order.
+			const order = names.map((_n, i) => names[(i + rep) % names.length]!);
+			for (const name of order) {
+				console.log(`[rep ${rep + 1}/${reps}] ${name}`);
+				const sys = make(name);
+				await sys.start();
+				const ctx: Ctx = { gen, clips, sys, genCpus: GEN_CPUS, sfuCpu: Number(SFU_CPUS), windowMs: profile.windowMs, log: (m) => console.log(m) };
+				try {
+					const ramp = await webinarRamp(ctx, [...profile.ramp], WEBINAR_PUBLISHERS);
+					const meet = await meeting(ctx, profile.meeting);
+					const audio = await audioRoom(ctx, AUDIO_SPEAKERS, profile.audioListeners);
+					const storm = await joinStorm(ctx, profile.storm, profile.stormSpreadMs);
+					runs.push({ system: name, rep, ramp, meeting: meet, audio, storm });
+				} catch (err) {
+					console.error(`  ${name} failed: ${(err as Error).message}`);
+					runs.push({ system: name, rep, error: (err as Error).message });
+				} finally {
+					await sys.stop();
+				}
+			}
+		}
+	} finally {
+		gen.close();
+	}
+	const results: BenchResults = {
+		profile: profileName,
+		startedAt: started.toISOString(),
+		finishedAt: new Date().toISOString(),
+		machine: machine(),
+		setup: { nice: BENCH_NICE.value, genCpus: GEN_CPUS, sfuCpus: SFU_CPUS, videoKbps: VIDEO_KBPS, webinarPublishers: WEBINAR_PUBLISHERS, audioSpeakers: AUDIO_SPEAKERS, ...profile, reps },
+		runs,
+		summary: summarize(runs, names),
+	};
+	mkdirSync(values.out, { recursive: true });
+	writeFileSync(join(values.out, `${profileName}.json`), `${JSON.stringify(results, null, '\t')}\n`);
+	writeFileSync(join(values.out, `${profileName}.md`), markdownReport(results));
+	writeFileSync(join(values.out, `${profileName}.svg`), svgPlot(results));
+	console.log(markdownReport(results));
+	console.log(`written: ${join(values.out, `${profileName}.{json,md,svg}`)}; server logs in ${logDir}`);
+}
+
+function machine() {
+	const cpus = os.cpus();
+	return { cpuModel: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version, loadavg: os.loadavg() };
+}

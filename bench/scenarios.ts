@@ -1,0 +1,272 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { Generator } from './gen/Generator.js';
+import { type Clips, RtpSource } from './gen/media.js';
+import type { Publication, Subscription } from './gen/Publication.js';
+import { busyBetween, cpuSeconds, cpuTimes, ksoftirqdPid, rssBytes, udpDrops } from './lib/proc.js';
+import { lossFraction, percentile } from './lib/stats.js';
+import type { BenchParticipant, BenchRoom, SystemUnderTest } from './systems/types.js';
+
+export interface Ctx {
+	gen: Generator;
+	clips: Clips;
+	sys: SystemUnderTest;
+	genCpus: string;
+	/** The one CPU the SFU is pinned to. */
+	sfuCpu: number;
+	windowMs: number;
+	log: (msg: string) => void;
+}
+
+const SETTLE_MS = 2_000;
+const JOIN_BATCH = 8;
+const JOIN_TIMEOUT_MS = 20_000;
+const MAX_LOSS = 0.01;
+
+/** One measurement window over a set of received tracks. */
+export interface Window {
+	videoConsumers: number;
+	audioConsumers: number;
+	/** SFU CPU (server + workers), in cores. */
+	sfuCores: number;
+	/** Generator CPU (its worker + the bench process), in cores. */
+	genCores: number;
+	/** Busy fraction of each CPU of the machine (other tenants included). */
+	cpuBusy: number[];
+	/** The kernel's softirq thread on the SFU's CPU, in cores (loopback delivery of what the SFU sends). */
+	softirqCores: number;
+	/** Busy time on the SFU's CPU that was neither the SFU nor its softirq thread: other tenants. */
+	otherOnSfuCpu: number;
+	videoLoss: number;
+	audioLoss: number;
+	/** Media the SFU forwarded to the generator (received), Mbit/s. */
+	forwardedMbps: number;
+	/** Kernel drops on full UDP receive buffers in the bench's namespace (all sockets). */
+	udpDrops: number;
+	/** Of those, drops at the generator's receiving transports (not the SFU's doing). */
+	generatorDrops: number;
+	latencyMs: { p50: number; p95: number; p99: number; n: number };
+	/** The bench process's event-loop delay p99 (ms): it timestamps packets, so its stalls inflate latency. */
+	benchLoopDelayP99Ms: number;
+}
+
+interface Snap { received: number; lost: number; bytes: number; sent: number }
+
+// Loss comes from the receivers' sequence numbers (the generator's worker counts the gaps), not
+// from "sent" counters: the publishers' feed is bursty on a busy machine, and packets in flight
+// at either end of the window would otherwise look lost (or found).
+async function snap(subs: Subscription[]): Promise<Snap[]> {
+	return Promise.all(subs.map(async (s) => {
+		const st = (await s.producer.getStats())[0];
+		return { received: st?.packetCount ?? 0, lost: Math.max(0, st?.packetsLost ?? 0), bytes: st?.byteCount ?? 0, sent: s.from.sent };
+	}));
+}
+
+function genPids(ctx: Ctx): number[] {
+	return [ctx.gen.worker.pid, process.pid];
+}
+
+export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscription[]): Promise<Window> {
+	for (const p of probes) p.latencies.length = 0;
+	const pids = ctx.sys.pids();
+	const softirq = [ksoftirqdPid(ctx.sfuCpu) ?? 0];
+	const ports = new Set(ctx.gen.ports);
+	const [c0, g0, k0, t0, d0, w0] = [cpuSeconds(pids), cpuSeconds(genPids(ctx)), cpuSeconds(softirq), cpuTimes(), udpDrops(), performance.now()];
+	const gd0 = udpDrops(ports);
+	const s0 = await snap(subs);
+	const loop = monitorEventLoopDelay({ resolution: 10 });
+	loop.enable();
+	await new Promise((r) => setTimeout(r, ctx.windowMs));
+	loop.disable();
+	const s1 = await snap(subs);
+	const [c1, g1, k1, t1, d1, w1] = [cpuSeconds(pids), cpuSeconds(genPids(ctx)), cpuSeconds(softirq), cpuTimes(), udpDrops(), performance.now()];
+	const gd1 = udpDrops(ports);
+	const secs = (w1 - w0) / 1000;
+	const byKind = (kind: 'audio' | 'video') => {
+		let lost = 0;
+		let received = 0;
+		subs.forEach((s, i) => {
+			if (s.from.kind !== kind) return;
+			const got = s1[i]!.received - s0[i]!.received;
+			// A receiver that got nothing has no gaps to count: all its publisher sent is lost.
+			lost += got === 0 ? s1[i]!.sent - s0[i]!.sent : s1[i]!.lost - s0[i]!.lost;
+			received += got;
+		});
+		return lossFraction(lost + received, received);
+	};
+	const bytes = subs.reduce((n, _s, i) => n + s1[i]!.bytes - s0[i]!.bytes, 0);
+	const lat = probes.flatMap((p) => p.latencies);
+	const busy = busyBetween(t0, t1);
+	const sfuCores = (c1 - c0) / secs;
+	const softirqCores = (k1 - k0) / secs;
+	return {
+		videoConsumers: subs.filter((s) => s.from.kind === 'video').length,
+		audioConsumers: subs.filter((s) => s.from.kind === 'audio').length,
+		sfuCores,
+		genCores: (g1 - g0) / secs,
+		cpuBusy: busy,
+		softirqCores,
+		otherOnSfuCpu: Math.max(0, (busy[ctx.sfuCpu] ?? 0) - sfuCores - softirqCores),
+		videoLoss: byKind('video'),
+		audioLoss: byKind('audio'),
+		forwardedMbps: (bytes * 8) / secs / 1e6,
+		udpDrops: d1 - d0,
+		generatorDrops: gd1 - gd0,
+		latencyMs: { p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), n: lat.length },
+		benchLoopDelayP99Ms: loop.percentile(99) / 1e6,
+	};
+}
+
+/** A room with `count` publishers sending `kinds` from ffmpeg; close() ends it all. */
+async function publishers(ctx: Ctx, room: BenchRoom, count: number, kinds: Array<'audio' | 'video'>) {
+	const parts: BenchParticipant[] = [];
+	const sources: RtpSource[] = [];
+	for (let i = 0; i < count; i++) {
+		const p = await room.join(kinds);
+		parts.push(p);
+		const byKind = new Map(p.publications.map((x) => [x.kind, x]));
+		const src = await RtpSource.start(ctx.clips, kinds, (k, pkt) => byKind.get(k)?.feed(pkt), ctx.genCpus);
+		sources.push(src);
+		for (const port of src.ports) ctx.gen.ports.add(port);
+	}
+	const close = () => {
+		for (const s of sources) {
+			for (const port of s.ports) ctx.gen.ports.delete(port);
+			s.close();
+		}
+	};
+	return { parts, pubs: parts.flatMap((p) => p.publications), close };
+}
+
+interface Joined { parts: BenchParticipant[]; subs: Subscription[]; probes: Subscription[]; failed: number }
+
+/** Joins `n` receivers in small parallel batches; a join that fails (e.g. times out under load) is counted, not fatal. */
+async function joinSubscribers(room: BenchRoom, n: number, pubs: Publication[], into: Joined) {
+	for (let done = 0; done < n; done += JOIN_BATCH) {
+		await Promise.all(Array.from({ length: Math.min(JOIN_BATCH, n - done) }, async (_x, i) => {
+			const probe = into.probes.length === 0 && i === 0;
+			let p: BenchParticipant | undefined;
+			try {
+				p = await room.join([]);
+				into.parts.push(p);
+				const subs = await p.subscribe(pubs, { probe });
+				into.subs.push(...subs);
+				if (probe) into.probes.push(...subs);
+			} catch {
+				into.failed++;
+				await p?.close().catch(() => {});
+			}
+		}));
+	}
+}
+
+const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
+
+export interface RampResult { publishers: number; steps: Window[]; failedJoins: number }
+
+/** Webinar ramp: a few publishers (audio + video), subscribers added until video loss ≥ 1 %. */
+export async function webinarRamp(ctx: Ctx, steps: number[], publisherCount: number): Promise<RampResult> {
+	const room = await ctx.sys.openRoom();
+	const pub = await publishers(ctx, room, publisherCount, ['audio', 'video']);
+	const all: Joined = { parts: [], subs: [], probes: [], failed: 0 };
+	const out: Window[] = [];
+	try {
+		await settle();
+		for (const target of steps) {
+			const need = Math.ceil(target / publisherCount) - all.parts.length;
+			if (need > 0) await joinSubscribers(room, need, pub.pubs, all);
+			await settle();
+			const w = await measure(ctx, all.subs, all.probes);
+			out.push(w);
+			ctx.log(`  ramp ${w.videoConsumers} video consumers: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu (+ softirq ${(w.softirqCores * 100).toFixed(0)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), gen ${(w.genCores * 100).toFixed(0)} %, loss ${(w.videoLoss * 100).toFixed(2)} %, ${w.forwardedMbps.toFixed(0)} Mbit/s, p99 ${w.latencyMs.p99.toFixed(1)} ms (bench loop delay p99 ${w.benchLoopDelayP99Ms.toFixed(0)} ms), UDP drops ${w.udpDrops} (generator ${w.generatorDrops}), lost transports ${ctx.gen.iceDisconnects}, failed joins ${all.failed}`);
+			if (!(w.videoLoss < MAX_LOSS)) break;
+		}
+	} finally {
+		pub.close();
+		for (const p of [...all.parts, ...pub.parts]) await p.close().catch(() => {});
+		await room.close().catch(() => {});
+	}
+	return { publishers: publisherCount, steps: out, failedJoins: all.failed };
+}
+
+/** Meeting: `n` participants, all send audio + video, all receive all others. */
+export async function meeting(ctx: Ctx, n: number): Promise<Window> {
+	const room = await ctx.sys.openRoom();
+	const pub = await publishers(ctx, room, n, ['audio', 'video']);
+	const subs: Subscription[] = [];
+	const probes: Subscription[] = [];
+	try {
+		for (const [i, p] of pub.parts.entries()) {
+			const s = await p.subscribe(pub.pubs.filter((x) => !p.publications.includes(x)), { probe: i === 0 });
+			subs.push(...s);
+			if (i === 0) probes.push(...s);
+		}
+		await settle();
+		const w = await measure(ctx, subs, probes);
+		ctx.log(`  meeting ${n}: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu, loss ${(w.videoLoss * 100).toFixed(2)} %, p50/p99 ${w.latencyMs.p50.toFixed(1)}/${w.latencyMs.p99.toFixed(1)} ms`);
+		return w;
+	} finally {
+		pub.close();
+		for (const p of pub.parts) await p.close().catch(() => {});
+		await room.close().catch(() => {});
+	}
+}
+
+export interface AudioRoomResult extends Window { listeners: number; failedJoins: number; memoryPerParticipantBytes: number }
+
+/** Audio-only large room: a few speakers, many listeners; also server memory per participant. */
+export async function audioRoom(ctx: Ctx, speakers: number, listeners: number): Promise<AudioRoomResult> {
+	const room = await ctx.sys.openRoom();
+	const pub = await publishers(ctx, room, speakers, ['audio']);
+	const all: Joined = { parts: [], subs: [], probes: [], failed: 0 };
+	try {
+		await settle();
+		const rss0 = rssBytes(ctx.sys.pids());
+		await joinSubscribers(room, listeners, pub.pubs, all);
+		await settle();
+		const rss1 = rssBytes(ctx.sys.pids());
+		const w = await measure(ctx, all.subs, all.probes);
+		const memoryPerParticipantBytes = (rss1 - rss0) / (listeners - all.failed);
+		ctx.log(`  audio room ${listeners} listeners: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu, loss ${(w.audioLoss * 100).toFixed(2)} %, ${(memoryPerParticipantBytes / 1024).toFixed(0)} KiB per participant`);
+		return { ...w, listeners, failedJoins: all.failed, memoryPerParticipantBytes };
+	} finally {
+		pub.close();
+		for (const p of [...all.parts, ...pub.parts]) await p.close().catch(() => {});
+		await room.close().catch(() => {});
+	}
+}
+
+export interface JoinStormResult { joins: number; failed: number; joinMs: number[]; p50: number; p95: number }
+
+/** Join storm: `m` participants join within `spreadMs`; each times signalling connect → first RTP. */
+export async function joinStorm(ctx: Ctx, m: number, spreadMs: number): Promise<JoinStormResult> {
+	const room = await ctx.sys.openRoom();
+	const pub = await publishers(ctx, room, 1, ['audio', 'video']);
+	const parts: BenchParticipant[] = [];
+	try {
+		await settle();
+		const joinMs = await Promise.all(Array.from({ length: m }, async (_x, i) => {
+			await new Promise((r) => setTimeout(r, (i * spreadMs) / m));
+			const t0 = performance.now();
+			try {
+				const p = await room.join([]);
+				parts.push(p);
+				const subs = await p.subscribe(pub.pubs, { firstPacket: true });
+				const first = await Promise.race([
+					...subs.map((s) => s.firstPacketAt()),
+					new Promise<number>((_ok, fail) => setTimeout(() => fail(new Error('no media')), JOIN_TIMEOUT_MS)),
+				]);
+				return first - t0;
+			} catch {
+				return Number.NaN;
+			}
+		}));
+		const ok = joinMs.filter((x) => Number.isFinite(x));
+		const r = { joins: m, failed: m - ok.length, joinMs: ok, p50: percentile(ok, 50), p95: percentile(ok, 95) };
+		ctx.log(`  join storm ${m} in ${spreadMs} ms: p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, failed ${r.failed}`);
+		return r;
+	} finally {
+		pub.close();
+		for (const p of [...parts, ...pub.parts]) await p.close().catch(() => {});
+		await room.close().catch(() => {});
+	}
+}

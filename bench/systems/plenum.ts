@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { types } from 'mediasoup';
+import { io } from 'socket.io-client';
+import type { Generator } from '../gen/Generator.js';
+import { childPids, killOnExit, pinned } from '../lib/proc.js';
+import { type MsSignal, type MsTransportInfo, MsParticipant } from './msFlow.js';
+import type { BenchRoom, SystemUnderTest } from './types.js';
+
+const START_TIMEOUT_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 20_000;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let roomSeq = 0;
+
+type Ack = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
+
+/** Plenum as users run it: `server/index.ts` with one mediasoup worker, through its socket.io signalling. */
+export class Plenum implements SystemUnderTest {
+	readonly name = 'plenum' as const;
+	readonly #gen: Generator;
+	readonly #cpus: string;
+	readonly #rtcPort: number;
+	readonly #logPath: string;
+	#child: ChildProcess | undefined;
+	#url = '';
+
+	constructor(gen: Generator, cpus: string, rtcPort: number, logPath: string) {
+		this.#gen = gen;
+		this.#cpus = cpus;
+		this.#rtcPort = rtcPort;
+		this.#logPath = logPath;
+	}
+
+	async start(): Promise<void> {
+		const log = createWriteStream(this.#logPath);
+		const child = killOnExit(spawn(...pinned(this.#cpus, [process.execPath, '--import', 'tsx', 'server/index.ts']), {
+			cwd: ROOT,
+			env: {
+				...process.env, PORT: '0', HOST: '127.0.0.1', RTC_PORT: String(this.#rtcPort), RTC_LISTEN_IP: '127.0.0.1',
+				RTC_ANNOUNCED_ADDRESS: '127.0.0.1', MEDIASOUP_WORKERS: '1', LOG_LEVEL: 'warn', ROOM_EMPTY_GRACE_MS: '500',
+				MAX_PARTICIPANTS_PER_ROOM: '1000', ROOM_SPILL_LOAD: '1000000',
+			},
+			stdio: ['ignore', 'pipe', 'pipe'],
+		}));
+		this.#child = child;
+		child.stdout?.pipe(log);
+		let stderr = '';
+		this.#url = await new Promise<string>((ok, fail) => {
+			const timer = setTimeout(() => fail(new Error(`plenum did not start:\n${stderr}`)), START_TIMEOUT_MS);
+			child.stderr?.on('data', (d: Buffer) => {
+				stderr += d.toString();
+				log.write(d);
+				const m = /Plenum is running: open (\S+)/.exec(stderr);
+				if (m?.[1]) { clearTimeout(timer); ok(m[1].replace('localhost', '127.0.0.1')); }
+			});
+			child.once('exit', (code) => fail(new Error(`plenum exited with ${code}:\n${stderr}`)));
+		});
+	}
+
+	pids(): number[] {
+		const pid = this.#child?.pid;
+		return pid ? [pid, ...childPids(pid)] : [];
+	}
+
+	async openRoom(): Promise<BenchRoom> {
+		const roomId = `bench-${process.pid}-${++roomSeq}`;
+		return {
+			join: async (publish) => {
+				const signal = await socketSignal(this.#url, roomId, this.#gen.router.rtpCapabilities);
+				return MsParticipant.join(this.#gen, signal, publish);
+			},
+			// Participants disconnect themselves; the server closes the empty room.
+			close: async () => {},
+		};
+	}
+
+	async stop(): Promise<void> {
+		const child = this.#child;
+		if (!child || child.exitCode !== null) return;
+		const exited = new Promise((ok) => child.once('exit', ok));
+		child.kill('SIGTERM');
+		await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5_000))]);
+		if (child.exitCode === null) child.kill('SIGKILL');
+	}
+}
+
+async function socketSignal(url: string, roomId: string, clientCaps: types.RtpCapabilities): Promise<MsSignal> {
+	const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+	await new Promise<void>((ok, fail) => {
+		socket.once('connect', () => ok());
+		socket.once('connect_error', fail);
+	});
+	const req = <T>(name: string, payload: object): Promise<T> => new Promise((ok, fail) => {
+		socket.timeout(REQUEST_TIMEOUT_MS).emit(name, payload, (err: Error | null, ack: Ack) => {
+			if (err) fail(err);
+			else if (ack.ok) ok(ack.data as T);
+			else fail(new Error(`${name}: ${ack.error.code}`));
+		});
+	});
+	const joined = await req<{ rtpCapabilities: types.RtpCapabilities }>('join', { roomId, displayName: 'bench' });
+	await req('setRtpCapabilities', { rtpCapabilities: clientCaps });
+	return {
+		rtpCapabilities: joined.rtpCapabilities,
+		createTransport: (direction) => req<MsTransportInfo>('createTransport', { direction }),
+		connectTransport: async (transportId, dtlsParameters) => { await req('connectTransport', { transportId, dtlsParameters }); },
+		produce: async (transportId, kind, rtpParameters) =>
+			(await req<{ producerId: string }>('produce', { transportId, kind, source: kind === 'audio' ? 'mic' : 'camera', rtpParameters })).producerId,
+		consume: (producerId) => req<{ id: string; rtpParameters: types.RtpParameters }>('consume', { producerId }),
+		resumeConsumer: async (consumerId) => { await req('resumeConsumer', { consumerId }); },
+		close: async () => { socket.disconnect(); },
+	};
+}
