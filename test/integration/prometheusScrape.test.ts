@@ -35,7 +35,11 @@ describe('Prometheus scrapes Plenum during a meeting', () => {
 		prom = await startPrometheus(dir, { target: `127.0.0.1:${metricsPort}`, token, ruleFiles: [ALERT_RULES] });
 		browser = await connectBrowser();
 		ctx = await browser.newContext();
-		for (const name of NAMES) await joinInBrowser(ctx, ROOM, name, server.baseUrl);
+		for (const name of NAMES) {
+			const page = await joinInBrowser(ctx, ROOM, name, server.baseUrl);
+			// The second joins a room with media flowing: that join is the one join latency times.
+			await page.waitForFunction(() => window.plenum?.client?.isPublishing('camera'), undefined, { timeout: 30_000 });
+		}
 	}, 120_000);
 
 	afterAll(async () => {
