@@ -85,6 +85,9 @@ describe('Prometheus scrapes Plenum during a meeting', () => {
 		const streams = [...text.matchAll(/^plenum_media_(?:producers|consumers)\{kind="\w+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
 		const polls = value('plenum_media_stats_poll_seconds_count');
 		console.info(`stats polls: ${polls}, mean ${((1000 * value('plenum_media_stats_poll_seconds_sum')) / polls).toFixed(1)} ms for ${streams} streams`);
+		expect(value('plenum_signalling_messages_total{type="join",result="ok"}')).toBe(2);
+		expect(value('plenum_signalling_messages_total{type="resumeConsumer",result="ok"}')).toBeGreaterThanOrEqual(2);
+		expect(value('plenum_media_worker_memory_bytes{worker="0"}')).toBeGreaterThan(1e6);
 		for (const canary of [ROOM, ...NAMES, 'Canary']) expect(text).not.toContain(canary);
 		expect(text).not.toMatch(/\b127\.0\.0\.1\b/);
 		const allowed: Record<string, RegExp> = {
