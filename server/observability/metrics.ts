@@ -32,7 +32,7 @@ export interface Metrics {
 	signallingErrors: Counter<'code'>;
 	/** Every answered request: type = request name (or 'unknown'), result = ok | error. */
 	signallingMessages: Counter<'type' | 'result'>;
-	/** Signalling connect → first consumer resumed, per joined connection. */
+	/** Signalling connect → first consumer resumed, per connection that joined a room with media. */
 	joinLatency: Histogram;
 	/** MediaStats deltas and round-trip times. */
 	rtp(direction: MediaDirection, kind: MediaClass, delta: RtpDelta): void;
@@ -86,7 +86,7 @@ export function createMetrics(stats: StatsSource, limits: MetricLimits): Metrics
 	const signallingErrors = new Counter({ name: 'plenum_signalling_errors_total', help: 'Signalling requests answered with an error, by error code.', labelNames: ['code'], registers });
 	const signallingMessages = new Counter({ name: 'plenum_signalling_messages_total', help: 'Signalling requests answered, by request type and result (ok, error).', labelNames: ['type', 'result'], registers });
 	const joinLatency = new Histogram({
-		name: 'plenum_signalling_join_latency_seconds', help: 'Time from signalling connect to the first consumer resumed, per joining connection.',
+		name: 'plenum_signalling_join_latency_seconds', help: 'Time from signalling connect to the first consumer resumed, per connection joining a room that has media.',
 		buckets: [0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30], registers,
 	});
 	const rtp = rtpMetrics(registry);

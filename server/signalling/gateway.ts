@@ -44,16 +44,17 @@ function onConnection(socket: Socket, deps: GatewayDeps): void {
 	const session = new Session(socket, deps);
 	const drain = deps.draining?.();
 	if (drain) socket.emit('serverDraining', drain);
-	// Join latency: from this connect to the first consumer resumed after a join on it.
+	// Join latency: from this connect to the first consumer resumed after a join on it. Only
+	// joins into a room that already has media count: the first one in would time its wait.
 	const connectedAt = performance.now();
 	let timing: 'beforeJoin' | 'joined' | 'done' = 'beforeJoin';
 	socket.onAny((event: unknown, ...args: unknown[]) => {
 		const ack = args.at(-1);
 		if (typeof ack !== 'function') return; // every request must carry an ack to answer
 		const payload = args.length > 1 ? args[0] : undefined;
-		void handle(session, String(event), payload, ack as AckFn, deps).then((ok) => {
-			if (!ok) return;
-			if (event === 'join' && timing === 'beforeJoin') timing = 'joined';
+		void handle(session, String(event), payload, ack as AckFn, deps).then((answer) => {
+			if (!answer.ok) return;
+			if (event === 'join' && timing === 'beforeJoin') timing = hasProducers(answer.data) ? 'joined' : 'done';
 			else if (event === 'resumeConsumer' && timing === 'joined') {
 				timing = 'done';
 				deps.metrics.joinLatency.observe((performance.now() - connectedAt) / 1000);
@@ -63,8 +64,11 @@ function onConnection(socket: Socket, deps: GatewayDeps): void {
 	socket.on('disconnect', () => session.dropped());
 }
 
-/** Answers one request; resolves whether it succeeded. */
-async function handle(session: Session, event: string, payload: unknown, ack: AckFn, deps: GatewayDeps): Promise<boolean> {
+const hasProducers = (data: unknown): boolean =>
+	typeof data === 'object' && data !== null && 'producers' in data && Array.isArray(data.producers) && data.producers.length > 0;
+
+/** Answers one request; resolves with the answer sent. */
+async function handle(session: Session, event: string, payload: unknown, ack: AckFn, deps: GatewayDeps): Promise<Ack<unknown>> {
 	const type = isRequestName(event) ? event : 'unknown';
 	try {
 		if (!session.requests.take()) throw new PlenumError('PLN_RATE_LIMITED');
@@ -86,9 +90,9 @@ async function handle(session: Session, event: string, payload: unknown, ack: Ac
 }
 
 // `type` is a known request name or 'unknown', so the label stays bounded.
-function reply(ack: AckFn, answer: Ack<unknown>, type: string, deps: GatewayDeps): boolean {
+function reply(ack: AckFn, answer: Ack<unknown>, type: string, deps: GatewayDeps): Ack<unknown> {
 	deps.metrics.signallingMessages.inc({ type, result: answer.ok ? 'ok' : 'error' });
 	if (!answer.ok) deps.metrics.signallingErrors.inc({ code: answer.error.code });
 	ack(answer);
-	return answer.ok;
+	return answer;
 }

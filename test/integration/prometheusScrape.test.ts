@@ -35,7 +35,11 @@ describe('Prometheus scrapes Plenum during a meeting', () => {
 		prom = await startPrometheus(dir, { target: `127.0.0.1:${metricsPort}`, token, ruleFiles: [ALERT_RULES] });
 		browser = await connectBrowser();
 		ctx = await browser.newContext();
-		for (const name of NAMES) await joinInBrowser(ctx, ROOM, name, server.baseUrl);
+		for (const name of NAMES) {
+			const page = await joinInBrowser(ctx, ROOM, name, server.baseUrl);
+			// The second joins a room with media flowing: that join is the one join latency times.
+			await page.waitForFunction(() => window.plenum?.client?.isPublishing('camera'), undefined, { timeout: 30_000 });
+		}
 	}, 120_000);
 
 	afterAll(async () => {
@@ -81,6 +85,9 @@ describe('Prometheus scrapes Plenum during a meeting', () => {
 		const streams = [...text.matchAll(/^plenum_media_(?:producers|consumers)\{kind="\w+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
 		const polls = value('plenum_media_stats_poll_seconds_count');
 		console.info(`stats polls: ${polls}, mean ${((1000 * value('plenum_media_stats_poll_seconds_sum')) / polls).toFixed(1)} ms for ${streams} streams`);
+		expect(value('plenum_signalling_messages_total{type="join",result="ok"}')).toBe(2);
+		expect(value('plenum_signalling_messages_total{type="resumeConsumer",result="ok"}')).toBeGreaterThanOrEqual(2);
+		expect(value('plenum_media_worker_memory_bytes{worker="0"}')).toBeGreaterThan(1e6);
 		for (const canary of [ROOM, ...NAMES, 'Canary']) expect(text).not.toContain(canary);
 		expect(text).not.toMatch(/\b127\.0\.0\.1\b/);
 		const allowed: Record<string, RegExp> = {
