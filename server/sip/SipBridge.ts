@@ -75,10 +75,13 @@ export class SipBridge {
 		}
 		const host = `${s.announcedHost}:${listener.port}`;
 		this.#ua = new UserAgent({
-			uri: UserAgent.makeURI(`sip:plenum@${host}`),
+			// Register mode: we are the provider's address of record; else a name of our own.
+			uri: UserAgent.makeURI(s.register?.aor ?? `sip:plenum@${host}`),
 			transportConstructor: SipJsTransport,
 			transportOptions: { listener },
-			viaHost: host,
+			// sip.js drops responses whose Via has a port, so Via carries the host only (with rport,
+			// peers answer to the port we sent from); Contact gets our port below.
+			viaHost: s.announcedHost,
 			contactName: 'plenum',
 			contactParams: { transport: s.protocol },
 			forceRport: true,
@@ -89,11 +92,12 @@ export class SipBridge {
 			logBuiltinEnabled: false,
 			logLevel: 'warn',
 			// sip.js logs whole messages; they are scrubbed at the socket, and masked again here.
-			logConnector: (level, category) => {
-				if (level === 'error' || level === 'warn') log.warn({ category }, 'sip.js reported a problem');
+			logConnector: (level, category, _label, content) => {
+				if (level === 'error' || level === 'warn') log.warn({ category, detail: content.replace(/\d{5,}/g, '…').slice(0, 200) }, 'sip.js reported a problem');
 			},
 			delegate: { onInvite: (inv) => this.#onInvite(inv) },
 		});
+		this.#ua.contact.uri.port = listener.port;
 		if (s.register) {
 			const target = UserAgent.makeURI(s.register.aor);
 			this.#registerer = target ? new Registerer(this.#ua, { registrar: UserAgent.makeURI(s.register.registrar), expires: 600 }) : undefined;

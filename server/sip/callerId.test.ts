@@ -33,6 +33,11 @@ describe('scrubNumbers', () => {
 		expect(out.endsWith('\r\n\r\nv=0')).toBe(true);
 	});
 
+	it('leaves digest challenges and answers alone (nonces are full of digits)', () => {
+		const challenge = 'SIP/2.0 401 Unauthorized\r\nWWW-Authenticate: Digest realm="x", nonce="47364c23432d2e131a5fb210812c"\r\nCall-ID: 123456789@h\r\n\r\n';
+		expect(scrubNumbers(challenge)).toBe(challenge);
+	});
+
 	it('keeps short users (service names, extensions) as they are', () => {
 		expect(scrubNumbers('To: <sip:plenum@h>\r\nFrom: <sip:1234@h>\r\n\r\n')).toBe('To: <sip:plenum@h>\r\nFrom: <sip:1234@h>\r\n\r\n');
 	});

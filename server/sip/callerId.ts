@@ -16,18 +16,29 @@ function digitsOf(s: string): string {
 	return s.replace(/\D/g, '');
 }
 
+// Digest challenges and answers carry nonces and hashes full of digits that must stay intact;
+// Via, Call-ID and CSeq carry branches, ids and counters.
+const UNTOUCHED = /^(www-authenticate|proxy-authenticate|authorization|proxy-authorization|authentication-info|via|v|call-id|i|cseq)\s*:/i;
+
 /** Replaces number-like URI users and display names in the header part; the body is kept. */
 export function scrubNumbers(message: string): string {
 	const end = message.indexOf('\r\n\r\n');
 	const head = end < 0 ? message : message.slice(0, end);
 	const body = end < 0 ? '' : message.slice(end);
 	const masked = head
+		.split('\r\n')
+		.map((line) => (UNTOUCHED.test(line) ? line : maskLine(line)))
+		.join('\r\n');
+	return masked + body;
+}
+
+function maskLine(line: string): string {
+	return line
 		.replace(URI_USER, (all, scheme: string, user: string) => {
 			const digits = digitsOf(user);
 			return digits.length >= MIN_DIGITS ? `${scheme}${MASK_PREFIX}${digits.slice(-4)}` : all;
 		})
 		.replace(QUOTED, (all, name: string) => (digitsOf(name).length >= MIN_DIGITS ? '"Phone"' : all));
-	return masked + body;
 }
 
 /** The label for a caller, from the (already scrubbed) user part of From or P-Asserted-Identity. */
