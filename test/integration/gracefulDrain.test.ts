@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Socket } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, stopServer } from '../support/serverProcess.js';
 import { ask, connectBrowser, eventually, inboundStats, joinInBrowser, rawSocket, uniqueRoomId } from './helpers.js';
@@ -61,9 +61,11 @@ describe('graceful drain on SIGTERM', () => {
 		expect(await alice.textContent('#draining')).toContain('restarted for maintenance');
 
 		// A new room is refused with the catalogued code; the running one still takes joins.
-		const s = await rawSocket(base);
+		// Listen before connecting: the server tells a newcomer at once, which can beat a listener added after 'connect'.
+		const s = io(base, { transports: ['websocket'], reconnection: false, forceNew: true, autoConnect: false });
 		sockets.push(s);
 		const told = new Promise<{ deadlineAt: number }>((ok) => s.once('serverDraining', ok));
+		s.connect();
 		expect((await ask(s, 'join', { roomId: uniqueRoomId('new'), displayName: 'Late' })).error?.code).toBe('PLN_DRAINING');
 		expect((await told).deadlineAt).toBeGreaterThan(Date.now() + 60_000);
 		const s2 = await rawSocket(base);
