@@ -6,13 +6,14 @@
  *
  *   npm run bench:sip [-- --calls 20 --seconds 10]
  */
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/browserFlags.js';
+import { processCpuSeconds } from '../../test/support/cpu.js';
 import { startServer, stopServer } from '../../test/support/serverProcess.js';
 import { runSipp, scenario } from '../../test/support/sipp.js';
 
@@ -21,15 +22,11 @@ const calls = Number(values.calls);
 const windowS = Number(values.seconds);
 const TONE = resolve('test/support/tone440.wav');
 
-const cpuOf = (pid: number) => {
-	const f = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
-	return (Number(f[11]) + Number(f[12])) / 100;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function busy(pid: number, seconds: number): Promise<number> {
-	const a = cpuOf(pid);
+	const a = processCpuSeconds(pid);
 	await sleep(seconds * 1000);
-	return (cpuOf(pid) - a) / seconds;
+	return (processCpuSeconds(pid) - a) / seconds;
 }
 
 const server = await startServer(join(mkdtempSync(join(tmpdir(), 'plenum-bench-sip-')), 'server.log'), {

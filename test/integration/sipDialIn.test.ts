@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processCpuSeconds } from '../support/cpu.js';
 import { startServer, stopServer } from '../support/serverProcess.js';
 import { Baresip } from '../support/baresip.js';
 import { runSipp, refusedScenario, scenario } from '../support/sipp.js';
@@ -220,10 +221,7 @@ describe('SIP dial-in (sipp as the phone, real Chromium in the room)', () => {
 		const { socket, pin } = await openRoom(roomId);
 		let phones = 0;
 		socket.on('participantJoined', (p: { kind: string }) => { if (p.kind === 'phone') phones++; });
-		const cpu = () => {
-			const f = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-			return (Number(f[11]) + Number(f[12])) / 100;
-		};
+		const cpu = () => processCpuSeconds(server.child.pid ?? 0);
 		const call = runSipp({ xml: scenario(CALLER, [{ pauseMs: 500 }, { info: `${pin}#` }, { audio: TONE }, { pauseMs: 45_000 }, { hangUp: true }]), port: sipPort, calls: CALLS, parallel: CALLS, ratePerSecond: 5, timeoutMs: 150_000 });
 		await eventually(async () => phones === CALLS, 90_000, `${CALLS} phone participants`);
 		// The browser receives audio from the phones (the loudest are forwarded like any speaker).

@@ -18,3 +18,10 @@ export function cpuSeconds(pattern: RegExp): number {
 	}
 	return ticks / TICKS_PER_SECOND;
 }
+
+/** CPU seconds (user + system) used so far by one process. */
+export function processCpuSeconds(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
