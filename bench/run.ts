@@ -23,8 +23,8 @@ import { Plenum } from './systems/plenum.js';
 import type { SystemName, SystemUnderTest } from './systems/types.js';
 
 const PROFILES = {
-	quick: { reps: 1, windowMs: 5_000, ramp: [40, 100, 200, 300, 400, 500, 600, 800], meeting: 6, audioListeners: 100, storm: 30, stormSpreadMs: 2_000 },
-	full: { reps: 3, windowMs: 8_000, ramp: [50, 100, 200, 300, 400, 500, 600, 700, 800, 1000, 1200], meeting: 10, audioListeners: 300, storm: 60, stormSpreadMs: 3_000 },
+	quick: { reps: 1, windowMs: 5_000, ramp: [40, 100, 200, 300, 400, 500, 600, 800], refine: 3, deadlineMin: 12, meeting: 6, audioListeners: 100, storm: 30, stormSpreadMs: 2_000 },
+	full: { reps: 3, windowMs: 8_000, ramp: [50, 100, 200, 300, 400, 500, 600, 700, 800, 1000, 1200], refine: 4, deadlineMin: 25, meeting: 10, audioListeners: 300, storm: 60, stormSpreadMs: 3_000 },
 } as const;
 const GEN_CPUS = '0';
 const SFU_CPUS = '1';
@@ -35,7 +35,8 @@ const JANUS_RTP_PORTS: [number, number] = [41_000, 44_999];
 const WEBINAR_PUBLISHERS = 2;
 const AUDIO_SPEAKERS = 3;
 
-if (!runInsideNamespace()) await main();
+// Exit explicitly: a system that failed may leave sockets or timers behind.
+if (!runInsideNamespace()) await main().then(() => process.exit(0));
 
 async function main(): Promise<void> {
 	const { values } = parseArgs({ options: {
@@ -44,11 +45,14 @@ async function main(): Promise<void> {
 		reps: { type: 'string' },
 		out: { type: 'string', default: fileURLToPath(new URL('./results', import.meta.url)) },
 		nice: { type: 'string', default: String(BENCH_NICE.value) },
+		scenarios: { type: 'string', default: 'ramp,meeting,audio,storm' },
+		window: { type: 'string' },
 	} });
 	const profileName = values.full ? 'full' : 'quick';
 	const profile = PROFILES[profileName];
 	const reps = values.reps ? Number(values.reps) : profile.reps;
 	const names = values.systems.split(',') as SystemName[];
+	const only = new Set(values.scenarios.split(','));
 	BENCH_NICE.value = Number(values.nice);
 	// The bench process drives the generator (DirectTransport feeds, probes): same CPU and niceness.
 	pin(process.pid, GEN_CPUS);
@@ -71,17 +75,26 @@ async function main(): Promise<void> {
 				console.log(`[rep ${rep + 1}/${reps}] ${name}`);
 				const sys = make(name);
 				await sys.start();
-				const ctx: Ctx = { gen, clips, sys, genCpus: GEN_CPUS, sfuCpu: Number(SFU_CPUS), windowMs: profile.windowMs, log: (m) => console.log(m) };
+				const ctx: Ctx = { gen, clips, sys, genCpus: GEN_CPUS, sfuCpu: Number(SFU_CPUS), windowMs: values.window ? Number(values.window) * 1000 : profile.windowMs, log: (m) => console.log(m) };
+				let timer: NodeJS.Timeout | undefined;
+				const deadline = new Promise<never>((_ok, fail) => {
+					timer = setTimeout(() => fail(new Error(`gave up after ${profile.deadlineMin} min`)), profile.deadlineMin * 60_000);
+				});
+				const scenarios = async () => {
+					const ramp = only.has('ramp') ? await webinarRamp(ctx, [...profile.ramp], WEBINAR_PUBLISHERS, profile.refine) : undefined;
+					const meet = only.has('meeting') ? await meeting(ctx, profile.meeting) : undefined;
+					const audio = only.has('audio') ? await audioRoom(ctx, AUDIO_SPEAKERS, profile.audioListeners) : undefined;
+					const storm = only.has('storm') ? await joinStorm(ctx, profile.storm, profile.stormSpreadMs) : undefined;
+					return { system: name, rep, ramp, meeting: meet, audio, storm };
+				};
 				try {
-					const ramp = await webinarRamp(ctx, [...profile.ramp], WEBINAR_PUBLISHERS);
-					const meet = await meeting(ctx, profile.meeting);
-					const audio = await audioRoom(ctx, AUDIO_SPEAKERS, profile.audioListeners);
-					const storm = await joinStorm(ctx, profile.storm, profile.stormSpreadMs);
-					runs.push({ system: name, rep, ramp, meeting: meet, audio, storm });
+					// A system that hangs (e.g. stops answering its API under overload) must not stall the run.
+					runs.push(await Promise.race([scenarios(), deadline]));
 				} catch (err) {
 					console.error(`  ${name} failed: ${(err as Error).message}`);
 					runs.push({ system: name, rep, error: (err as Error).message });
 				} finally {
+					clearTimeout(timer);
 					await sys.stop();
 				}
 			}

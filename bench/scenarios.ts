@@ -3,7 +3,7 @@ import type { Generator } from './gen/Generator.js';
 import { type Clips, RtpSource } from './gen/media.js';
 import type { Publication, Subscription } from './gen/Publication.js';
 import { busyBetween, cpuSeconds, cpuTimes, ksoftirqdPid, rssBytes, udpDrops } from './lib/proc.js';
-import { lossFraction, percentile } from './lib/stats.js';
+import { bisectStep, lossFraction, percentile } from './lib/stats.js';
 import type { BenchParticipant, BenchRoom, SystemUnderTest } from './systems/types.js';
 
 export interface Ctx {
@@ -21,6 +21,12 @@ const SETTLE_MS = 2_000;
 const JOIN_BATCH = 8;
 const JOIN_TIMEOUT_MS = 20_000;
 const MAX_LOSS = 0.01;
+/** A step passes with video loss under 1 % and (within the window's edges) every packet delivered. */
+const MIN_DELIVERED = 0.95;
+export const passes = (w: Window) => w.videoLoss < MAX_LOSS && w.videoDelivered >= MIN_DELIVERED;
+// Bisection stops when passing and failing counts are this close (video consumers).
+const REFINE_MIN_GAP = 16;
+const RECOVER_MS = 8_000;
 
 /** One measurement window over a set of received tracks. */
 export interface Window {
@@ -28,6 +34,8 @@ export interface Window {
 	audioConsumers: number;
 	/** SFU CPU (server + workers), in cores. */
 	sfuCores: number;
+	/** Of that, the Node process controlling the workers (Plenum's server, bare mediasoup's script). */
+	controllerCores: number;
 	/** Generator CPU (its worker + the bench process), in cores. */
 	genCores: number;
 	/** Busy fraction of each CPU of the machine (other tenants included). */
@@ -38,6 +46,11 @@ export interface Window {
 	otherOnSfuCpu: number;
 	videoLoss: number;
 	audioLoss: number;
+	/**
+	 * Video packets received ÷ packets the publishers sent times their receivers. Below 1 when
+	 * the SFU falls behind and queues (packets late, not yet lost), which loss alone misses.
+	 */
+	videoDelivered: number;
 	/** Media the SFU forwarded to the generator (received), Mbit/s. */
 	forwardedMbps: number;
 	/** Kernel drops on full UDP receive buffers in the bench's namespace (all sockets). */
@@ -68,9 +81,10 @@ function genPids(ctx: Ctx): number[] {
 export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscription[]): Promise<Window> {
 	for (const p of probes) p.latencies.length = 0;
 	const pids = ctx.sys.pids();
+	const ctl = [ctx.sys.controllerPid() ?? 0];
 	const softirq = [ksoftirqdPid(ctx.sfuCpu) ?? 0];
 	const ports = new Set(ctx.gen.ports);
-	const [c0, g0, k0, t0, d0, w0] = [cpuSeconds(pids), cpuSeconds(genPids(ctx)), cpuSeconds(softirq), cpuTimes(), udpDrops(), performance.now()];
+	const [c0, n0, g0, k0, t0, d0, w0] = [cpuSeconds(pids), cpuSeconds(ctl), cpuSeconds(genPids(ctx)), cpuSeconds(softirq), cpuTimes(), udpDrops(), performance.now()];
 	const gd0 = udpDrops(ports);
 	const s0 = await snap(subs);
 	const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -78,7 +92,7 @@ export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscripti
 	await new Promise((r) => setTimeout(r, ctx.windowMs));
 	loop.disable();
 	const s1 = await snap(subs);
-	const [c1, g1, k1, t1, d1, w1] = [cpuSeconds(pids), cpuSeconds(genPids(ctx)), cpuSeconds(softirq), cpuTimes(), udpDrops(), performance.now()];
+	const [c1, n1, g1, k1, t1, d1, w1] = [cpuSeconds(pids), cpuSeconds(ctl), cpuSeconds(genPids(ctx)), cpuSeconds(softirq), cpuTimes(), udpDrops(), performance.now()];
 	const gd1 = udpDrops(ports);
 	const secs = (w1 - w0) / 1000;
 	const byKind = (kind: 'audio' | 'video') => {
@@ -93,6 +107,13 @@ export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscripti
 		});
 		return lossFraction(lost + received, received);
 	};
+	let expected = 0;
+	let got = 0;
+	subs.forEach((s, i) => {
+		if (s.from.kind !== 'video') return;
+		expected += s1[i]!.sent - s0[i]!.sent;
+		got += s1[i]!.received - s0[i]!.received;
+	});
 	const bytes = subs.reduce((n, _s, i) => n + s1[i]!.bytes - s0[i]!.bytes, 0);
 	const lat = probes.flatMap((p) => p.latencies);
 	const busy = busyBetween(t0, t1);
@@ -102,12 +123,14 @@ export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscripti
 		videoConsumers: subs.filter((s) => s.from.kind === 'video').length,
 		audioConsumers: subs.filter((s) => s.from.kind === 'audio').length,
 		sfuCores,
+		controllerCores: (n1 - n0) / secs,
 		genCores: (g1 - g0) / secs,
 		cpuBusy: busy,
 		softirqCores,
 		otherOnSfuCpu: Math.max(0, (busy[ctx.sfuCpu] ?? 0) - sfuCores - softirqCores),
 		videoLoss: byKind('video'),
 		audioLoss: byKind('audio'),
+		videoDelivered: expected > 0 ? got / expected : 1,
 		forwardedMbps: (bytes * 8) / secs / 1e6,
 		udpDrops: d1 - d0,
 		generatorDrops: gd1 - gd0,
@@ -137,7 +160,7 @@ async function publishers(ctx: Ctx, room: BenchRoom, count: number, kinds: Array
 	return { parts, pubs: parts.flatMap((p) => p.publications), close };
 }
 
-interface Joined { parts: BenchParticipant[]; subs: Subscription[]; probes: Subscription[]; failed: number }
+interface Joined { parts: BenchParticipant[]; subs: Subscription[]; probes: Subscription[]; failed: number; subsOf?: Map<BenchParticipant, Subscription[]> }
 
 /** Joins `n` receivers in small parallel batches; a join that fails (e.g. times out under load) is counted, not fatal. */
 async function joinSubscribers(room: BenchRoom, n: number, pubs: Publication[], into: Joined) {
@@ -150,6 +173,7 @@ async function joinSubscribers(room: BenchRoom, n: number, pubs: Publication[], 
 				into.parts.push(p);
 				const subs = await p.subscribe(pubs, { probe });
 				into.subs.push(...subs);
+				into.subsOf?.set(p, subs);
 				if (probe) into.probes.push(...subs);
 			} catch {
 				into.failed++;
@@ -163,22 +187,56 @@ const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 
 export interface RampResult { publishers: number; steps: Window[]; failedJoins: number }
 
-/** Webinar ramp: a few publishers (audio + video), subscribers added until video loss ≥ 1 %. */
-export async function webinarRamp(ctx: Ctx, steps: number[], publisherCount: number): Promise<RampResult> {
+/** Closes the most recent subscribers (never the probe) until `keep` remain. */
+async function leaveSubscribers(all: Joined, keep: number): Promise<void> {
+	while (all.parts.length > Math.max(1, keep)) {
+		const p = all.parts.pop()!;
+		const gone = new Set(all.subsOf?.get(p) ?? []);
+		all.subsOf?.delete(p);
+		all.subs = all.subs.filter((s) => !gone.has(s));
+		await p.close().catch(() => {});
+	}
+}
+
+/**
+ * Webinar ramp: a few publishers (audio + video), subscribers added step by step until video
+ * loss reaches 1 %; then `refine` bisection steps between the last passing and the first failing
+ * count (subscribers leave or join), so the answer does not hinge on the coarse grid.
+ */
+export async function webinarRamp(ctx: Ctx, steps: number[], publisherCount: number, refine = 0): Promise<RampResult> {
 	const room = await ctx.sys.openRoom();
 	const pub = await publishers(ctx, room, publisherCount, ['audio', 'video']);
-	const all: Joined = { parts: [], subs: [], probes: [], failed: 0 };
+	const all: Joined = { parts: [], subs: [], probes: [], failed: 0, subsOf: new Map() };
 	const out: Window[] = [];
+	let overloaded = false;
+	const step = async (target: number) => {
+		const want = Math.ceil(target / publisherCount);
+		if (want > all.parts.length) await joinSubscribers(room, want - all.parts.length, pub.pubs, all);
+		else await leaveSubscribers(all, want);
+		// An SFU that was overloaded drains queued packets for a while after the load drops.
+		if (overloaded) await new Promise((r) => setTimeout(r, RECOVER_MS));
+		await settle();
+		const w = await measure(ctx, all.subs, all.probes);
+		out.push(w);
+		overloaded = !passes(w);
+		ctx.log(`  ramp ${w.videoConsumers} video consumers: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu (node ${(w.controllerCores * 100).toFixed(0)} %; + softirq ${(w.softirqCores * 100).toFixed(0)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), gen ${(w.genCores * 100).toFixed(0)} %, loss ${(w.videoLoss * 100).toFixed(2)} %, delivered ${(w.videoDelivered * 100).toFixed(1)} %, ${w.forwardedMbps.toFixed(0)} Mbit/s, p99 ${w.latencyMs.p99.toFixed(1)} ms (bench loop delay p99 ${w.benchLoopDelayP99Ms.toFixed(0)} ms), UDP drops ${w.udpDrops} (generator ${w.generatorDrops}), lost transports ${ctx.gen.iceDisconnects}, failed joins ${all.failed}`);
+		return w;
+	};
 	try {
 		await settle();
+		let lo = 0;
+		let hi = 0;
 		for (const target of steps) {
-			const need = Math.ceil(target / publisherCount) - all.parts.length;
-			if (need > 0) await joinSubscribers(room, need, pub.pubs, all);
-			await settle();
-			const w = await measure(ctx, all.subs, all.probes);
-			out.push(w);
-			ctx.log(`  ramp ${w.videoConsumers} video consumers: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu (+ softirq ${(w.softirqCores * 100).toFixed(0)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), gen ${(w.genCores * 100).toFixed(0)} %, loss ${(w.videoLoss * 100).toFixed(2)} %, ${w.forwardedMbps.toFixed(0)} Mbit/s, p99 ${w.latencyMs.p99.toFixed(1)} ms (bench loop delay p99 ${w.benchLoopDelayP99Ms.toFixed(0)} ms), UDP drops ${w.udpDrops} (generator ${w.generatorDrops}), lost transports ${ctx.gen.iceDisconnects}, failed joins ${all.failed}`);
-			if (!(w.videoLoss < MAX_LOSS)) break;
+			const w = await step(target);
+			if (!passes(w)) { hi = w.videoConsumers; break; }
+			lo = w.videoConsumers;
+		}
+		for (let i = 0; i < refine && hi > 0; i++) {
+			const next = bisectStep(lo, hi, publisherCount, REFINE_MIN_GAP);
+			if (next === undefined) break;
+			const w = await step(next);
+			if (passes(w)) lo = Math.max(lo, w.videoConsumers);
+			else hi = Math.min(hi, w.videoConsumers);
 		}
 	} finally {
 		pub.close();
@@ -202,7 +260,7 @@ export async function meeting(ctx: Ctx, n: number): Promise<Window> {
 		}
 		await settle();
 		const w = await measure(ctx, subs, probes);
-		ctx.log(`  meeting ${n}: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu, loss ${(w.videoLoss * 100).toFixed(2)} %, p50/p99 ${w.latencyMs.p50.toFixed(1)}/${w.latencyMs.p99.toFixed(1)} ms`);
+		ctx.log(`  meeting ${n}: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu (node ${(w.controllerCores * 100).toFixed(0)} %), loss ${(w.videoLoss * 100).toFixed(2)} %, p50/p99 ${w.latencyMs.p50.toFixed(1)}/${w.latencyMs.p99.toFixed(1)} ms`);
 		return w;
 	} finally {
 		pub.close();
@@ -226,7 +284,7 @@ export async function audioRoom(ctx: Ctx, speakers: number, listeners: number): 
 		const rss1 = rssBytes(ctx.sys.pids());
 		const w = await measure(ctx, all.subs, all.probes);
 		const memoryPerParticipantBytes = (rss1 - rss0) / (listeners - all.failed);
-		ctx.log(`  audio room ${listeners} listeners: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu, loss ${(w.audioLoss * 100).toFixed(2)} %, ${(memoryPerParticipantBytes / 1024).toFixed(0)} KiB per participant`);
+		ctx.log(`  audio room ${listeners} listeners: sfu ${(w.sfuCores * 100).toFixed(0)} % cpu (node ${(w.controllerCores * 100).toFixed(0)} %), loss ${(w.audioLoss * 100).toFixed(2)} %, ${(memoryPerParticipantBytes / 1024).toFixed(0)} KiB per participant`);
 		return { ...w, listeners, failedJoins: all.failed, memoryPerParticipantBytes };
 	} finally {
 		pub.close();

@@ -1,13 +1,13 @@
-import type { AudioRoomResult, JoinStormResult, RampResult, Window } from '../scenarios.js';
+import { type AudioRoomResult, type JoinStormResult, passes, type RampResult, type Window } from '../scenarios.js';
 import type { SystemName } from '../systems/types.js';
 import { largestPassing, ratio, type Spread, spread } from './stats.js';
 
 /** The physical ceiling of SFU forwarding on this machine (shared/limits/REPORT.md): video consumers per core. */
 export const CEILING_VIDEO_CONSUMERS_PER_CORE = 2_000;
-export const MAX_LOSS = 0.01;
 
 export type SystemRun =
-	| { system: SystemName; rep: number; ramp: RampResult; meeting: Window; audio: AudioRoomResult; storm: JoinStormResult; error?: undefined }
+	// A scenario left out (--scenarios) is undefined.
+	| { system: SystemName; rep: number; ramp?: RampResult; meeting?: Window; audio?: AudioRoomResult; storm?: JoinStormResult; error?: undefined }
 	| { system: SystemName; rep: number; error: string };
 
 export interface SystemSummary {
@@ -42,29 +42,30 @@ export interface BenchResults {
 	summary: Partial<Record<SystemName, SystemSummary>>;
 }
 
-type OkRun = Extract<SystemRun, { ramp: RampResult }>;
+type OkRun = Extract<SystemRun, { error?: undefined }>;
+const NONE = Number.NaN;
 
 export function summarize(runs: SystemRun[], names: SystemName[]): Partial<Record<SystemName, SystemSummary>> {
 	const out: Partial<Record<SystemName, SystemSummary>> = {};
 	for (const name of names) {
 		const mine = runs.filter((r) => r.system === name);
 		const ok = mine.filter((r): r is OkRun => !r.error);
-		const best = ok.map((r) => largestPassing(r.ramp.steps.map((s) => ({ ...s, consumers: s.videoConsumers, loss: s.videoLoss })), MAX_LOSS));
+		const best = ok.map((r) => largestPassing((r.ramp?.steps ?? []).map((s) => ({ ...s, consumers: s.videoConsumers })), passes));
 		const at = (f: (w: Window) => number) => spread(best.map((b) => (b ? f(b) : Number.NaN)));
 		out[name] = {
 			consumersPerCore: at((w) => w.videoConsumers / w.sfuCores),
 			maxConsumers: at((w) => w.videoConsumers),
-			rampCapped: ok.some((r) => r.ramp.steps.every((s) => s.videoLoss < MAX_LOSS)),
+			rampCapped: ok.some((r) => r.ramp?.steps.every(passes)),
 			cpuPctPerMbps: at((w) => (100 * w.sfuCores) / w.forwardedMbps),
 			cpuPctPerConsumer: at((w) => (100 * w.sfuCores) / w.videoConsumers),
-			audioConsumersPerCore: spread(ok.map((r) => r.audio.audioConsumers / r.audio.sfuCores)),
-			latencyP50: spread(ok.map((r) => r.meeting.latencyMs.p50)),
-			latencyP95: spread(ok.map((r) => r.meeting.latencyMs.p95)),
-			latencyP99: spread(ok.map((r) => r.meeting.latencyMs.p99)),
-			joinP50: spread(ok.map((r) => r.storm.p50)),
-			joinP95: spread(ok.map((r) => r.storm.p95)),
-			joinFailed: ok.reduce((n, r) => n + r.storm.failed, 0),
-			memoryKiBPerParticipant: spread(ok.map((r) => r.audio.memoryPerParticipantBytes / 1024)),
+			audioConsumersPerCore: spread(ok.map((r) => (r.audio ? r.audio.audioConsumers / r.audio.sfuCores : NONE))),
+			latencyP50: spread(ok.map((r) => r.meeting?.latencyMs.p50 ?? NONE)),
+			latencyP95: spread(ok.map((r) => r.meeting?.latencyMs.p95 ?? NONE)),
+			latencyP99: spread(ok.map((r) => r.meeting?.latencyMs.p99 ?? NONE)),
+			joinP50: spread(ok.map((r) => r.storm?.p50 ?? NONE)),
+			joinP95: spread(ok.map((r) => r.storm?.p95 ?? NONE)),
+			joinFailed: ok.reduce((n, r) => n + (r.storm?.failed ?? 0), 0),
+			memoryKiBPerParticipant: spread(ok.map((r) => (r.audio ? r.audio.memoryPerParticipantBytes / 1024 : NONE))),
 			failedRuns: mine.length - ok.length,
 		};
 	}
@@ -118,11 +119,11 @@ export function markdownReport(r: BenchResults): string {
 	const failed = names.filter((n) => (S[n]?.failedRuns ?? 0) > 0);
 	if (failed.length) lines.push(`Failed runs: ${failed.map((n) => `${n} ${S[n]!.failedRuns}`).join(', ')} (see the JSON).`);
 	lines.push('', '## Ramp steps (webinar: video consumers, SFU CPU, loss)', '');
-	lines.push('| system | rep | video consumers | SFU CPU % | softirq % | others on SFU CPU % | generator CPU % | video loss % | audio loss % | Mbit/s | p99 ms | UDP drops (generator) |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+	lines.push('| system | rep | video consumers | SFU CPU % | of it Node % | softirq % | others on SFU CPU % | generator CPU % | video loss % | video delivered % | audio loss % | Mbit/s | p99 ms | UDP drops (generator) | passes |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	for (const run of r.runs) {
-		if (run.error !== undefined) { lines.push(`| ${run.system} | ${run.rep + 1} | failed: ${run.error} | | | | | | | | | |`); continue; }
-		for (const w of run.ramp.steps) {
-			lines.push(`| ${run.system} | ${run.rep + 1} | ${w.videoConsumers} | ${fmt(100 * w.sfuCores)} | ${fmt(100 * w.softirqCores)} | ${fmt(100 * w.otherOnSfuCpu)} | ${fmt(100 * w.genCores)} | ${fmt(100 * w.videoLoss, 2)} | ${fmt(100 * w.audioLoss, 2)} | ${fmt(w.forwardedMbps)} | ${fmt(w.latencyMs.p99, 1)} | ${w.udpDrops} (${w.generatorDrops}) |`);
+		if (run.error !== undefined) { lines.push(`| ${run.system} | ${run.rep + 1} | failed: ${run.error} | | | | | | | | | | | | |`); continue; }
+		for (const w of run.ramp?.steps ?? []) {
+			lines.push(`| ${run.system} | ${run.rep + 1} | ${w.videoConsumers} | ${fmt(100 * w.sfuCores)} | ${fmt(100 * w.controllerCores)} | ${fmt(100 * w.softirqCores)} | ${fmt(100 * w.otherOnSfuCpu)} | ${fmt(100 * w.genCores)} | ${fmt(100 * w.videoLoss, 2)} | ${fmt(100 * w.videoDelivered, 1)} | ${fmt(100 * w.audioLoss, 2)} | ${fmt(w.forwardedMbps)} | ${fmt(w.latencyMs.p99, 1)} | ${w.udpDrops} (${w.generatorDrops}) | ${passes(w) ? 'yes' : 'no'} |`);
 		}
 	}
 	return `${lines.join('\n')}\n`;
@@ -138,8 +139,8 @@ export function svgPlot(r: BenchResults): string {
 	const pad = { l: 55, r: 20, t: 40, b: 50 };
 	const pw = (W - pad.l - pad.r - 60) / 2;
 	const ph = H - pad.t - pad.b;
-	const maxX = Math.max(100, ...ok.flatMap((x) => x.ramp.steps.map((s) => s.videoConsumers)));
-	const maxCpu = Math.max(1, ...ok.flatMap((x) => x.ramp.steps.map((s) => s.sfuCores)));
+	const maxX = Math.max(100, ...ok.flatMap((x) => (x.ramp?.steps ?? []).map((s) => s.videoConsumers)));
+	const maxCpu = Math.max(1, ...ok.flatMap((x) => (x.ramp?.steps ?? []).map((s) => s.sfuCores)));
 	const maxLoss = 5;
 	const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`, `<rect width="${W}" height="${H}" fill="white"/>`];
 	const panel = (x0: number, title: string, yMax: number, yLabel: string, y: (w: Window) => number) => {
@@ -157,7 +158,7 @@ export function svgPlot(r: BenchResults): string {
 		out.push(`<text x="${x0 + pw / 2}" y="${H - 12}" text-anchor="middle">video consumers</text>`);
 		out.push(`<text transform="translate(${x0 - 42},${pad.t + ph / 2}) rotate(-90)" text-anchor="middle">${yLabel}</text>`);
 		for (const run of ok) {
-			const pts = run.ramp.steps.map((s) => `${sx(s.videoConsumers).toFixed(1)},${sy(y(s)).toFixed(1)}`);
+			const pts = [...(run.ramp?.steps ?? [])].sort((a, b) => a.videoConsumers - b.videoConsumers).map((s) => `${sx(s.videoConsumers).toFixed(1)},${sy(y(s)).toFixed(1)}`);
 			out.push(`<polyline fill="none" stroke="${COLORS[run.system]}" stroke-width="2" opacity="${run.rep === 0 ? 1 : 0.6}" points="${pts.join(' ')}"/>`);
 			for (const p of pts) out.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="2.5" fill="${COLORS[run.system]}"/>`);
 		}

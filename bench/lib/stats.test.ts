@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { largestPassing, lossFraction, percentile, ratio, spread } from './stats.js';
+import { bisectStep, largestPassing, lossFraction, percentile, ratio, spread } from './stats.js';
 import { bindingRequest, bindingSuccess, isBindingRequest } from '../gen/stun.js';
 import { parseSdp, receiveParameters } from '../systems/sdp.js';
 
@@ -26,8 +26,20 @@ describe('bench statistics', () => {
 
 	it('the ramp answer is the last step before the first one at or over the loss limit', () => {
 		const steps = [{ consumers: 100, loss: 0 }, { consumers: 200, loss: 0.02 }, { consumers: 300, loss: 0 }];
-		expect(largestPassing(steps, 0.01)?.consumers).toBe(100);
-		expect(largestPassing([{ consumers: 50, loss: 0.5 }], 0.01)).toBeUndefined();
+		expect(largestPassing(steps, (s) => s.loss < 0.01)?.consumers).toBe(100);
+		expect(largestPassing([{ consumers: 50, loss: 0.5 }], (s) => s.loss < 0.01)).toBeUndefined();
+	});
+
+	it('refined steps count in order of consumers, not of measurement', () => {
+		const steps = [{ consumers: 200, loss: 0 }, { consumers: 400, loss: 0.2 }, { consumers: 300, loss: 0 }, { consumers: 350, loss: 0.05 }, { consumers: 324, loss: 0.001 }];
+		expect(largestPassing(steps, (s) => s.loss < 0.01)?.consumers).toBe(324);
+	});
+
+	it('bisection stays on the participant grid and stops when the gap is small', () => {
+		expect(bisectStep(300, 400, 2, 20)).toBe(350);
+		expect(bisectStep(300, 351, 2, 20)).toBe(326);
+		expect(bisectStep(300, 318, 2, 20)).toBeUndefined();
+		expect(bisectStep(10, 12, 2, 0)).toBeUndefined(); // no grid point strictly between
 	});
 });
 

@@ -35,14 +35,26 @@ export function lossFraction(expected: number, received: number): number {
 }
 
 /**
- * The ramp's answer: the largest step whose loss stayed under `maxLoss`, provided every step
- * before it did too (a ramp stops at its first failing step).
+ * The ramp's answer: the largest passing step below every failing step, i.e. every step with
+ * fewer consumers passed too. Steps may come in any order (the ramp refines by bisection after
+ * its first failure).
  */
-export function largestPassing<T extends { consumers: number; loss: number }>(steps: readonly T[], maxLoss: number): T | undefined {
+export function largestPassing<T extends { consumers: number }>(steps: readonly T[], pass: (s: T) => boolean): T | undefined {
 	let best: T | undefined;
-	for (const s of steps) {
-		if (!(s.loss < maxLoss)) break;
+	for (const s of [...steps].sort((a, b) => a.consumers - b.consumers)) {
+		if (!pass(s)) break;
 		best = s;
 	}
 	return best;
+}
+
+/**
+ * The next count to try when bisecting between a passing count `lo` and a failing count `hi`,
+ * on a grid of `unit` (consumers come in whole participants); undefined once the gap is `minGap`
+ * or less.
+ */
+export function bisectStep(lo: number, hi: number, unit: number, minGap: number): number | undefined {
+	if (hi - lo <= minGap) return undefined;
+	const mid = Math.round((lo + hi) / 2 / unit) * unit;
+	return mid > lo && mid < hi ? mid : undefined;
 }

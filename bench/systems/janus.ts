@@ -123,6 +123,10 @@ export class Janus implements SystemUnderTest {
 		return this.#child?.pid ? [this.#child.pid] : [];
 	}
 
+	controllerPid(): undefined {
+		return undefined; // one process: signalling and media threads are not told apart
+	}
+
 	async openRoom(): Promise<BenchRoom> {
 		const api = await JanusApi.open(this.#url);
 		const s = await api.session();

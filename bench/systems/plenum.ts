@@ -34,7 +34,7 @@ export class Plenum implements SystemUnderTest {
 
 	async start(): Promise<void> {
 		const log = createWriteStream(this.#logPath);
-		const child = killOnExit(spawn(...pinned(this.#cpus, [process.execPath, '--import', 'tsx', 'server/index.ts']), {
+		const child = killOnExit(spawn(...pinned(this.#cpus, [process.execPath, ...cpuProfArgs(), '--import', 'tsx', 'server/index.ts']), {
 			cwd: ROOT,
 			env: {
 				...process.env, PORT: '0', HOST: '127.0.0.1', RTC_PORT: String(this.#rtcPort), RTC_LISTEN_IP: '127.0.0.1',
@@ -63,6 +63,10 @@ export class Plenum implements SystemUnderTest {
 		return pid ? [pid, ...childPids(pid)] : [];
 	}
 
+	controllerPid(): number | undefined {
+		return this.#child?.pid;
+	}
+
 	async openRoom(): Promise<BenchRoom> {
 		const roomId = `bench-${process.pid}-${++roomSeq}`;
 		return {
@@ -79,10 +83,16 @@ export class Plenum implements SystemUnderTest {
 		const child = this.#child;
 		if (!child || child.exitCode !== null) return;
 		const exited = new Promise((ok) => child.once('exit', ok));
-		child.kill('SIGTERM');
+		child.kill('SIGINT'); // stop at once (SIGTERM would drain)
 		await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5_000))]);
 		if (child.exitCode === null) child.kill('SIGKILL');
 	}
+}
+
+// PLENUM_BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (see bench/README.md).
+function cpuProfArgs(): string[] {
+	const dir = process.env.PLENUM_BENCH_CPU_PROF;
+	return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
 }
 
 async function socketSignal(url: string, roomId: string, clientCaps: types.RtpCapabilities): Promise<MsSignal> {

@@ -23,6 +23,8 @@ export interface SystemUnderTest {
 	start(): Promise<void>;
 	/** Processes whose CPU and memory count as the SFU's (server + media workers). */
 	pids(): number[];
+	/** The Node process that controls the media workers (its CPU is reported on its own), if any. */
+	controllerPid(): number | undefined;
 	openRoom(): Promise<BenchRoom>;
 	stop(): Promise<void>;
 }
