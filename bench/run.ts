@@ -47,6 +47,7 @@ async function main(): Promise<void> {
 		nice: { type: 'string', default: String(BENCH_NICE.value) },
 		scenarios: { type: 'string', default: 'ramp,meeting,audio,storm' },
 		window: { type: 'string' },
+		ramp: { type: 'string' },
 	} });
 	const profileName = values.full ? 'full' : 'quick';
 	const profile = PROFILES[profileName];
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
 					timer = setTimeout(() => fail(new Error(`gave up after ${profile.deadlineMin} min`)), profile.deadlineMin * 60_000);
 				});
 				const scenarios = async () => {
-					const ramp = only.has('ramp') ? await webinarRamp(ctx, [...profile.ramp], WEBINAR_PUBLISHERS, profile.refine) : undefined;
+					const ramp = only.has('ramp') ? await webinarRamp(ctx, values.ramp ? values.ramp.split(',').map(Number) : [...profile.ramp], WEBINAR_PUBLISHERS, profile.refine) : undefined;
 					const meet = only.has('meeting') ? await meeting(ctx, profile.meeting) : undefined;
 					const audio = only.has('audio') ? await audioRoom(ctx, AUDIO_SPEAKERS, profile.audioListeners) : undefined;
 					const storm = only.has('storm') ? await joinStorm(ctx, profile.storm, profile.stormSpreadMs) : undefined;

@@ -4,6 +4,8 @@ import { largestPassing, ratio, type Spread, spread } from './stats.js';
 
 /** The physical ceiling of SFU forwarding on this machine (shared/limits/REPORT.md): video consumers per core. */
 export const CEILING_VIDEO_CONSUMERS_PER_CORE = 2_000;
+/** Its like-for-like row: one socket, one sendto per packet (libuv's path), AES-GCM (what mediasoup negotiates). */
+export const CEILING_LIKE_MEDIASOUP = 1_849;
 
 export type SystemRun =
 	// A scenario left out (--scenarios) is undefined.
@@ -112,7 +114,8 @@ export function markdownReport(r: BenchResults): string {
 	}
 	lines.push('');
 	if (S.plenum) {
-		lines.push(`Physical ceiling (shared/limits/REPORT.md): about ${CEILING_VIDEO_CONSUMERS_PER_CORE} video consumers per core; Plenum reaches ${fmt(100 * ratio(S.plenum.consumersPerCore.median, CEILING_VIDEO_CONSUMERS_PER_CORE), 0)} % of it.`);
+		const of = (c: number) => fmt(100 * ratio(S.plenum!.consumersPerCore.median, c), 0);
+		lines.push(`Physical ceiling (shared/limits/REPORT.md, a C relay that only receives, decrypts once, encrypts per receiver and sends): about ${CEILING_VIDEO_CONSUMERS_PER_CORE} video consumers per core (best variant), ${CEILING_LIKE_MEDIASOUP} with mediasoup's socket pattern (one socket, one send per packet, AES-GCM). Plenum reaches ${of(CEILING_VIDEO_CONSUMERS_PER_CORE)} % and ${of(CEILING_LIKE_MEDIASOUP)} % of them.`);
 	}
 	const capped = names.filter((n) => S[n]?.rampCapped);
 	if (capped.length) lines.push(`Ramp never reached 1 % loss for: ${capped.join(', ')} (their largest step is a lower bound).`);
