@@ -81,20 +81,22 @@ async function main(): Promise<void> {
 				const deadline = new Promise<never>((_ok, fail) => {
 					timer = setTimeout(() => fail(new Error(`gave up after ${profile.deadlineMin} min`)), profile.deadlineMin * 60_000);
 				});
+				// Filled in as scenarios finish, so a system that fails later keeps what it measured.
+				const run: SystemRun = { system: name, rep };
 				const scenarios = async () => {
-					const ramp = only.has('ramp') ? await webinarRamp(ctx, values.ramp ? values.ramp.split(',').map(Number) : [...profile.ramp], WEBINAR_PUBLISHERS, profile.refine) : undefined;
-					const meet = only.has('meeting') ? await meeting(ctx, profile.meeting) : undefined;
-					const audio = only.has('audio') ? await audioRoom(ctx, AUDIO_SPEAKERS, profile.audioListeners) : undefined;
-					const storm = only.has('storm') ? await joinStorm(ctx, profile.storm, profile.stormSpreadMs) : undefined;
-					return { system: name, rep, ramp, meeting: meet, audio, storm };
+					if (only.has('ramp')) run.ramp = await webinarRamp(ctx, values.ramp ? values.ramp.split(',').map(Number) : [...profile.ramp], WEBINAR_PUBLISHERS, profile.refine);
+					if (only.has('meeting')) run.meeting = await meeting(ctx, profile.meeting);
+					if (only.has('audio')) run.audio = await audioRoom(ctx, AUDIO_SPEAKERS, profile.audioListeners);
+					if (only.has('storm')) run.storm = await joinStorm(ctx, profile.storm, profile.stormSpreadMs);
 				};
 				try {
 					// A system that hangs (e.g. stops answering its API under overload) must not stall the run.
-					runs.push(await Promise.race([scenarios(), deadline]));
+					await Promise.race([scenarios(), deadline]);
 				} catch (err) {
 					console.error(`  ${name} failed: ${(err as Error).message}`);
-					runs.push({ system: name, rep, error: (err as Error).message });
+					run.error = (err as Error).message;
 				} finally {
+					runs.push({ ...run });
 					clearTimeout(timer);
 					await sys.stop();
 				}

@@ -30,6 +30,7 @@ export const passes = (w: Window) => w.videoLoss < MAX_LOSS && Math.abs(w.videoD
 // Bisection stops when passing and failing counts are this close (video consumers).
 const REFINE_MIN_GAP = 16;
 const RECOVER_MS = 8_000;
+const CLOSE_TIMEOUT_MS = 3_000;
 
 /** One measurement window over a set of received tracks. */
 export interface Window {
@@ -186,6 +187,12 @@ async function joinSubscribers(room: BenchRoom, n: number, pubs: Publication[], 
 	}
 }
 
+/** Leaves all at once, each given a few seconds: an overloaded SFU may not answer every goodbye. */
+async function closeAll(parts: BenchParticipant[]): Promise<void> {
+	const bounded = (p: BenchParticipant) => Promise.race([p.close().catch(() => {}), new Promise((r) => setTimeout(r, CLOSE_TIMEOUT_MS))]);
+	await Promise.all(parts.map(bounded));
+}
+
 const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 
 export interface RampResult { publishers: number; steps: Window[]; failedJoins: number }
@@ -243,7 +250,7 @@ export async function webinarRamp(ctx: Ctx, steps: number[], publisherCount: num
 		}
 	} finally {
 		pub.close();
-		for (const p of [...all.parts, ...pub.parts]) await p.close().catch(() => {});
+		await closeAll([...all.parts, ...pub.parts]);
 		await room.close().catch(() => {});
 	}
 	return { publishers: publisherCount, steps: out, failedJoins: all.failed };
@@ -267,7 +274,7 @@ export async function meeting(ctx: Ctx, n: number): Promise<Window> {
 		return w;
 	} finally {
 		pub.close();
-		for (const p of pub.parts) await p.close().catch(() => {});
+		await closeAll(pub.parts);
 		await room.close().catch(() => {});
 	}
 }
@@ -291,7 +298,7 @@ export async function audioRoom(ctx: Ctx, speakers: number, listeners: number): 
 		return { ...w, listeners, failedJoins: all.failed, memoryPerParticipantBytes };
 	} finally {
 		pub.close();
-		for (const p of [...all.parts, ...pub.parts]) await p.close().catch(() => {});
+		await closeAll([...all.parts, ...pub.parts]);
 		await room.close().catch(() => {});
 	}
 }
@@ -327,7 +334,7 @@ export async function joinStorm(ctx: Ctx, m: number, spreadMs: number): Promise<
 		return r;
 	} finally {
 		pub.close();
-		for (const p of [...parts, ...pub.parts]) await p.close().catch(() => {});
+		await closeAll([...parts, ...pub.parts]);
 		await room.close().catch(() => {});
 	}
 }

@@ -8,9 +8,8 @@ export const CEILING_VIDEO_CONSUMERS_PER_CORE = 2_000;
 export const CEILING_LIKE_MEDIASOUP = 1_849;
 
 export type SystemRun =
-	// A scenario left out (--scenarios) is undefined.
-	| { system: SystemName; rep: number; ramp?: RampResult; meeting?: Window; audio?: AudioRoomResult; storm?: JoinStormResult; error?: undefined }
-	| { system: SystemName; rep: number; error: string };
+	// A scenario left out (--scenarios) or not reached (the system failed: `error`) is undefined.
+	{ system: SystemName; rep: number; ramp?: RampResult; meeting?: Window; audio?: AudioRoomResult; storm?: JoinStormResult; error?: string };
 
 export interface SystemSummary {
 	/** Video consumers ÷ SFU CPU (cores), at the ramp's largest step under 1 % loss. */
@@ -44,14 +43,13 @@ export interface BenchResults {
 	summary: Partial<Record<SystemName, SystemSummary>>;
 }
 
-type OkRun = Extract<SystemRun, { error?: undefined }>;
 const NONE = Number.NaN;
 
 export function summarize(runs: SystemRun[], names: SystemName[]): Partial<Record<SystemName, SystemSummary>> {
 	const out: Partial<Record<SystemName, SystemSummary>> = {};
 	for (const name of names) {
 		const mine = runs.filter((r) => r.system === name);
-		const ok = mine.filter((r): r is OkRun => !r.error);
+		const ok = mine; // a failed run still counts with the scenarios it finished
 		const best = ok.map((r) => largestPassing((r.ramp?.steps ?? []).map((s) => ({ ...s, consumers: s.videoConsumers })), passes));
 		const at = (f: (w: Window) => number) => spread(best.map((b) => (b ? f(b) : Number.NaN)));
 		out[name] = {
@@ -68,7 +66,7 @@ export function summarize(runs: SystemRun[], names: SystemName[]): Partial<Recor
 			joinP95: spread(ok.map((r) => r.storm?.p95 ?? NONE)),
 			joinFailed: ok.reduce((n, r) => n + (r.storm?.failed ?? 0), 0),
 			memoryKiBPerParticipant: spread(ok.map((r) => (r.audio ? r.audio.memoryPerParticipantBytes / 1024 : NONE))),
-			failedRuns: mine.length - ok.length,
+			failedRuns: mine.filter((r) => r.error).length,
 		};
 	}
 	return out;
@@ -124,7 +122,7 @@ export function markdownReport(r: BenchResults): string {
 	lines.push('', '## Ramp steps (webinar: video consumers, SFU CPU, loss)', '');
 	lines.push('| system | rep | video consumers | SFU CPU % | of it Node % | softirq % | others on SFU CPU % | generator CPU % | video loss % | video delivered % | audio loss % | Mbit/s | p99 ms | UDP drops (generator) | passes |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	for (const run of r.runs) {
-		if (run.error !== undefined) { lines.push(`| ${run.system} | ${run.rep + 1} | failed: ${run.error} | | | | | | | | | | | | |`); continue; }
+		if (run.error !== undefined) lines.push(`| ${run.system} | ${run.rep + 1} | failed: ${run.error} | | | | | | | | | | | | |`);
 		for (const w of run.ramp?.steps ?? []) {
 			lines.push(`| ${run.system} | ${run.rep + 1} | ${w.videoConsumers} | ${fmt(100 * w.sfuCores)} | ${fmt(100 * w.controllerCores)} | ${fmt(100 * w.softirqCores)} | ${fmt(100 * w.otherOnSfuCpu)} | ${fmt(100 * w.genCores)} | ${fmt(100 * w.videoLoss, 2)} | ${fmt(100 * w.videoDelivered, 1)} | ${fmt(100 * w.audioLoss, 2)} | ${fmt(w.forwardedMbps)} | ${fmt(w.latencyMs.p99, 1)} | ${w.udpDrops} (${w.generatorDrops}) | ${passes(w) ? 'yes' : 'no'} |`);
 		}
@@ -136,7 +134,7 @@ const COLORS: Record<SystemName, string> = { plenum: '#1f77b4', mediasoup: '#2ca
 
 /** Two panels: SFU CPU (cores) and video loss (%) against video consumers, one line per system and repetition. */
 export function svgPlot(r: BenchResults): string {
-	const ok = r.runs.filter((x): x is OkRun => !x.error);
+	const ok = r.runs;
 	const W = 900;
 	const H = 380;
 	const pad = { l: 55, r: 20, t: 40, b: 50 };

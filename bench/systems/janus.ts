@@ -141,7 +141,7 @@ export class Janus implements SystemUnderTest {
 				return p;
 			},
 			close: async () => {
-				for (const p of members) await p.close();
+				await Promise.all(members.map((p) => p.close()));
 				await handle({ request: 'destroy', room }).catch(() => {});
 				api.close();
 			},
