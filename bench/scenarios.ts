@@ -31,6 +31,8 @@ export const passes = (w: Window) => w.videoLoss < MAX_LOSS && Math.abs(w.videoD
 const REFINE_MIN_GAP = 16;
 const RECOVER_MS = 8_000;
 const CLOSE_TIMEOUT_MS = 3_000;
+const IDLE_CORES = 0.05;
+const IDLE_TIMEOUT_MS = 30_000;
 
 /** One measurement window over a set of received tracks. */
 export interface Window {
@@ -193,6 +195,22 @@ async function closeAll(parts: BenchParticipant[]): Promise<void> {
 	await Promise.all(parts.map(bounded));
 }
 
+/**
+ * Waits until the SFU is idle (under 5 % of a core for a second, at most 30 s): an SFU that was
+ * overloaded at the end of the previous scenario may still drain queued packets, and that must
+ * not count against the next one.
+ */
+export async function waitIdle(ctx: Ctx): Promise<void> {
+	const deadline = performance.now() + IDLE_TIMEOUT_MS;
+	while (performance.now() < deadline) {
+		const pids = ctx.sys.pids();
+		const c0 = cpuSeconds(pids);
+		await new Promise((r) => setTimeout(r, 1_000));
+		if (cpuSeconds(pids) - c0 < IDLE_CORES) return;
+	}
+	ctx.log('  (the SFU did not become idle within 30 s)');
+}
+
 const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 
 export interface RampResult { publishers: number; steps: Window[]; failedJoins: number }
@@ -214,6 +232,7 @@ async function leaveSubscribers(all: Joined, keep: number): Promise<void> {
  * count (subscribers leave or join), so the answer does not hinge on the coarse grid.
  */
 export async function webinarRamp(ctx: Ctx, steps: number[], publisherCount: number, refine = 0): Promise<RampResult> {
+	await waitIdle(ctx);
 	const room = await ctx.sys.openRoom();
 	const pub = await publishers(ctx, room, publisherCount, ['audio', 'video']);
 	const all: Joined = { parts: [], subs: [], probes: [], failed: 0, subsOf: new Map() };
@@ -258,6 +277,7 @@ export async function webinarRamp(ctx: Ctx, steps: number[], publisherCount: num
 
 /** Meeting: `n` participants, all send audio + video, all receive all others. */
 export async function meeting(ctx: Ctx, n: number): Promise<Window> {
+	await waitIdle(ctx);
 	const room = await ctx.sys.openRoom();
 	const pub = await publishers(ctx, room, n, ['audio', 'video']);
 	const subs: Subscription[] = [];
@@ -283,6 +303,7 @@ export interface AudioRoomResult extends Window { listeners: number; failedJoins
 
 /** Audio-only large room: a few speakers, many listeners; also server memory per participant. */
 export async function audioRoom(ctx: Ctx, speakers: number, listeners: number): Promise<AudioRoomResult> {
+	await waitIdle(ctx);
 	const room = await ctx.sys.openRoom();
 	const pub = await publishers(ctx, room, speakers, ['audio']);
 	const all: Joined = { parts: [], subs: [], probes: [], failed: 0 };
@@ -307,6 +328,7 @@ export interface JoinStormResult { joins: number; failed: number; joinMs: number
 
 /** Join storm: `m` participants join within `spreadMs`; each times signalling connect → first RTP. */
 export async function joinStorm(ctx: Ctx, m: number, spreadMs: number): Promise<JoinStormResult> {
+	await waitIdle(ctx);
 	const room = await ctx.sys.openRoom();
 	const pub = await publishers(ctx, room, 1, ['audio', 'video']);
 	const parts: BenchParticipant[] = [];
