@@ -5,10 +5,11 @@
  *   npm run bench          quick (a few minutes, one repetition)
  *   npm run bench:full     three interleaved repetitions, bigger rooms
  *   ... -- --systems plenum,mediasoup --reps 2
+ *   ... -- --report bench/results/full.json   re-render the tables and plot of a finished run
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Generator } from './gen/Generator.js';
@@ -35,8 +36,26 @@ const JANUS_RTP_PORTS: [number, number] = [41_000, 44_999];
 const WEBINAR_PUBLISHERS = 2;
 const AUDIO_SPEAKERS = 3;
 
+const reportOf = parseArgs({ options: { report: { type: 'string' } }, strict: false }).values.report;
 // Exit explicitly: a system that failed may leave sockets or timers behind.
-if (!runInsideNamespace()) await main().then(() => process.exit(0));
+if (typeof reportOf === 'string') rerender(reportOf);
+else if (!runInsideNamespace()) await main().then(() => process.exit(0));
+
+/** Writes a finished run's .md and .svg again from its JSON (e.g. after the report gained a row). */
+function rerender(jsonPath: string): void {
+	const r = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults;
+	r.summary = summarize(r.runs, [...new Set(r.runs.map((x) => x.system))]);
+	write(dirname(jsonPath), r);
+}
+
+function write(dir: string, r: BenchResults): void {
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(join(dir, `${r.profile}.json`), `${JSON.stringify(r, null, '\t')}\n`);
+	writeFileSync(join(dir, `${r.profile}.md`), markdownReport(r));
+	writeFileSync(join(dir, `${r.profile}.svg`), svgPlot(r));
+	console.log(markdownReport(r));
+	console.log(`written: ${join(dir, `${r.profile}.{json,md,svg}`)}`);
+}
 
 async function main(): Promise<void> {
 	const { values } = parseArgs({ options: {
@@ -114,12 +133,8 @@ async function main(): Promise<void> {
 		runs,
 		summary: summarize(runs, names),
 	};
-	mkdirSync(values.out, { recursive: true });
-	writeFileSync(join(values.out, `${profileName}.json`), `${JSON.stringify(results, null, '\t')}\n`);
-	writeFileSync(join(values.out, `${profileName}.md`), markdownReport(results));
-	writeFileSync(join(values.out, `${profileName}.svg`), svgPlot(results));
-	console.log(markdownReport(results));
-	console.log(`written: ${join(values.out, `${profileName}.{json,md,svg}`)}; server logs in ${logDir}`);
+	write(values.out, results);
+	console.log(`server logs in ${logDir}`);
 }
 
 function machine() {

@@ -1,6 +1,6 @@
 import { type AudioRoomResult, type JoinStormResult, passes, type RampResult, type Window } from '../scenarios.js';
 import type { SystemName } from '../systems/types.js';
-import { largestPassing, ratio, type Spread, spread } from './stats.js';
+import { largestPassing, ratio, slope, type Spread, spread } from './stats.js';
 
 /** The physical ceiling of SFU forwarding on this machine (shared/limits/REPORT.md): video consumers per core. */
 export const CEILING_VIDEO_CONSUMERS_PER_CORE = 2_000;
@@ -14,6 +14,11 @@ export type SystemRun =
 export interface SystemSummary {
 	/** Video consumers ÷ SFU CPU (cores), at the ramp's largest step under 1 % loss. */
 	consumersPerCore: Spread;
+	/**
+	 * 1 ÷ the marginal SFU CPU of a video consumer (least-squares slope over the ramp's passing
+	 * steps): what a whole core would carry, without the fixed cost and the overload edge's noise.
+	 */
+	marginalConsumersPerCore: Spread;
 	/** The ramp's largest step under 1 % loss (SFU pinned to one shared core). */
 	maxConsumers: Spread;
 	/** True when a ramp never reached 1 % loss (its last step is a lower bound). */
@@ -54,6 +59,11 @@ export function summarize(runs: SystemRun[], names: SystemName[]): Partial<Recor
 		const at = (f: (w: Window) => number) => spread(best.map((b) => (b ? f(b) : Number.NaN)));
 		out[name] = {
 			consumersPerCore: at((w) => w.videoConsumers / w.sfuCores),
+			marginalConsumersPerCore: spread(ok.map((r, i) => {
+				const edge = best[i]?.videoConsumers ?? 0;
+				const below = (r.ramp?.steps ?? []).filter((w) => w.videoConsumers <= edge && passes(w));
+				return 1 / slope(below.map((w) => ({ x: w.videoConsumers, y: w.sfuCores })));
+			})),
 			maxConsumers: at((w) => w.videoConsumers),
 			rampCapped: ok.some((r) => r.ramp?.steps.every(passes)),
 			cpuPctPerMbps: at((w) => (100 * w.sfuCores) / w.forwardedMbps),
@@ -83,6 +93,7 @@ export function markdownReport(r: BenchResults): string {
 	const rows: Array<[string, (s: SystemSummary) => Spread, number, boolean]> = [
 		// label, value, digits, higher is better
 		['video consumers per core (< 1 % loss)', (s) => s.consumersPerCore, 0, true],
+		['video consumers per core, marginal (CPU slope over passing steps)', (s) => s.marginalConsumersPerCore, 0, true],
 		['largest ramp step under 1 % loss (video consumers)', (s) => s.maxConsumers, 0, true],
 		['SFU CPU per forwarded Mbit/s (% of a core)', (s) => s.cpuPctPerMbps, 3, false],
 		['SFU CPU per video consumer (% of a core)', (s) => s.cpuPctPerConsumer, 3, false],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bisectStep, largestPassing, lossFraction, percentile, ratio, spread } from './stats.js';
+import { bisectStep, largestPassing, lossFraction, percentile, ratio, slope, spread } from './stats.js';
 import { bindingRequest, bindingSuccess, isBindingRequest } from '../gen/stun.js';
 import { parseSdp, receiveParameters } from '../systems/sdp.js';
 
@@ -14,6 +14,13 @@ describe('bench statistics', () => {
 	it('spread gives median and range, leaving failed (NaN) runs out', () => {
 		expect(spread([5, Number.NaN, 1, 3])).toEqual({ median: 3, min: 1, max: 5, n: 3 });
 		expect(spread([Number.NaN]).n).toBe(0);
+	});
+
+	it('slope is the marginal cost: a fixed cost and point order do not change it', () => {
+		const cost = (x: number) => 0.05 + 0.004 * x;
+		expect(slope([300, 100, 200].map((x) => ({ x, y: cost(x) })))).toBeCloseTo(0.004);
+		expect(slope([{ x: 100, y: 1 }])).toBeNaN();
+		expect(slope([{ x: 100, y: 1 }, { x: 100, y: 2 }])).toBeNaN();
 	});
 
 	it('ratio and loss never divide by zero', () => {

@@ -58,3 +58,22 @@ export function bisectStep(lo: number, hi: number, unit: number, minGap: number)
 	const mid = Math.round((lo + hi) / 2 / unit) * unit;
 	return mid > lo && mid < hi ? mid : undefined;
 }
+
+/**
+ * Least-squares slope of y against x (e.g. SFU cores against video consumers over the ramp's
+ * passing steps): the marginal cost of one more consumer, which the SFU's fixed cost and the
+ * noise at the overload edge do not move. NaN with fewer than two distinct x.
+ */
+export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
+	const n = points.length;
+	if (n < 2) return Number.NaN;
+	const mx = points.reduce((s, p) => s + p.x, 0) / n;
+	const my = points.reduce((s, p) => s + p.y, 0) / n;
+	let sxx = 0;
+	let sxy = 0;
+	for (const p of points) {
+		sxx += (p.x - mx) ** 2;
+		sxy += (p.x - mx) * (p.y - my);
+	}
+	return sxx > 0 ? sxy / sxx : Number.NaN;
+}
