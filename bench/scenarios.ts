@@ -29,10 +29,11 @@ const DELIVERED_SLACK = 0.05;
 export const passes = (w: Window) => w.videoLoss < MAX_LOSS && Math.abs(w.videoDelivered - 1) <= DELIVERED_SLACK;
 // Bisection stops when passing and failing counts are this close (video consumers).
 const REFINE_MIN_GAP = 16;
-const RECOVER_MS = 8_000;
 const CLOSE_TIMEOUT_MS = 3_000;
 const IDLE_CORES = 0.05;
 const IDLE_TIMEOUT_MS = 30_000;
+const QUIET_MAX_CORES = 0.25;
+const QUIET_STEADY_CORES = 0.03;
 
 /** One measurement window over a set of received tracks. */
 export interface Window {
@@ -145,15 +146,18 @@ export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscripti
 	};
 }
 
-/** A room with `count` publishers sending `kinds` from ffmpeg; close() ends it all. */
-async function publishers(ctx: Ctx, room: BenchRoom, count: number, kinds: Array<'audio' | 'video'>) {
+/**
+ * A room with `count` publishers sending `kinds` from ffmpeg; close() ends it all. Media flows
+ * while `flowing()` says so (the paired bench sends to one system at a time).
+ */
+export async function publishers(ctx: Ctx, room: BenchRoom, count: number, kinds: Array<'audio' | 'video'>, flowing: () => boolean = () => true) {
 	const parts: BenchParticipant[] = [];
 	const sources: RtpSource[] = [];
 	for (let i = 0; i < count; i++) {
 		const p = await room.join(kinds);
 		parts.push(p);
 		const byKind = new Map(p.publications.map((x) => [x.kind, x]));
-		const src = await RtpSource.start(ctx.clips, kinds, (k, pkt) => byKind.get(k)?.feed(pkt), ctx.genCpus);
+		const src = await RtpSource.start(ctx.clips, kinds, (k, pkt) => { if (flowing()) byKind.get(k)?.feed(pkt); }, ctx.genCpus);
 		sources.push(src);
 		for (const port of src.ports) ctx.gen.ports.add(port);
 	}
@@ -166,10 +170,10 @@ async function publishers(ctx: Ctx, room: BenchRoom, count: number, kinds: Array
 	return { parts, pubs: parts.flatMap((p) => p.publications), close };
 }
 
-interface Joined { parts: BenchParticipant[]; subs: Subscription[]; probes: Subscription[]; failed: number; subsOf?: Map<BenchParticipant, Subscription[]> }
+export interface Joined { parts: BenchParticipant[]; subs: Subscription[]; probes: Subscription[]; failed: number; subsOf?: Map<BenchParticipant, Subscription[]> }
 
 /** Joins `n` receivers in small parallel batches; a join that fails (e.g. times out under load) is counted, not fatal. */
-async function joinSubscribers(room: BenchRoom, n: number, pubs: Publication[], into: Joined) {
+export async function joinSubscribers(room: BenchRoom, n: number, pubs: Publication[], into: Joined) {
 	for (let done = 0; done < n; done += JOIN_BATCH) {
 		await Promise.all(Array.from({ length: Math.min(JOIN_BATCH, n - done) }, async (_x, i) => {
 			const probe = into.probes.length === 0 && i === 0;
@@ -190,7 +194,7 @@ async function joinSubscribers(room: BenchRoom, n: number, pubs: Publication[], 
 }
 
 /** Leaves all at once, each given a few seconds: an overloaded SFU may not answer every goodbye. */
-async function closeAll(parts: BenchParticipant[]): Promise<void> {
+export async function closeAll(parts: BenchParticipant[]): Promise<void> {
 	const bounded = (p: BenchParticipant) => Promise.race([p.close().catch(() => {}), new Promise((r) => setTimeout(r, CLOSE_TIMEOUT_MS))]);
 	await Promise.all(parts.map(bounded));
 }
@@ -198,20 +202,26 @@ async function closeAll(parts: BenchParticipant[]): Promise<void> {
 /**
  * Waits until the SFU is idle (under 5 % of a core for a second, at most 30 s): an SFU that was
  * overloaded at the end of the previous scenario may still drain queued packets, and that must
- * not count against the next one.
+ * not count against the next one. With `quiet`, for a room that stays open with its media
+ * stopped: its subscribers still cost a little (RTCP, consent checks, timers; about 8 % of a
+ * core for 200), so the wait ends once that level holds for two seconds.
  */
-export async function waitIdle(ctx: Ctx): Promise<void> {
+export async function waitIdle(ctx: Ctx, quiet = false): Promise<void> {
 	const deadline = performance.now() + IDLE_TIMEOUT_MS;
+	let last = Number.POSITIVE_INFINITY;
 	while (performance.now() < deadline) {
 		const pids = ctx.sys.pids();
 		const c0 = cpuSeconds(pids);
 		await new Promise((r) => setTimeout(r, 1_000));
-		if (cpuSeconds(pids) - c0 < IDLE_CORES) return;
+		const used = cpuSeconds(pids) - c0;
+		if (used < IDLE_CORES) return;
+		if (quiet && used < QUIET_MAX_CORES && Math.abs(used - last) < QUIET_STEADY_CORES) return;
+		last = used;
 	}
 	ctx.log('  (the SFU did not become idle within 30 s)');
 }
 
-const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
+export const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 
 export interface RampResult { publishers: number; steps: Window[]; failedJoins: number }
 
@@ -234,16 +244,24 @@ async function leaveSubscribers(all: Joined, keep: number): Promise<void> {
 export async function webinarRamp(ctx: Ctx, steps: number[], publisherCount: number, refine = 0): Promise<RampResult> {
 	await waitIdle(ctx);
 	const room = await ctx.sys.openRoom();
-	const pub = await publishers(ctx, room, publisherCount, ['audio', 'video']);
+	let flowing = true;
+	const pub = await publishers(ctx, room, publisherCount, ['audio', 'video'], () => flowing);
 	const all: Joined = { parts: [], subs: [], probes: [], failed: 0, subsOf: new Map() };
 	const out: Window[] = [];
 	let overloaded = false;
 	const step = async (target: number) => {
+		// An overloaded SFU does not recover by itself when the load drops a little: its send
+		// queue and receive buffer stay full, and every step below failed too (both mediasoup
+		// systems, in the runs of 2026-11-29). So after a failed step the media stops until the
+		// SFU is idle, and the next step starts from a clean state.
+		if (overloaded) flowing = false;
 		const want = Math.ceil(target / publisherCount);
 		if (want > all.parts.length) await joinSubscribers(room, want - all.parts.length, pub.pubs, all);
 		else await leaveSubscribers(all, want);
-		// An SFU that was overloaded drains queued packets for a while after the load drops.
-		if (overloaded) await new Promise((r) => setTimeout(r, RECOVER_MS));
+		if (!flowing) {
+			await waitIdle(ctx, true);
+			flowing = true;
+		}
 		await settle();
 		const w = await measure(ctx, all.subs, all.probes);
 		out.push(w);

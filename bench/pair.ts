@@ -1,0 +1,103 @@
+/**
+ * Plenum against bare mediasoup (or Janus) at one fixed load, paired in time: all systems run at
+ * once on the SFU's CPU, each with the same webinar room, and the publishers' media goes to one
+ * system at a time, window by window, in rotated order. Drift of the shared machine (other
+ * tenants, the hypervisor) then hits every system alike, and each round gives a ratio of SFU CPU
+ * per video consumer. See bench/README.md.
+ *
+ *   npm run bench:pair                               plenum,mediasoup at 200 video consumers, 6 rounds
+ *   npm run bench:pair -- --systems plenum,mediasoup,janus --consumers 80 --rounds 4
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Generator } from './gen/Generator.js';
+import { checkFfmpeg, prepareClips } from './gen/media.js';
+import { runInsideNamespace } from './lib/netns.js';
+import { BENCH_NICE, pin } from './lib/proc.js';
+import { pairedSummary, type PairedWindow, pairedMarkdown } from './lib/pairedReport.js';
+import { closeAll, type Ctx, type Joined, joinSubscribers, measure, publishers, settle, waitIdle } from './scenarios.js';
+import { BareMediasoup } from './systems/bareMediasoup.js';
+import { Janus } from './systems/janus.js';
+import { Plenum } from './systems/plenum.js';
+import type { SystemName, SystemUnderTest } from './systems/types.js';
+
+const GEN_CPUS = '0';
+const SFU_CPUS = '1';
+const PUBLISHERS = 2;
+const JANUS_RTP_PORTS: [number, number] = [45_000, 48_999];
+
+if (!runInsideNamespace()) await main().then(() => process.exit(0));
+
+async function main(): Promise<void> {
+	const { values } = parseArgs({ options: {
+		systems: { type: 'string', default: 'plenum,mediasoup' },
+		consumers: { type: 'string', default: '200' },
+		rounds: { type: 'string', default: '6' },
+		window: { type: 'string', default: '8' },
+		nice: { type: 'string', default: String(BENCH_NICE.value) },
+		out: { type: 'string', default: fileURLToPath(new URL('./results', import.meta.url)) },
+	} });
+	const names = values.systems.split(',') as SystemName[];
+	const consumers = Number(values.consumers);
+	const rounds = Number(values.rounds);
+	BENCH_NICE.value = Number(values.nice);
+	pin(process.pid, GEN_CPUS);
+	checkFfmpeg();
+	const clips = prepareClips();
+	const logDir = mkdtempSync(join(tmpdir(), 'plenum-bench-logs-'));
+	const gen = await Generator.create(GEN_CPUS);
+	const make = (n: SystemName): SystemUnderTest => {
+		if (n === 'plenum') return new Plenum(gen, SFU_CPUS, 40_300, join(logDir, 'plenum.log'));
+		if (n === 'mediasoup') return new BareMediasoup(gen, SFU_CPUS, 40_400);
+		return new Janus(gen, SFU_CPUS, 40_500, JANUS_RTP_PORTS, join(logDir, 'janus.log'));
+	};
+	let active: SystemName | undefined;
+	const started = new Date();
+	const setups: Array<{ name: SystemName; sys: SystemUnderTest; ctx: Ctx; all: Joined; close: () => Promise<void> }> = [];
+	const windows: PairedWindow[] = [];
+	try {
+		for (const name of names) {
+			const sys = make(name);
+			await sys.start();
+			const ctx: Ctx = { gen, clips, sys, genCpus: GEN_CPUS, sfuCpu: Number(SFU_CPUS), windowMs: Number(values.window) * 1000, log: (m) => console.log(m) };
+			const room = await sys.openRoom();
+			const pub = await publishers(ctx, room, PUBLISHERS, ['audio', 'video'], () => active === name);
+			const all: Joined = { parts: [], subs: [], probes: [], failed: 0 };
+			await joinSubscribers(room, Math.ceil(consumers / PUBLISHERS), pub.pubs, all);
+			console.log(`${name}: ${all.subs.length} consumers set up, ${all.failed} failed joins`);
+			setups.push({ name, sys, ctx, all, close: async () => { pub.close(); await closeAll([...all.parts, ...pub.parts]); await room.close().catch(() => {}); } });
+		}
+		let prev: Ctx | undefined;
+		for (let round = 0; round < rounds; round++) {
+			// Rotated order, so no system always follows the same one.
+			for (let i = 0; i < setups.length; i++) {
+				const s = setups[(i + round) % setups.length]!;
+				active = undefined;
+				if (prev) await waitIdle(prev, true); // the last one may still drain queued packets
+				prev = s.ctx;
+				active = s.name;
+				await settle();
+				const w = await measure(s.ctx, s.all.subs, s.all.probes);
+				windows.push({ system: s.name, round, window: w });
+				console.log(`  round ${round + 1} ${s.name}: sfu ${(w.sfuCores * 100).toFixed(1)} % cpu for ${w.videoConsumers} video consumers (node ${(w.controllerCores * 100).toFixed(1)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), loss ${(w.videoLoss * 100).toFixed(2)} %, delivered ${(w.videoDelivered * 100).toFixed(1)} %, p50/p99 ${w.latencyMs.p50.toFixed(1)}/${w.latencyMs.p99.toFixed(1)} ms`);
+			}
+		}
+	} finally {
+		active = undefined;
+		for (const s of setups) {
+			await s.close();
+			await s.sys.stop();
+		}
+		gen.close();
+	}
+	const result = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), consumers, rounds, windowS: Number(values.window), systems: names, windows, summary: pairedSummary(windows, names) };
+	mkdirSync(values.out, { recursive: true });
+	writeFileSync(join(values.out, 'pair.json'), `${JSON.stringify(result, null, '\t')}\n`);
+	const md = pairedMarkdown(result);
+	writeFileSync(join(values.out, 'pair.md'), md);
+	console.log(md);
+	console.log(`written: ${join(values.out, 'pair.{json,md}')}; server logs in ${logDir}`);
+}
