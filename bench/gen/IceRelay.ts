@@ -1,6 +1,8 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { bindingSuccess, isBindingRequest } from './stun.js';
 
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /**
  * A UDP hop between a client transport of the generator and Janus, for publishers only.
  * Janus answers a publisher's offer as the controlled ICE agent and checks the client; the
@@ -23,7 +25,9 @@ export class IceRelay {
 	}
 
 	static async create(ip: string, client: { address: string; port: number }, localPassword: string): Promise<IceRelay> {
-		const socket = createSocket('udp4');
+		// The bench process runs this hop: a big buffer, so its stalls do not turn into loss
+		// charged to Janus (its drops count as the generator's: see Generator.ports).
+		const socket = createSocket({ type: 'udp4', recvBufferSize: RECV_BUFFER_BYTES });
 		await new Promise<void>((ok) => socket.bind(0, ip, ok));
 		return new IceRelay(socket, client, localPassword);
 	}

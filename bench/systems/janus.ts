@@ -194,7 +194,11 @@ class JanusParticipant implements BenchParticipant {
 		this.#transports.push(t);
 		const local = localSide(t);
 		const relay = await IceRelay.create(JANUS_ADDRESS, { address: local.address, port: local.port }, local.pwd);
-		t.observer.once('close', () => relay.close());
+		this.#gen.ports.add(relay.port);
+		t.observer.once('close', () => {
+			this.#gen.ports.delete(relay.port);
+			relay.close();
+		});
 		const params = [];
 		for (const kind of kinds) {
 			const pub = await Publication.create(this.#gen, kind);

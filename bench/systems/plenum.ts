@@ -72,7 +72,12 @@ export class Plenum implements SystemUnderTest {
 		return {
 			join: async (publish) => {
 				const signal = await socketSignal(this.#url, roomId, this.#gen.router.rtpCapabilities);
-				return MsParticipant.join(this.#gen, signal, publish);
+				// A join that fails (e.g. times out under overload) leaves: otherwise the server keeps
+				// the participant, and the room with it, after the scenario ended.
+				return MsParticipant.join(this.#gen, signal, publish).catch(async (err: unknown) => {
+					await signal.close();
+					throw err;
+				});
 			},
 			// Participants disconnect themselves; the server closes the empty room.
 			close: async () => {},
@@ -108,8 +113,14 @@ async function socketSignal(url: string, roomId: string, clientCaps: types.RtpCa
 			else fail(new Error(`${name}: ${ack.error.code}`));
 		});
 	});
-	const joined = await req<{ rtpCapabilities: types.RtpCapabilities }>('join', { roomId, displayName: 'bench' });
-	await req('setRtpCapabilities', { rtpCapabilities: clientCaps });
+	let joined: { rtpCapabilities: types.RtpCapabilities };
+	try {
+		joined = await req<{ rtpCapabilities: types.RtpCapabilities }>('join', { roomId, displayName: 'bench' });
+		await req('setRtpCapabilities', { rtpCapabilities: clientCaps });
+	} catch (err) {
+		socket.disconnect();
+		throw err;
+	}
 	return {
 		rtpCapabilities: joined.rtpCapabilities,
 		createTransport: (direction) => req<MsTransportInfo>('createTransport', { direction }),
