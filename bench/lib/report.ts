@@ -176,7 +176,7 @@ export function svgPlot(r: BenchResults): string {
 		}
 	};
 	panel(pad.l, 'SFU CPU vs consumers', Math.ceil(maxCpu * 4) / 4, 'SFU CPU (cores)', (w) => w.sfuCores);
-	panel(pad.l + pw + 60 + pad.l / 2, 'Video loss vs consumers', maxLoss, 'loss % (clipped at 5)', (w) => 100 * w.videoLoss);
+	panel(pad.l + pw + 60, 'Video loss vs consumers', maxLoss, 'loss % (clipped at 5)', (w) => 100 * w.videoLoss);
 	const names = [...new Set(ok.map((x) => x.system))];
 	names.forEach((n, i) => out.push(`<rect x="${pad.l + 10 + i * 110}" y="${pad.t + 6}" width="12" height="12" fill="${COLORS[n]}"/><text x="${pad.l + 27 + i * 110}" y="${pad.t + 16}">${n}</text>`));
 	out.push('</svg>');
