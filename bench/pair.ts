@@ -8,26 +8,20 @@
  *   npm run bench:pair                               plenum,mediasoup at 200 video consumers, 6 rounds
  *   npm run bench:pair -- --systems plenum,mediasoup,janus --consumers 80 --rounds 4
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Generator } from './gen/Generator.js';
-import { checkFfmpeg, prepareClips } from './gen/media.js';
 import { runInsideNamespace } from './lib/netns.js';
-import { BENCH_NICE, pin } from './lib/proc.js';
 import { pairedSummary, type PairedWindow, pairedMarkdown } from './lib/pairedReport.js';
+import { BENCH_NICE } from './lib/proc.js';
+import { GEN_CPUS, type Ports, SFU_CPUS, setUp } from './lib/setup.js';
 import { closeAll, type Ctx, type Joined, joinSubscribers, measure, publishers, settle, waitIdle } from './scenarios.js';
-import { BareMediasoup } from './systems/bareMediasoup.js';
-import { Janus } from './systems/janus.js';
-import { Plenum } from './systems/plenum.js';
 import type { SystemName, SystemUnderTest } from './systems/types.js';
 
-const GEN_CPUS = '0';
-const SFU_CPUS = '1';
 const PUBLISHERS = 2;
-const JANUS_RTP_PORTS: [number, number] = [45_000, 48_999];
+// Apart from run.ts's, so both can run at once (in two namespaces) without a clash.
+const PORTS: Ports = { plenumRtc: 40_300, bareRtc: 40_400, janusWs: 40_500, janusRtp: [45_000, 48_999] };
 
 if (!runInsideNamespace()) await main().then(() => process.exit(0));
 
@@ -43,17 +37,7 @@ async function main(): Promise<void> {
 	const names = values.systems.split(',') as SystemName[];
 	const consumers = Number(values.consumers);
 	const rounds = Number(values.rounds);
-	BENCH_NICE.value = Number(values.nice);
-	pin(process.pid, GEN_CPUS);
-	checkFfmpeg();
-	const clips = prepareClips();
-	const logDir = mkdtempSync(join(tmpdir(), 'plenum-bench-logs-'));
-	const gen = await Generator.create(GEN_CPUS);
-	const make = (n: SystemName): SystemUnderTest => {
-		if (n === 'plenum') return new Plenum(gen, SFU_CPUS, 40_300, join(logDir, 'plenum.log'));
-		if (n === 'mediasoup') return new BareMediasoup(gen, SFU_CPUS, 40_400);
-		return new Janus(gen, SFU_CPUS, 40_500, JANUS_RTP_PORTS, join(logDir, 'janus.log'));
-	};
+	const { gen, clips, logDir, make } = await setUp(Number(values.nice), PORTS);
 	let active: SystemName | undefined;
 	const started = new Date();
 	const setups: Array<{ name: SystemName; sys: SystemUnderTest; ctx: Ctx; all: Joined; close: () => Promise<void> }> = [];

@@ -7,32 +7,24 @@
  *   ... -- --systems plenum,mediasoup --reps 2
  *   ... -- --report bench/results/full.json   re-render the tables and plot of a finished run
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Generator } from './gen/Generator.js';
-import { checkFfmpeg, prepareClips, VIDEO_KBPS } from './gen/media.js';
+import { VIDEO_KBPS } from './gen/media.js';
 import { runInsideNamespace } from './lib/netns.js';
-import { BENCH_NICE, pin } from './lib/proc.js';
+import { BENCH_NICE } from './lib/proc.js';
 import { type BenchResults, type SystemRun, markdownReport, svgPlot, summarize } from './lib/report.js';
+import { GEN_CPUS, type Ports, SFU_CPUS, setUp } from './lib/setup.js';
 import { audioRoom, type Ctx, joinStorm, meeting, webinarRamp } from './scenarios.js';
-import { BareMediasoup } from './systems/bareMediasoup.js';
-import { Janus } from './systems/janus.js';
-import { Plenum } from './systems/plenum.js';
-import type { SystemName, SystemUnderTest } from './systems/types.js';
+import type { SystemName } from './systems/types.js';
 
 const PROFILES = {
 	quick: { reps: 1, windowMs: 5_000, ramp: [40, 100, 200, 300, 400, 500, 600, 800], refine: 3, deadlineMin: 12, meeting: 6, audioListeners: 100, storm: 30, stormSpreadMs: 2_000 },
 	full: { reps: 3, windowMs: 8_000, ramp: [50, 100, 200, 300, 400, 500, 600, 700, 800, 1000, 1200], refine: 4, deadlineMin: 25, meeting: 10, audioListeners: 300, storm: 60, stormSpreadMs: 3_000 },
 } as const;
-const GEN_CPUS = '0';
-const SFU_CPUS = '1';
-const PLENUM_RTC_PORT = 40_000;
-const BARE_RTC_PORT = 40_100;
-const JANUS_WS_PORT = 40_200;
-const JANUS_RTP_PORTS: [number, number] = [41_000, 44_999];
+const PORTS: Ports = { plenumRtc: 40_000, bareRtc: 40_100, janusWs: 40_200, janusRtp: [41_000, 44_999] };
 const WEBINAR_PUBLISHERS = 2;
 const AUDIO_SPEAKERS = 3;
 
@@ -73,18 +65,7 @@ async function main(): Promise<void> {
 	const reps = values.reps ? Number(values.reps) : profile.reps;
 	const names = values.systems.split(',') as SystemName[];
 	const only = new Set(values.scenarios.split(','));
-	BENCH_NICE.value = Number(values.nice);
-	// The bench process drives the generator (DirectTransport feeds, probes): same CPU and niceness.
-	pin(process.pid, GEN_CPUS);
-	checkFfmpeg();
-	const clips = prepareClips();
-	const logDir = mkdtempSync(join(tmpdir(), 'plenum-bench-logs-'));
-	const gen = await Generator.create(GEN_CPUS);
-	const make = (n: SystemName): SystemUnderTest => {
-		if (n === 'plenum') return new Plenum(gen, SFU_CPUS, PLENUM_RTC_PORT, join(logDir, 'plenum.log'));
-		if (n === 'mediasoup') return new BareMediasoup(gen, SFU_CPUS, BARE_RTC_PORT);
-		return new Janus(gen, SFU_CPUS, JANUS_WS_PORT, JANUS_RTP_PORTS, join(logDir, 'janus.log'));
-	};
+	const { gen, clips, logDir, make } = await setUp(Number(values.nice), PORTS);
 	const started = new Date();
 	const runs: SystemRun[] = [];
 	try {
