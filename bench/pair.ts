@@ -7,6 +7,7 @@
  *
  *   npm run bench:pair                               plenum,mediasoup at 200 video consumers, 6 rounds
  *   npm run bench:pair -- --systems plenum,mediasoup,janus --consumers 80 --rounds 4
+ *   npm run bench:pair -- --audio --consumers 900     the audio-only room: 3 speakers, 300 listeners
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,9 @@ import { GEN_CPUS, type Ports, SFU_CPUS, setUp } from './lib/setup.js';
 import { closeAll, type Ctx, type Joined, joinSubscribers, measure, publishers, settle, waitIdle } from './scenarios.js';
 import type { SystemName, SystemUnderTest } from './systems/types.js';
 
-const PUBLISHERS = 2;
+// Webinar: 2 publishers with audio + video; --audio: 3 speakers, audio only (as run.ts's rooms).
+const WEBINAR = { publishers: 2, kinds: ['audio', 'video'] as Array<'audio' | 'video'> };
+const AUDIO_ROOM = { publishers: 3, kinds: ['audio'] as Array<'audio' | 'video'> };
 // Apart from run.ts's, so both can run at once (in two namespaces) without a clash.
 const PORTS: Ports = { plenumRtc: 40_300, bareRtc: 40_400, janusWs: 40_500, janusRtp: [45_000, 48_999] };
 
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
 	const { values } = parseArgs({ options: {
 		systems: { type: 'string', default: 'plenum,mediasoup' },
 		consumers: { type: 'string', default: '200' },
+		audio: { type: 'boolean', default: false },
 		rounds: { type: 'string', default: '6' },
 		window: { type: 'string', default: '8' },
 		nice: { type: 'string', default: String(BENCH_NICE.value) },
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
 	} });
 	const names = values.systems.split(',') as SystemName[];
 	const consumers = Number(values.consumers);
+	const room = values.audio ? AUDIO_ROOM : WEBINAR;
 	const rounds = Number(values.rounds);
 	const { gen, clips, logDir, make } = await setUp(Number(values.nice), PORTS);
 	let active: SystemName | undefined;
@@ -47,12 +52,12 @@ async function main(): Promise<void> {
 			const sys = make(name);
 			await sys.start();
 			const ctx: Ctx = { gen, clips, sys, genCpus: GEN_CPUS, sfuCpu: Number(SFU_CPUS), windowMs: Number(values.window) * 1000, log: (m) => console.log(m) };
-			const room = await sys.openRoom();
-			const pub = await publishers(ctx, room, PUBLISHERS, ['audio', 'video'], () => active === name);
+			const r = await sys.openRoom();
+			const pub = await publishers(ctx, r, room.publishers, room.kinds, () => active === name);
 			const all: Joined = { parts: [], subs: [], probes: [], failed: 0 };
-			await joinSubscribers(room, Math.ceil(consumers / PUBLISHERS), pub.pubs, all);
+			await joinSubscribers(r, Math.ceil(consumers / room.publishers), pub.pubs, all);
 			console.log(`${name}: ${all.subs.length} consumers set up, ${all.failed} failed joins`);
-			setups.push({ name, sys, ctx, all, close: async () => { pub.close(); await closeAll([...all.parts, ...pub.parts]); await room.close().catch(() => {}); } });
+			setups.push({ name, sys, ctx, all, close: async () => { pub.close(); await closeAll([...all.parts, ...pub.parts]); await r.close().catch(() => {}); } });
 		}
 		let prev: Ctx | undefined;
 		for (let round = 0; round < rounds; round++) {
@@ -66,7 +71,7 @@ async function main(): Promise<void> {
 				await settle();
 				const w = await measure(s.ctx, s.all.subs, s.all.probes);
 				windows.push({ system: s.name, round, window: w });
-				console.log(`  round ${round + 1} ${s.name}: sfu ${(w.sfuCores * 100).toFixed(1)} % cpu for ${w.videoConsumers} video consumers (node ${(w.controllerCores * 100).toFixed(1)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), loss ${(w.videoLoss * 100).toFixed(2)} %, delivered ${(w.videoDelivered * 100).toFixed(1)} %, p50/p99 ${w.latencyMs.p50.toFixed(1)}/${w.latencyMs.p99.toFixed(1)} ms`);
+				console.log(`  round ${round + 1} ${s.name}: sfu ${(w.sfuCores * 100).toFixed(1)} % cpu for ${w.videoConsumers || w.audioConsumers} ${w.videoConsumers ? 'video' : 'audio'} consumers (node ${(w.controllerCores * 100).toFixed(1)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), loss ${(100 * (w.videoConsumers ? w.videoLoss : w.audioLoss)).toFixed(2)} %, delivered ${(w.videoDelivered * 100).toFixed(1)} %, p50/p99 ${w.latencyMs.p50.toFixed(1)}/${w.latencyMs.p99.toFixed(1)} ms`);
 			}
 		}
 	} finally {
@@ -77,11 +82,12 @@ async function main(): Promise<void> {
 		}
 		gen.close();
 	}
-	const result = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), consumers, rounds, windowS: Number(values.window), systems: names, windows, summary: pairedSummary(windows, names) };
+	const result = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), room: values.audio ? 'audio' as const : 'webinar' as const, consumers, rounds, windowS: Number(values.window), systems: names, windows, summary: pairedSummary(windows, names) };
 	mkdirSync(values.out, { recursive: true });
-	writeFileSync(join(values.out, 'pair.json'), `${JSON.stringify(result, null, '\t')}\n`);
+	const file = values.audio ? 'pair-audio' : 'pair';
+	writeFileSync(join(values.out, `${file}.json`), `${JSON.stringify(result, null, '\t')}\n`);
 	const md = pairedMarkdown(result);
-	writeFileSync(join(values.out, 'pair.md'), md);
+	writeFileSync(join(values.out, `${file}.md`), md);
 	console.log(md);
-	console.log(`written: ${join(values.out, 'pair.{json,md}')}; server logs in ${logDir}`);
+	console.log(`written: ${join(values.out, `${file}.{json,md}`)}; server logs in ${logDir}`);
 }

@@ -6,9 +6,10 @@ import { ratio, type Spread, spread } from './stats.js';
 export interface PairedWindow { system: SystemName; round: number; window: Window }
 
 export interface PairedSystemSummary {
-	/** Video consumers ÷ SFU CPU (cores) at the fixed load. */
+	/** Consumers (video; audio in an audio-only room) ÷ SFU CPU (cores) at the fixed load. */
 	consumersPerCore: Spread;
 	cpuPctPerConsumer: Spread;
+	/** Video loss, or audio loss in an audio-only room (%). */
 	videoLoss: Spread;
 	videoDelivered: Spread;
 	latencyP50: Spread;
@@ -19,6 +20,8 @@ export interface PairedSystemSummary {
 
 export interface PairedResult {
 	startedAt: string;
+	/** webinar: 2 publishers with audio + video; audio: 3 speakers, audio only. */
+	room: 'webinar' | 'audio';
 	finishedAt: string;
 	consumers: number;
 	rounds: number;
@@ -28,7 +31,9 @@ export interface PairedResult {
 	summary: Partial<Record<SystemName, PairedSystemSummary>>;
 }
 
-const perCore = (w: Window) => (w.sfuCores > 0 ? w.videoConsumers / w.sfuCores : Number.NaN);
+// Video consumers, or audio consumers in an audio-only room.
+const consumersOf = (w: Window) => w.videoConsumers || w.audioConsumers;
+const perCore = (w: Window) => (w.sfuCores > 0 ? consumersOf(w) / w.sfuCores : Number.NaN);
 
 /** Medians over rounds, and Plenum ÷ each other system within each round (a paired ratio). */
 export function pairedSummary(windows: PairedWindow[], names: SystemName[]): Partial<Record<SystemName, PairedSystemSummary>> {
@@ -38,8 +43,8 @@ export function pairedSummary(windows: PairedWindow[], names: SystemName[]): Par
 		const mine = of(n).map((x) => x.window);
 		const s: PairedSystemSummary = {
 			consumersPerCore: spread(mine.map(perCore)),
-			cpuPctPerConsumer: spread(mine.map((w) => (100 * w.sfuCores) / w.videoConsumers)),
-			videoLoss: spread(mine.map((w) => 100 * w.videoLoss)),
+			cpuPctPerConsumer: spread(mine.map((w) => (100 * w.sfuCores) / consumersOf(w))),
+			videoLoss: spread(mine.map((w) => 100 * (w.videoConsumers ? w.videoLoss : w.audioLoss))),
 			videoDelivered: spread(mine.map((w) => 100 * w.videoDelivered)),
 			latencyP50: spread(mine.map((w) => w.latencyMs.p50)),
 			latencyP99: spread(mine.map((w) => w.latencyMs.p99)),
@@ -60,19 +65,20 @@ const cell = (s: Spread | undefined, d = 0) => (!s || s.n === 0 ? '–' : `${fmt
 
 export function pairedMarkdown(r: PairedResult): string {
 	const S = r.summary;
+	const kind = r.room === 'audio' ? 'audio' : 'video';
 	const rows: Array<[string, (s: PairedSystemSummary) => Spread | undefined, number]> = [
-		['video consumers per core', (s) => s.consumersPerCore, 0],
-		['SFU CPU per video consumer (% of a core)', (s) => s.cpuPctPerConsumer, 3],
+		[`${kind} consumers per core`, (s) => s.consumersPerCore, 0],
+		[`SFU CPU per ${kind} consumer (% of a core)`, (s) => s.cpuPctPerConsumer, 3],
 		['Plenum ÷ this system, consumers per core (paired by round)', (s) => s.plenumRatio, 3],
-		['video loss %', (s) => s.videoLoss, 2],
+		[`${kind} loss %`, (s) => s.videoLoss, 2],
 		['video delivered %', (s) => s.videoDelivered, 1],
 		['latency p50, ms', (s) => s.latencyP50, 2],
 		['latency p99, ms', (s) => s.latencyP99, 2],
 	];
 	const lines = [
-		'# Paired bench (fixed load)',
+		`# Paired bench (fixed load, ${r.room === 'audio' ? 'audio-only room' : 'webinar'})`,
 		'',
-		`Run ${r.startedAt} → ${r.finishedAt}. ${r.consumers} video consumers (2 publishers, audio + video) on each system, all started at once on the SFU's CPU; media goes to one system at a time, ${r.rounds} rounds of ${r.windowS} s windows in rotated order. Cells are median (min–max) over rounds.`,
+		`Run ${r.startedAt} → ${r.finishedAt}. ${r.consumers} ${kind} consumers (${r.room === 'audio' ? '3 speakers, audio only' : '2 publishers, audio + video'}) on each system, all started at once on the SFU's CPU; media goes to one system at a time, ${r.rounds} rounds of ${r.windowS} s windows in rotated order. Cells are median (min–max) over rounds.`,
 		'',
 		`| metric | ${r.systems.join(' | ')} |`,
 		`|---|${r.systems.map(() => '---').join('|')}|`,
