@@ -83,6 +83,7 @@ export function pairedMarkdown(r: PairedResult): string {
 		`| metric | ${r.systems.join(' | ')} |`,
 		`|---|${r.systems.map(() => '---').join('|')}|`,
 	];
-	for (const [label, f, d] of rows) lines.push(`| ${label} | ${r.systems.map((n) => (n === 'plenum' && label.startsWith('Plenum ÷') ? '1' : cell(S[n] && f(S[n]!), d))).join(' | ')} |`);
+	// Delivery is counted for video only (an audio-only room has none to count).
+	for (const [label, f, d] of rows.filter(([l]) => r.room !== 'audio' || !l.includes('delivered'))) lines.push(`| ${label} | ${r.systems.map((n) => (n === 'plenum' && label.startsWith('Plenum ÷') ? '1' : cell(S[n] && f(S[n]!), d))).join(' | ')} |`);
 	return `${lines.join('\n')}\n`;
 }
