@@ -16,6 +16,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { runSipp, scenario } from '../../test/support/sipp.js';
 import { Inspector } from './inspector.js';
+import { numberPiecesIn, piecesOf } from './numberPieces.js';
 import { fileWrites } from './straceWrites.js';
 
 export interface AuditResult {
@@ -35,10 +36,9 @@ export interface AuditResult {
 }
 
 /** A random caller number for this run: the room may know its last four digits and nothing else. */
-function randomCaller(): { number: string; pieces: string[]; label: string } {
+function randomCaller(): { number: string; digits: string; pieces: string[]; label: string } {
 	const digits = `49${1 + randomInt(9)}${Array.from({ length: 10 }, () => randomInt(10)).join('')}`;
-	const pieces = Array.from({ length: digits.length - 4 }, (_, i) => digits.slice(i, i + 5));
-	return { number: `+${digits}`, pieces, label: `…${digits.slice(-4)}` };
+	return { number: `+${digits}`, digits, pieces: piecesOf(digits), label: `…${digits.slice(-4)}` };
 }
 
 /** The strings of a heap snapshot (its node arrays are numbers, and would match any digits). */
@@ -47,9 +47,8 @@ function snapshotStrings(snapshot: string): string[] {
 }
 
 /** Pieces of the number found in the snapshot's strings, except those already there before (source code has "12345"). */
-function numberIn(snapshot: string, pieces: string[], baseline: Set<string>): string[] {
-	const strings = snapshotStrings(snapshot);
-	return pieces.filter((p) => !baseline.has(p) && strings.some((s) => s.includes(p)));
+function numberIn(snapshot: string, caller: { digits: string; pieces: string[] }, baseline: Set<string>): string[] {
+	return numberPiecesIn(snapshotStrings(snapshot), caller.digits, caller.pieces).filter((p) => !baseline.has(p));
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -76,7 +75,7 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 		if (phone) {
 			// Digit runs that are in the heap before any call (library code, constants) cannot be tested.
 			const strings = snapshotStrings(await inspector.heapSnapshot());
-			baseline = new Set(caller.pieces.filter((p) => strings.some((x) => x.includes(p))));
+			baseline = new Set(numberPiecesIn(strings, caller.digits, caller.pieces));
 			say(`phone caller ${caller.label}: ${caller.pieces.length - baseline.size} of ${caller.pieces.length} five-digit pieces of the number checkable in the heap`);
 		}
 		await meeting(server.baseUrl, roomId, [nameA, nameB], { chatText, pollQuestion, pollOption, password, phone }, async () => {
@@ -90,7 +89,7 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 			if (phone) {
 				if (!inSnapshot(during, caller.label)) throw new Error('control failed: the phone caller is not in the heap during the meeting');
 				// Scrubbed at the socket: not even during the call is the whole number kept.
-				for (const piece of numberIn(during, caller.pieces, baseline)) numberHits.add(`heap during the call: ${piece}`);
+				for (const piece of numberIn(during, caller, baseline)) numberHits.add(`heap during the call: ${piece}`);
 			}
 			say('control: all canaries found in the heap while the meeting runs (the password only as a digest)');
 		});
@@ -107,7 +106,7 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 		if (traced && !trace.includes('server/index.ts')) throw new Error('strace recorded nothing: the file check cannot be trusted');
 		say(`strace: ${trace.split('\n').length} calls recorded`);
 		if (phoned) {
-			for (const piece of numberIn(heap, caller.pieces, baseline)) numberHits.add(`heap after: ${piece}`);
+			for (const piece of numberIn(heap, caller, baseline)) numberHits.add(`heap after: ${piece}`);
 			// Output and /metrics: the whole number in any written form (timestamps hold any 5 digits).
 			const forms = [caller.number, caller.number.slice(1), caller.number.slice(3), caller.number.slice(-9)];
 			for (const f of forms) {
