@@ -4,7 +4,14 @@ import { runAudit } from '../../server/privacy/audit.js';
 // Invariant 1, proven on a real server process (`npm run privacy:audit` is the same check).
 describe('zero retention', () => {
 	it('after the room closes: no canary in the heap, no file written, none in output or /metrics', async () => {
-		const r = await runAudit((line) => console.log(`[audit] ${line}`));
+		const say = (line: string) => console.log(`[audit] ${line}`);
+		let r = await runAudit(say);
+		// Five digits of a random caller number can stand in the heap by chance (a pid, the digits
+		// of a measurement); a leak repeats with a new number, a coincidence almost never does.
+		if (r.numberHits.length > 0) {
+			say(`pieces of the number found (${r.numberHits.join(', ')}); again with a new number`);
+			r = await runAudit(say);
+		}
 		expect(r.traced, 'strace must be installed for the file check').toBe(true);
 		expect(r.heapHits).toEqual([]);
 		expect(r.fileWrites).toEqual([]);
