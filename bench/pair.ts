@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runInsideNamespace } from './lib/netns.js';
-import { pairedSummary, type PairedWindow, pairedMarkdown } from './lib/pairedReport.js';
+import { consumersOf, lossOf, pairedSummary, type PairedWindow, pairedMarkdown } from './lib/pairedReport.js';
 import { BENCH_NICE } from './lib/proc.js';
 import { GEN_CPUS, type Ports, SFU_CPUS, setUp } from './lib/setup.js';
 import { closeAll, type Ctx, type Joined, joinSubscribers, measure, publishers, settle, waitIdle } from './scenarios.js';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
 				await settle();
 				const w = await measure(s.ctx, s.all.subs, s.all.probes);
 				windows.push({ system: s.name, round, window: w });
-				console.log(`  round ${round + 1} ${s.name}: sfu ${(w.sfuCores * 100).toFixed(1)} % cpu for ${w.videoConsumers || w.audioConsumers} ${w.videoConsumers ? 'video' : 'audio'} consumers (node ${(w.controllerCores * 100).toFixed(1)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), loss ${(100 * (w.videoConsumers ? w.videoLoss : w.audioLoss)).toFixed(2)} %, delivered ${(w.videoDelivered * 100).toFixed(1)} %, p50/p99 ${w.latencyMs.p50.toFixed(1)}/${w.latencyMs.p99.toFixed(1)} ms`);
+				console.log(`  round ${round + 1} ${s.name}: sfu ${(w.sfuCores * 100).toFixed(1)} % cpu for ${consumersOf(w)} ${w.videoConsumers ? 'video' : 'audio'} consumers (node ${(w.controllerCores * 100).toFixed(1)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), loss ${(100 * lossOf(w)).toFixed(2)} %, delivered ${(w.videoDelivered * 100).toFixed(1)} %, p50/p99 ${w.latencyMs.p50.toFixed(1)}/${w.latencyMs.p99.toFixed(1)} ms`);
 			}
 		}
 	} finally {

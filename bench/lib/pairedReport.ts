@@ -10,7 +10,7 @@ export interface PairedSystemSummary {
 	consumersPerCore: Spread;
 	cpuPctPerConsumer: Spread;
 	/** Video loss, or audio loss in an audio-only room (%). */
-	videoLoss: Spread;
+	loss: Spread;
 	videoDelivered: Spread;
 	latencyP50: Spread;
 	latencyP99: Spread;
@@ -31,8 +31,10 @@ export interface PairedResult {
 	summary: Partial<Record<SystemName, PairedSystemSummary>>;
 }
 
-// Video consumers, or audio consumers in an audio-only room.
-const consumersOf = (w: Window) => w.videoConsumers || w.audioConsumers;
+/** Video consumers, or audio consumers in an audio-only room. */
+export const consumersOf = (w: Window) => w.videoConsumers || w.audioConsumers;
+/** Video loss, or audio loss in an audio-only room (a fraction). */
+export const lossOf = (w: Window) => (w.videoConsumers ? w.videoLoss : w.audioLoss);
 const perCore = (w: Window) => (w.sfuCores > 0 ? consumersOf(w) / w.sfuCores : Number.NaN);
 
 /** Medians over rounds, and Plenum ÷ each other system within each round (a paired ratio). */
@@ -44,7 +46,7 @@ export function pairedSummary(windows: PairedWindow[], names: SystemName[]): Par
 		const s: PairedSystemSummary = {
 			consumersPerCore: spread(mine.map(perCore)),
 			cpuPctPerConsumer: spread(mine.map((w) => (100 * w.sfuCores) / consumersOf(w))),
-			videoLoss: spread(mine.map((w) => 100 * (w.videoConsumers ? w.videoLoss : w.audioLoss))),
+			loss: spread(mine.map((w) => 100 * lossOf(w))),
 			videoDelivered: spread(mine.map((w) => 100 * w.videoDelivered)),
 			latencyP50: spread(mine.map((w) => w.latencyMs.p50)),
 			latencyP99: spread(mine.map((w) => w.latencyMs.p99)),
@@ -66,12 +68,14 @@ const cell = (s: Spread | undefined, d = 0) => (!s || s.n === 0 ? '–' : `${fmt
 export function pairedMarkdown(r: PairedResult): string {
 	const S = r.summary;
 	const kind = r.room === 'audio' ? 'audio' : 'video';
-	const rows: Array<[string, (s: PairedSystemSummary) => Spread | undefined, number]> = [
+	type Row = [string, (s: PairedSystemSummary) => Spread | undefined, number];
+	const rows: Row[] = [
 		[`${kind} consumers per core`, (s) => s.consumersPerCore, 0],
 		[`SFU CPU per ${kind} consumer (% of a core)`, (s) => s.cpuPctPerConsumer, 3],
 		['Plenum ÷ this system, consumers per core (paired by round)', (s) => s.plenumRatio, 3],
-		[`${kind} loss %`, (s) => s.videoLoss, 2],
-		['video delivered %', (s) => s.videoDelivered, 1],
+		[`${kind} loss %`, (s) => s.loss, 2],
+		// Delivery is counted for video only (an audio-only room has none to count).
+		...(r.room === 'audio' ? [] : [['video delivered %', (s) => s.videoDelivered, 1] as Row]),
 		['latency p50, ms', (s) => s.latencyP50, 2],
 		['latency p99, ms', (s) => s.latencyP99, 2],
 	];
@@ -83,7 +87,6 @@ export function pairedMarkdown(r: PairedResult): string {
 		`| metric | ${r.systems.join(' | ')} |`,
 		`|---|${r.systems.map(() => '---').join('|')}|`,
 	];
-	// Delivery is counted for video only (an audio-only room has none to count).
-	for (const [label, f, d] of rows.filter(([l]) => r.room !== 'audio' || !l.includes('delivered'))) lines.push(`| ${label} | ${r.systems.map((n) => (n === 'plenum' && label.startsWith('Plenum ÷') ? '1' : cell(S[n] && f(S[n]!), d))).join(' | ')} |`);
+	for (const [label, f, d] of rows) lines.push(`| ${label} | ${r.systems.map((n) => (n === 'plenum' && label.startsWith('Plenum ÷') ? '1' : cell(S[n] && f(S[n]!), d))).join(' | ')} |`);
 	return `${lines.join('\n')}\n`;
 }
