@@ -81,3 +81,36 @@ export function socketPool(): { open: () => Promise<Socket>; closeAll: () => voi
 export function ask(socket: Socket, event: string, ...args: unknown[]): Promise<{ ok: boolean; data?: any; error?: { code: string; message: string } }> {
 	return socket.timeout(5_000).emitWithAck(event, ...args);
 }
+
+/**
+ * Makes the page's microphone "talk": syllables of a loud tone (400 ms) with soft gaps
+ * (100 ms), instead of Chromium's fake device, which beeps for a few ms a second. mediasoup's
+ * speaker observer judges each speaker on its latest 20 ms level at every tick, so the
+ * beeps win a tick only by chance; the soft (not silent) gaps give it a noise floor below
+ * the syllables. Call before the page loads.
+ */
+export async function talkingMic(page: Page): Promise<void> {
+	await page.addInitScript(() => {
+		const getUserMedia = MediaDevices.prototype.getUserMedia;
+		MediaDevices.prototype.getUserMedia = async function (constraints) {
+			const stream = await getUserMedia.call(this, constraints);
+			if (!constraints?.audio) return stream;
+			const ac = new AudioContext();
+			const tone = ac.createOscillator();
+			const gain = ac.createGain();
+			const out = ac.createMediaStreamDestination();
+			for (let i = 0, t = ac.currentTime; i < 1200; i++, t += 0.5) {
+				gain.gain.setValueAtTime(1, t);
+				gain.gain.setValueAtTime(0.001, t + 0.4);
+			}
+			tone.connect(gain).connect(out);
+			tone.start();
+			for (const t of stream.getAudioTracks()) {
+				stream.removeTrack(t);
+				t.stop();
+			}
+			for (const t of out.stream.getAudioTracks()) stream.addTrack(t);
+			return stream;
+		};
+	});
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, stopServer } from '../support/serverProcess.js';
-import { connectBrowser, eventually, inboundStats } from './helpers.js';
+import { connectBrowser, eventually, inboundStats, talkingMic } from './helpers.js';
 
 // A room that outgrows one worker spans two: newcomers' transports go to a router on the
 // other worker, and media crosses between the routers through pipeToRouter.
@@ -21,8 +21,9 @@ describe('a room spanning two workers', () => {
 		const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
 		return Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1]);
 	};
-	const open = async (name: string) => {
+	const open = async (name: string, talking = false) => {
 		const page = await ctx.newPage();
+		if (talking) await talkingMic(page);
 		await page.goto(`${server.baseUrl}/r/spill-room?name=${name}&join=1`);
 		await page.waitForFunction(() => window.plenum?.client?.isPublishing('camera'), undefined, { timeout: 20_000 });
 		return page;
@@ -44,7 +45,7 @@ describe('a room spanning two workers', () => {
 	it('puts the second participant on the other worker and both decode each other', async () => {
 		alice = await open('Alice');
 		expect(await metric('plenum_media_routers')).toBe(1);
-		bob = await open('Bob');
+		bob = await open('Bob', true);
 		expect(await metric('plenum_rooms')).toBe(1);
 		expect(await metric('plenum_media_routers')).toBe(2);
 		for (const page of [alice, bob]) {
