@@ -226,7 +226,7 @@ export const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 export interface RampResult { publishers: number; steps: Window[]; failedJoins: number }
 
 /** Closes the most recent subscribers (never the probe) until `keep` remain. */
-async function leaveSubscribers(all: Joined, keep: number): Promise<void> {
+export async function leaveSubscribers(all: Joined, keep: number): Promise<void> {
 	while (all.parts.length > Math.max(1, keep)) {
 		const p = all.parts.pop()!;
 		const gone = new Set(all.subsOf?.get(p) ?? []);

@@ -174,6 +174,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		client.role = joined.role;
 		client.settings = joined.settings;
 		client.dialIn = joined.dialIn ?? null;
+		client.activeSpeaker = joined.activeSpeaker ?? undefined;
 		for (const p of joined.polls) client.polls.set(p.id, p);
 		client.#listen();
 		socket.offAny(keep);
@@ -308,6 +309,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		}
 		this.chatLog.splice(0, this.chatLog.length, ...snap.chat);
 		this.dialIn = snap.dialIn ?? null;
+		this.activeSpeaker = snap.activeSpeaker ?? undefined;
 		this.emit('producersChanged');
 		this.emit('roomChanged');
 	}

@@ -53,6 +53,8 @@ export interface RoomSnapshot {
 	participants: ParticipantInfo[];
 	producers: ProducerInfo[];
 	chat: ChatMessage[];
+	/** The participant the SFU last named the active speaker; null before it named one. */
+	activeSpeaker: string | null;
 	/** How to join by phone (number from config, the room's PIN); null when dial-in is off. */
 	dialIn: { number: string; pin: string } | null;
 }

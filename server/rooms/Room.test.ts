@@ -41,6 +41,16 @@ describe('Room', () => {
 		expect(room.others(pa.id)).toEqual([]);
 	});
 
+	it('remembers the active speaker for newcomers, and forgets one who left', () => {
+		const a = inbox();
+		const pa = room.join('A', a.notify);
+		media.emit('activeSpeaker', pa.id);
+		expect(a.got.at(-1)).toEqual({ event: 'activeSpeaker', data: { participantId: pa.id } });
+		expect(room.activeSpeaker).toBe(pa.id);
+		room.leave(pa.id, 'clientLeft');
+		expect(room.activeSpeaker).toBeUndefined();
+	});
+
 	it('refuses joins beyond maxParticipants with PLN_ROOM_FULL', () => {
 		room.join('A', () => undefined);
 		room.join('B', () => undefined);

@@ -52,6 +52,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 	/** When the room opened (ms since epoch) and the most participants it had at once: for metrics. */
 	readonly openedAt = Date.now();
 	#peakSize = 0;
+	/** Who the SFU last named the active speaker, so a newcomer learns it at once (it may not change for a while). */
+	#activeSpeaker: ParticipantId | undefined;
 
 	constructor(id: RoomId, media: RoomMedia, opts: RoomOptions, log: Logger) {
 		super();
@@ -61,7 +63,10 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#log = log;
 		media.on('consumerClosed', (pid, consumerId) => this.#to(pid, { event: 'consumerClosed', data: { consumerId } }));
 		media.on('producerClosed', (_pid, producerId) => this.broadcast({ event: 'producerClosed', data: { producerId } }));
-		media.on('activeSpeaker', (participantId) => this.broadcast({ event: 'activeSpeaker', data: { participantId } }));
+		media.on('activeSpeaker', (participantId) => {
+			this.#activeSpeaker = participantId as ParticipantId;
+			this.broadcast({ event: 'activeSpeaker', data: { participantId } });
+		});
 		media.on('closed', (reason) => this.close(reason === 'workerDied' ? 'workerDied' : 'roomEnded'));
 		this.#armEmptyTimer(); // a room nobody manages to join must not linger
 		if (opts.maxDurationMs) {
@@ -76,6 +81,10 @@ export class Room extends TypedEmitter<RoomEvents> {
 
 	get size(): number {
 		return this.#participants.size;
+	}
+
+	get activeSpeaker(): ParticipantId | undefined {
+		return this.#activeSpeaker;
 	}
 
 	get peakSize(): number {
@@ -125,6 +134,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		const p = this.#participants.get(pid);
 		if (p) clearTimeout(p.reconnectTimer);
 		if (!this.#participants.delete(pid)) return;
+		if (this.#activeSpeaker === pid) this.#activeSpeaker = undefined;
 		if (reason === 'kicked') p?.notify({ event: 'roomClosed', data: { reason } });
 		this.media.removeParticipant(pid);
 		this.broadcast({ event: 'participantLeft', data: { participantId: pid } });

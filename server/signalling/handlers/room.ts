@@ -32,6 +32,7 @@ function snapshot(s: Session, room: Room, self: Participant): RoomSnapshot {
 		participants: room.others(self.id).map((p) => p.info()),
 		producers: room.media.producers().filter((p) => p.participantId !== self.id),
 		chat: room.chatHistory(),
+		activeSpeaker: room.activeSpeaker ?? null,
 		dialIn: room.dialInPin && s.deps.dialInNumber ? { number: s.deps.dialInNumber, pin: room.dialInPin } : null,
 	};
 }

@@ -1,0 +1,88 @@
+import { passes, type Window } from '../scenarios.js';
+import type { SystemName } from '../systems/types.js';
+import { percentile, ratio } from './stats.js';
+
+/** One count probed on one system: its windows, interleaved in time with the other systems'. */
+export interface EdgeProbe { system: SystemName; target: number; consumers: number; windows: Window[]; passed: boolean }
+
+export interface EdgeSystemSummary {
+	/** Largest video-consumer count that passed, with every smaller probe passing (0: none). */
+	largest: number;
+	/** The smallest count that failed (null: none did). */
+	firstFailed: number | null;
+	/** `largest` ÷ the median SFU CPU (cores) of its windows. */
+	consumersPerCore: number;
+	sfuCpuPct: number;
+	nodeCpuPct: number;
+}
+
+export interface EdgeResult {
+	startedAt: string;
+	finishedAt: string;
+	windowS: number;
+	windowsPerProbe: number;
+	systems: SystemName[];
+	probes: EdgeProbe[];
+	summary: Partial<Record<SystemName, EdgeSystemSummary>>;
+}
+
+export function edgeSummary(probes: readonly EdgeProbe[], names: readonly SystemName[]): Partial<Record<SystemName, EdgeSystemSummary>> {
+	const out: Partial<Record<SystemName, EdgeSystemSummary>> = {};
+	for (const n of names) {
+		const mine = probes.filter((p) => p.system === n).sort((a, b) => a.consumers - b.consumers);
+		const failedAt = mine.findIndex((p) => !p.passed);
+		const best = (failedAt < 0 ? mine : mine.slice(0, failedAt)).at(-1);
+		const median = (f: (w: Window) => number) => (best ? percentile(best.windows.map(f), 50) : Number.NaN);
+		const cores = median((w) => w.sfuCores);
+		out[n] = {
+			largest: best?.consumers ?? 0,
+			firstFailed: failedAt < 0 ? null : mine[failedAt]!.consumers,
+			consumersPerCore: best ? best.consumers / cores : Number.NaN,
+			sfuCpuPct: 100 * cores,
+			nodeCpuPct: 100 * median((w) => w.controllerCores),
+		};
+	}
+	return out;
+}
+
+const fmt = (x: number | null | undefined, d = 0) => (x != null && Number.isFinite(x) ? x.toFixed(d) : '–');
+const pct = (x: number, d: number) => (100 * x).toFixed(d);
+
+export function edgeMarkdown(r: EdgeResult): string {
+	const S = r.summary;
+	const others = r.systems.filter((n) => n !== 'plenum');
+	const ratioCols = r.systems.includes('plenum') ? others : [];
+	type Row = [string, (s: EdgeSystemSummary) => number | null, number];
+	const rows: Row[] = [
+		['largest count under 1 % loss (video consumers)', (s) => s.largest, 0],
+		['video consumers per core at that count', (s) => s.consumersPerCore, 0],
+		['SFU CPU there, % of a core (of it Node)', (s) => s.sfuCpuPct, 0],
+		['smallest count that failed', (s) => s.firstFailed, 0],
+	];
+	const lines = [
+		'# Paired capacity search (webinar: 2 publishers, audio + video)',
+		'',
+		`Run ${r.startedAt} → ${r.finishedAt}. All systems run at once on the SFU's CPU, each with its own webinar room; each probe is ${r.windowsPerProbe} windows of ${r.windowS} s per system, interleaved (the media goes to one system at a time, each window from an idle SFU), and passes on most of them (a window passes with video loss under 1 % and 95–105 % delivered). Each system climbs the coarse steps until a probe fails, then bisects.`,
+		'',
+		`| metric | ${r.systems.join(' | ')} |${ratioCols.map((n) => ` plenum ÷ ${n} |`).join('')}`,
+		`|---|${r.systems.map(() => '---|').join('')}${ratioCols.map(() => '---|').join('')}`,
+	];
+	for (const [label, f, d] of rows) {
+		const cells = r.systems.map((n) => {
+			const s = S[n];
+			if (!s) return '–';
+			return label.startsWith('SFU CPU') ? `${fmt(s.sfuCpuPct)} (${fmt(s.nodeCpuPct, 1)})` : fmt(f(s), d);
+		});
+		const ratios = label.startsWith('SFU CPU') || label.startsWith('smallest')
+			? ratioCols.map(() => '')
+			: ratioCols.map((n) => fmt(ratio(f(S.plenum!) ?? Number.NaN, (S[n] && f(S[n]!)) ?? Number.NaN), 2));
+		lines.push(`| ${label} | ${cells.join(' | ')} |${ratios.map((x) => ` ${x} |`).join('')}`);
+	}
+	lines.push('', '## Probes, in the order measured', '', '| system | video consumers | passed | windows: SFU CPU % (Node %), video loss %, delivered % |', '|---|---|---|---|');
+	for (const p of r.probes) {
+		const ws = p.windows.map((w) => `${passes(w) ? '✓' : '✗'} ${pct(w.sfuCores, 0)} (${pct(w.controllerCores, 1)}), ${pct(w.videoLoss, 2)}, ${pct(w.videoDelivered, 1)}`);
+		lines.push(`| ${p.system} | ${p.consumers} | ${p.passed ? 'yes' : 'no'} (${p.windows.filter(passes).length}/${p.windows.length}) | ${ws.join('; ')} |`);
+	}
+	return `${lines.join('\n')}\n`;
+}
+
