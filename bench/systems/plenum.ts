@@ -12,6 +12,8 @@ const START_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 20_000;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let roomSeq = 0;
+// Server pushes the bench's participants got, by event: what Plenum's server sends while media flows.
+const pushes = new Map<string, number>();
 
 type Ack = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
 
@@ -85,6 +87,8 @@ export class Plenum implements SystemUnderTest {
 	}
 
 	async stop(): Promise<void> {
+		if (pushes.size) console.log(`plenum: server pushes to the bench's participants: ${[...pushes].map(([e, n]) => `${e} ${n}`).join(', ')}`);
+		pushes.clear();
 		const child = this.#child;
 		if (!child || child.exitCode !== null) return;
 		const exited = new Promise((ok) => child.once('exit', ok));
@@ -106,6 +110,7 @@ async function socketSignal(url: string, roomId: string, clientCaps: types.RtpCa
 		socket.once('connect', () => ok());
 		socket.once('connect_error', fail);
 	});
+	socket.onAny((event: string) => pushes.set(event, (pushes.get(event) ?? 0) + 1));
 	const req = <T>(name: string, payload: object): Promise<T> => new Promise((ok, fail) => {
 		socket.timeout(REQUEST_TIMEOUT_MS).emit(name, payload, (err: Error | null, ack: Ack) => {
 			if (err) fail(err);
