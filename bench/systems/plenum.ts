@@ -10,6 +10,7 @@ import type { BenchRoom, SystemUnderTest } from './types.js';
 
 const START_TIMEOUT_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 20_000;
+const LEAVE_TIMEOUT_MS = 2_000;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let roomSeq = 0;
 // Server pushes the bench's participants got, by event: what Plenum's server sends while media flows.
@@ -134,6 +135,11 @@ async function socketSignal(url: string, roomId: string, clientCaps: types.RtpCa
 			(await req<{ producerId: string }>('produce', { transportId, kind, source: kind === 'audio' ? 'mic' : 'camera', rtpParameters })).producerId,
 		consume: (producerId) => req<{ id: string; rtpParameters: types.RtpParameters }>('consume', { producerId }),
 		resumeConsumer: async (consumerId) => { await req('resumeConsumer', { consumerId }); },
-		close: async () => { socket.disconnect(); },
+		// Leave as the web client does: a socket that only drops is kept, with its media flowing,
+		// for the reconnect grace (30 s), and the bench's departed subscribers would still cost.
+		close: async () => {
+			await Promise.race([req('leave', {}).catch(() => {}), new Promise((r) => setTimeout(r, LEAVE_TIMEOUT_MS))]);
+			socket.disconnect();
+		},
 	};
 }
