@@ -1,9 +1,10 @@
 /**
  * Consumers per core at the overload edge, Plenum against bare mediasoup, paired in time: both
- * run at once on the SFU's CPU with the same webinar room, and every probe measures them in
- * alternating windows, so drift of the shared machine hits both alike. Each system searches its
- * own edge (coarse steps up, then bisection), a probe passing on most of its windows: near the
- * edge one window passes and the next fails at the same count. See bench/README.md.
+ * run at once on the SFU's CPU, each with a webinar room of the same size, and every probe
+ * measures them in alternating windows, so drift of the shared machine hits both alike. The
+ * searches for the two edges (coarse steps up, then bisection) choose the probes' counts in turn,
+ * and a probe passes on most of its windows: near the edge one window passes and the next fails
+ * at the same count. See bench/README.md.
  *
  *   npm run bench:edge
  *   npm run bench:edge -- --steps 200,250,300,350,400 --windows 3 --gap 8
@@ -60,19 +61,22 @@ async function main(): Promise<void> {
 		}
 		let prev: Ctx | undefined;
 		for (let probe = 0; probe < 40; probe++) {
-			const now = setups.filter((s) => s.search.next() !== undefined);
-			if (now.length === 0) break;
-			const targets = new Map(now.map((s) => [s, s.search.next()!]));
-			for (const s of now) {
-				const want = Math.ceil(targets.get(s)! / PUBLISHERS);
+			// Lockstep: every system takes every probe's count, chosen by each search in turn. The
+			// idle rooms cost the SFU's core something (RTCP, consent checks), so rooms of unequal
+			// size would tax the system with the smaller edge more, and push its edge lower still.
+			const searching = setups.filter((s) => s.search.next() !== undefined);
+			if (searching.length === 0) break;
+			const target = searching[probe % searching.length]!.search.next()!;
+			const want = Math.ceil(target / PUBLISHERS);
+			for (const s of setups) {
 				if (want > s.all.parts.length) await joinSubscribers(s.room, want - s.all.parts.length, s.pubs, s.all);
 				else await leaveSubscribers(s.all, want);
 			}
-			const got = new Map(now.map((s) => [s, [] as EdgeProbe['windows']]));
+			const got = new Map(setups.map((s) => [s, [] as EdgeProbe['windows']]));
 			for (let i = 0; i < perProbe; i++) {
 				// Rotated order, so no system always follows the same one.
-				for (let j = 0; j < now.length; j++) {
-					const s = now[(i + j + probe) % now.length]!;
+				for (let j = 0; j < setups.length; j++) {
+					const s = setups[(i + j + probe) % setups.length]!;
 					active = undefined;
 					if (prev) await waitIdle(prev, true); // the last one may still drain queued packets
 					prev = s.ctx;
@@ -88,7 +92,7 @@ async function main(): Promise<void> {
 				const passed = majority(windows.map(passes));
 				const consumers = windows[0]!.videoConsumers;
 				s.search.record(consumers, passed);
-				probes.push({ system: s.name, target: targets.get(s)!, consumers, windows, passed });
+				probes.push({ system: s.name, target, consumers, windows, passed });
 				console.log(`${s.name} ${consumers} video consumers: ${passed ? 'passes' : 'fails'} (edge between ${s.search.lo} and ${s.search.hi})`);
 			}
 		}

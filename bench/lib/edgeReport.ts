@@ -62,7 +62,7 @@ export function edgeMarkdown(r: EdgeResult): string {
 	const lines = [
 		'# Paired capacity search (webinar: 2 publishers, audio + video)',
 		'',
-		`Run ${r.startedAt} → ${r.finishedAt}. All systems run at once on the SFU's CPU, each with its own webinar room; each probe is ${r.windowsPerProbe} windows of ${r.windowS} s per system, interleaved (the media goes to one system at a time, each window from an idle SFU), and passes on most of them (a window passes with video loss under 1 % and 95–105 % delivered). Each system climbs the coarse steps until a probe fails, then bisects.`,
+		`Run ${r.startedAt} → ${r.finishedAt}. All systems run at once on the SFU's CPU, each with its own webinar room, always of the same size; each probe is ${r.windowsPerProbe} windows of ${r.windowS} s per system, interleaved (the media goes to one system at a time, each window from an idle SFU), and passes on most of them (a window passes with video loss under 1 % and 95–105 % delivered). Each system's search climbs the coarse steps until a probe fails, then bisects; the searches choose the probes' counts in turn, and every system takes every probe.`,
 		'',
 		`| metric | ${r.systems.join(' | ')} |${ratioCols.map((n) => ` plenum ÷ ${n} |`).join('')}`,
 		`|---|${r.systems.map(() => '---|').join('')}${ratioCols.map(() => '---|').join('')}`,
