@@ -16,13 +16,11 @@ import { parseArgs } from 'node:util';
 import { runInsideNamespace } from './lib/netns.js';
 import { consumersOf, lossOf, pairedSummary, type PairedWindow, pairedMarkdown } from './lib/pairedReport.js';
 import { BENCH_NICE } from './lib/proc.js';
-import { GEN_CPUS, type Ports, SFU_CPUS, setUp } from './lib/setup.js';
-import { closeAll, type Ctx, type Joined, joinSubscribers, measure, publishers, settle, waitIdle } from './scenarios.js';
-import type { SystemName, SystemUnderTest } from './systems/types.js';
+import { type Ports, setUp } from './lib/setup.js';
+import { AUDIO_ROOM, SideBySide, WEBINAR } from './lib/sideBySide.js';
+import { joinSubscribers } from './scenarios.js';
+import type { SystemName } from './systems/types.js';
 
-// Webinar: 2 publishers with audio + video; --audio: 3 speakers, audio only (as run.ts's rooms).
-const WEBINAR = { publishers: 2, kinds: ['audio', 'video'] as Array<'audio' | 'video'> };
-const AUDIO_ROOM = { publishers: 3, kinds: ['audio'] as Array<'audio' | 'video'> };
 // Apart from run.ts's, so both can run at once (in two namespaces) without a clash.
 const PORTS: Ports = { plenumRtc: 40_300, bareRtc: 40_400, janusWs: 40_500, janusRtp: [45_000, 48_999] };
 
@@ -42,45 +40,28 @@ async function main(): Promise<void> {
 	const consumers = Number(values.consumers);
 	const room = values.audio ? AUDIO_ROOM : WEBINAR;
 	const rounds = Number(values.rounds);
-	const { gen, clips, logDir, make } = await setUp(Number(values.nice), PORTS);
-	let active: SystemName | undefined;
+	const bench = await setUp(Number(values.nice), PORTS);
+	const sbs = new SideBySide(bench, Number(values.window) * 1000);
 	const started = new Date();
-	const setups: Array<{ name: SystemName; sys: SystemUnderTest; ctx: Ctx; all: Joined; close: () => Promise<void> }> = [];
 	const windows: PairedWindow[] = [];
 	try {
 		for (const name of names) {
-			const sys = make(name);
-			await sys.start();
-			const ctx: Ctx = { gen, clips, sys, genCpus: GEN_CPUS, sfuCpu: Number(SFU_CPUS), windowMs: Number(values.window) * 1000, log: (m) => console.log(m) };
-			const r = await sys.openRoom();
-			const pub = await publishers(ctx, r, room.publishers, room.kinds, () => active === name);
-			const all: Joined = { parts: [], subs: [], probes: [], failed: 0 };
-			await joinSubscribers(r, Math.ceil(consumers / room.publishers), pub.pubs, all);
-			console.log(`${name}: ${all.subs.length} consumers set up, ${all.failed} failed joins`);
-			setups.push({ name, sys, ctx, all, close: async () => { pub.close(); await closeAll([...all.parts, ...pub.parts]); await r.close().catch(() => {}); } });
+			const s = await sbs.add(name, room);
+			await joinSubscribers(s.room, Math.ceil(consumers / room.publishers), s.pubs, s.all);
+			console.log(`${name}: ${s.all.subs.length} consumers set up, ${s.all.failed} failed joins`);
 		}
-		let prev: Ctx | undefined;
 		for (let round = 0; round < rounds; round++) {
 			// Rotated order, so no system always follows the same one.
-			for (let i = 0; i < setups.length; i++) {
-				const s = setups[(i + round) % setups.length]!;
-				active = undefined;
-				if (prev) await waitIdle(prev, true); // the last one may still drain queued packets
-				prev = s.ctx;
-				active = s.name;
-				await settle();
-				const w = await measure(s.ctx, s.all.subs, s.all.probes);
+			for (let i = 0; i < sbs.sides.length; i++) {
+				const s = sbs.sides[(i + round) % sbs.sides.length]!;
+				const w = await sbs.turn(s);
 				windows.push({ system: s.name, round, window: w });
 				console.log(`  round ${round + 1} ${s.name}: sfu ${(w.sfuCores * 100).toFixed(1)} % cpu for ${consumersOf(w)} ${w.videoConsumers ? 'video' : 'audio'} consumers (node ${(w.controllerCores * 100).toFixed(1)} %, others ${(w.otherOnSfuCpu * 100).toFixed(0)} %), loss ${(100 * lossOf(w)).toFixed(2)} %, delivered ${(w.videoDelivered * 100).toFixed(1)} %, p50/p99 ${w.latencyMs.p50.toFixed(1)}/${w.latencyMs.p99.toFixed(1)} ms`);
 			}
 		}
 	} finally {
-		active = undefined;
-		for (const s of setups) {
-			await s.close();
-			await s.sys.stop();
-		}
-		gen.close();
+		await sbs.stop();
+		bench.gen.close();
 	}
 	const result = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), room: values.audio ? 'audio' as const : 'webinar' as const, consumers, rounds, windowS: Number(values.window), systems: names, windows, summary: pairedSummary(windows, names) };
 	mkdirSync(values.out, { recursive: true });
@@ -89,5 +70,5 @@ async function main(): Promise<void> {
 	const md = pairedMarkdown(result);
 	writeFileSync(join(values.out, `${file}.md`), md);
 	console.log(md);
-	console.log(`written: ${join(values.out, `${file}.{json,md}`)}; server logs in ${logDir}`);
+	console.log(`written: ${join(values.out, `${file}.{json,md}`)}; server logs in ${bench.logDir}`);
 }

@@ -52,12 +52,13 @@ export function edgeMarkdown(r: EdgeResult): string {
 	const S = r.summary;
 	const others = r.systems.filter((n) => n !== 'plenum');
 	const ratioCols = r.systems.includes('plenum') ? others : [];
-	type Row = [string, (s: EdgeSystemSummary) => number | null, number];
+	// `of`: the figure Plenum ÷ each other system is taken of, where that ratio means something.
+	type Row = { label: string; cell: (s: EdgeSystemSummary) => string; of?: (s: EdgeSystemSummary) => number };
 	const rows: Row[] = [
-		['largest count under 1 % loss (video consumers)', (s) => s.largest, 0],
-		['video consumers per core at that count', (s) => s.consumersPerCore, 0],
-		['SFU CPU there, % of a core (of it Node)', (s) => s.sfuCpuPct, 0],
-		['smallest count that failed', (s) => s.firstFailed, 0],
+		{ label: 'largest count under 1 % loss (video consumers)', cell: (s) => fmt(s.largest), of: (s) => s.largest },
+		{ label: 'video consumers per core at that count', cell: (s) => fmt(s.consumersPerCore), of: (s) => s.consumersPerCore },
+		{ label: 'SFU CPU there, % of a core (of it Node)', cell: (s) => `${fmt(s.sfuCpuPct)} (${fmt(s.nodeCpuPct, 1)})` },
+		{ label: 'smallest count that failed', cell: (s) => fmt(s.firstFailed) },
 	];
 	const lines = [
 		'# Paired capacity search (webinar: 2 publishers, audio + video)',
@@ -67,16 +68,10 @@ export function edgeMarkdown(r: EdgeResult): string {
 		`| metric | ${r.systems.join(' | ')} |${ratioCols.map((n) => ` plenum ÷ ${n} |`).join('')}`,
 		`|---|${r.systems.map(() => '---|').join('')}${ratioCols.map(() => '---|').join('')}`,
 	];
-	for (const [label, f, d] of rows) {
-		const cells = r.systems.map((n) => {
-			const s = S[n];
-			if (!s) return '–';
-			return label.startsWith('SFU CPU') ? `${fmt(s.sfuCpuPct)} (${fmt(s.nodeCpuPct, 1)})` : fmt(f(s), d);
-		});
-		const ratios = label.startsWith('SFU CPU') || label.startsWith('smallest')
-			? ratioCols.map(() => '')
-			: ratioCols.map((n) => fmt(ratio(f(S.plenum!) ?? Number.NaN, (S[n] && f(S[n]!)) ?? Number.NaN), 2));
-		lines.push(`| ${label} | ${cells.join(' | ')} |${ratios.map((x) => ` ${x} |`).join('')}`);
+	for (const row of rows) {
+		const cells = r.systems.map((n) => (S[n] ? row.cell(S[n]!) : '–'));
+		const ratios = ratioCols.map((n) => (row.of && S.plenum && S[n] ? fmt(ratio(row.of(S.plenum), row.of(S[n]!)), 2) : ''));
+		lines.push(`| ${row.label} | ${cells.join(' | ')} |${ratios.map((x) => ` ${x} |`).join('')}`);
 	}
 	lines.push('', '## Probes, in the order measured', '', '| system | video consumers | passed | windows: SFU CPU % (Node %), video loss %, delivered % |', '|---|---|---|---|');
 	for (const p of r.probes) {
