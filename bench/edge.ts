@@ -4,18 +4,21 @@
  * measures them in alternating windows, so drift of the shared machine hits both alike. The
  * searches for the two edges (coarse steps up, then bisection) choose the probes' counts in turn,
  * and a probe passes on most of its windows: near the edge one window passes and the next fails
- * at the same count. See bench/README.md.
+ * at the same count. Then a few probes (--refine) go where each system's fitted pass curve
+ * crosses one half. See bench/README.md.
  *
  *   npm run bench:edge
  *   npm run bench:edge -- --steps 200,250,300,350,400 --windows 3 --gap 8
+ *   npm run bench:edge -- --report bench/results/edge.json    re-render a run's table
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type EdgeProbe, edgeMarkdown, edgeSummary } from './lib/edgeReport.js';
+import { type EdgeProbe, type EdgeResult, edgeMarkdown, edgeSummary, trialsOf } from './lib/edgeReport.js';
 import { EdgeSearch, majority } from './lib/edgeSearch.js';
 import { runInsideNamespace } from './lib/netns.js';
+import { passMidpoint } from './lib/passCurve.js';
 import { BENCH_NICE } from './lib/proc.js';
 import { type Ports, setUp } from './lib/setup.js';
 import { type Side, SideBySide, WEBINAR } from './lib/sideBySide.js';
@@ -32,14 +35,18 @@ async function main(): Promise<void> {
 		systems: { type: 'string', default: 'plenum,mediasoup' },
 		steps: { type: 'string', default: '200,250,300,350,400,500' },
 		windows: { type: 'string', default: '3' },
+		refine: { type: 'string', default: '4' },
 		gap: { type: 'string', default: '8' },
 		window: { type: 'string', default: '8' },
 		nice: { type: 'string', default: String(BENCH_NICE.value) },
 		out: { type: 'string', default: fileURLToPath(new URL('./results', import.meta.url)) },
+		report: { type: 'string' },
 	} });
+	if (values.report) return rerender(values.report);
 	const names = values.systems.split(',') as SystemName[];
 	const steps = values.steps.split(',').map(Number);
 	const perProbe = Number(values.windows);
+	const refine = Number(values.refine);
 	const bench = await setUp(Number(values.nice), PORTS);
 	const sbs = new SideBySide(bench, Number(values.window) * 1000);
 	const started = new Date();
@@ -47,13 +54,21 @@ async function main(): Promise<void> {
 	const probes: EdgeProbe[] = [];
 	try {
 		for (const name of names) searches.set(await sbs.add(name, WEBINAR), new EdgeSearch(steps, WEBINAR.publishers, Number(values.gap)));
+		let refined = 0;
 		for (let probe = 0; probe < 40; probe++) {
 			// Lockstep: every system takes every probe's count, chosen by each search in turn. The
 			// idle rooms cost the SFU's core something (RTCP, consent checks), so rooms of unequal
 			// size would tax the system with the smaller edge more, and push its edge lower still.
 			const searching = [...searches.values()].filter((x) => x.next() !== undefined);
-			if (searching.length === 0) break;
-			const target = searching[probe % searching.length]!.next()!;
+			let target = searching[probe % Math.max(1, searching.length)]?.next();
+			if (target === undefined) {
+				// The searches are done: the last probes go where the fitted curves cross one half,
+				// each system's in turn, since windows there tell the midpoint most.
+				if (refined >= refine) break;
+				const mid = passMidpoint(trialsOf(probes, names[refined++ % names.length]!));
+				if (!Number.isFinite(mid)) continue;
+				target = Math.round(mid);
+			}
 			const want = Math.ceil(target / WEBINAR.publishers);
 			for (const s of sbs.sides) {
 				if (want > s.all.parts.length) await joinSubscribers(s.room, want - s.all.parts.length, s.pubs, s.all);
@@ -89,4 +104,13 @@ async function main(): Promise<void> {
 	writeFileSync(join(values.out, 'edge.md'), md);
 	console.log(md);
 	console.log(`written: ${join(values.out, 'edge.{json,md}')}; server logs in ${bench.logDir}`);
+}
+
+/** Recomputes a saved run's summary (the analysis may have changed since) and rewrites its files. */
+function rerender(file: string): void {
+	const saved = JSON.parse(readFileSync(file, 'utf8')) as EdgeResult;
+	const result = { ...saved, summary: edgeSummary(saved.probes, saved.systems) };
+	writeFileSync(file, `${JSON.stringify(result, null, '\t')}\n`);
+	writeFileSync(file.replace(/\.json$/, '.md'), edgeMarkdown(result));
+	console.log(edgeMarkdown(result));
 }
