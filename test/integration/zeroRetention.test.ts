@@ -6,9 +6,10 @@ describe('zero retention', () => {
 	it('after the room closes: no canary in the heap, no file written, none in output or /metrics', async () => {
 		const say = (line: string) => console.log(`[audit] ${line}`);
 		let r = await runAudit(say);
-		// Five digits of a random caller number can stand in the heap by chance (a pid, the digits
-		// of a measurement); a leak repeats with a new number, a coincidence almost never does.
-		if (r.numberHits.length > 0) {
+		// Five digits of a random caller number can stand in the heap by chance (a pid, a port the
+		// kernel handed out during the call: CI once met 35401 and then 35315); a leak repeats with
+		// every new number, a coincidence does not repeat three times.
+		for (let again = 0; again < 2 && r.numberHits.length > 0; again++) {
 			say(`pieces of the number found (${r.numberHits.join(', ')}); again with a new number`);
 			r = await runAudit(say);
 		}
