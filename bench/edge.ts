@@ -99,10 +99,7 @@ async function main(): Promise<void> {
 	}
 	const result = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), windowS: Number(values.window), windowsPerProbe: perProbe, systems: names, probes, summary: edgeSummary(probes, names) };
 	mkdirSync(values.out, { recursive: true });
-	writeFileSync(join(values.out, 'edge.json'), `${JSON.stringify(result, null, '\t')}\n`);
-	const md = edgeMarkdown(result);
-	writeFileSync(join(values.out, 'edge.md'), md);
-	console.log(md);
+	save(join(values.out, 'edge.json'), result);
 	console.log(`written: ${join(values.out, 'edge.{json,md}')}; server logs in ${bench.logDir}`);
 }
 
@@ -110,7 +107,13 @@ async function main(): Promise<void> {
 function rerender(file: string): void {
 	const saved = JSON.parse(readFileSync(file, 'utf8')) as EdgeResult;
 	const result = { ...saved, summary: edgeSummary(saved.probes, saved.systems) };
+	save(file, result);
+}
+
+/** Writes a run as `file` (JSON) and its table beside it (.md), and prints the table. */
+function save(file: string, result: EdgeResult): void {
 	writeFileSync(file, `${JSON.stringify(result, null, '\t')}\n`);
-	writeFileSync(file.replace(/\.json$/, '.md'), edgeMarkdown(result));
-	console.log(edgeMarkdown(result));
+	const md = edgeMarkdown(result);
+	writeFileSync(file.replace(/\.json$/, '.md'), md);
+	console.log(md);
 }
