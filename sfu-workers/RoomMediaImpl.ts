@@ -2,6 +2,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../server/observability/log.js';
 import { PlenumError } from '../server/shared/errors.js';
 import { TypedEmitter } from '../server/shared/TypedEmitter.js';
+import { QUOTAS } from './quotas.js';
 import { type RouterHandle, RouterSet, type RouterSlot, type SpillPolicy } from './RouterSet.js';
 import type {
 	ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents,
@@ -9,45 +10,55 @@ import type {
 } from './types.js';
 
 type AppData = { participantId: string; source?: MediaSource; direction?: TransportDirection };
+type AnyTransport = types.WebRtcTransport<AppData> | types.PlainTransport<AppData>;
 
 /** What one participant has on the router; only its owner may touch these. */
 interface ParticipantMedia {
-	/** The router this participant's transports live on; set by the first transport. */
+	/** The router this participant's transports live on; set by the first transport, cleared when its worker dies. */
 	slot: RouterSlot | undefined;
 	rtpCapabilities: types.RtpCapabilities | undefined;
-	transports: Map<string, types.WebRtcTransport<AppData> | types.PlainTransport<AppData>>;
+	transports: Map<string, AnyTransport>;
 	producers: Map<string, types.Producer<AppData>>;
 	consumers: Map<string, types.Consumer<AppData>>;
+	/** Creations awaiting the worker, counted against the quotas so a burst cannot overshoot. */
+	pending: { transports: number; producers: number; consumers: number };
 }
 
 const ACTIVE_SPEAKER_INTERVAL_MS = 300;
 const INITIAL_OUTGOING_BITRATE = 1_000_000;
+/** After the last router's worker died: how long to look for a live worker before the room ends. */
+const RECOVERY_DEADLINE_MS = 10_000;
+const RECOVERY_RETRY_MS = 250;
+/** How long producers lost with a worker are remembered, so late closes of their consumers stay silent. */
+const LOST_MEMORY_MS = 60_000;
 
 /**
  * A room's media. Owns its routers (RouterSet: one, or several on different workers once the
  * room outgrows one) and through them every transport, producer and consumer; `close()`
- * closes the routers, which closes all of them. A participant's transports live on one
- * router; a producer reaches consumers on other routers through pipeToRouter.
+ * closes the routers, which closes all of them without a word per child. A participant's
+ * transports live on one router; a producer reaches consumers on other routers through
+ * pipeToRouter. When a worker dies, only the participants on it lose their media
+ * ('workerLost', once); the room goes on, on a live worker.
  */
 export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements RoomMedia {
-	readonly workerIndex: number;
 	readonly #routers: RouterSet;
-	readonly #speakers: types.ActiveSpeakerObserver;
+	#speakers: types.ActiveSpeakerObserver;
 	readonly #participants = new Map<string, ParticipantMedia>();
+	readonly #watched = new WeakSet<types.Router>();
+	// Producers that went with a dead worker: their consumers elsewhere close later (the live
+	// worker reports it), and the 'workerLost' event already said so.
+	readonly #lost = new Set<string>();
 	readonly #log: Logger;
+	/** Set while a new primary router is made after the primary's worker died; media calls wait for it. */
+	#recovering: Promise<void> | undefined;
 	#closed = false;
 
 	private constructor(routers: RouterSet, speakers: types.ActiveSpeakerObserver, log: Logger) {
 		super();
 		this.#routers = routers;
-		this.#speakers = speakers;
-		this.workerIndex = routers.primary.workerIndex;
+		this.#speakers = this.#hookSpeakers(speakers);
 		this.#log = log;
-		this.#watch(routers.primary.router);
-		speakers.on('dominantspeaker', ({ producer }) => {
-			const pid = (producer.appData as AppData).participantId;
-			this.safeEmit('activeSpeaker', pid);
-		});
+		this.#watch(routers.primary);
 	}
 
 	static async create(o: { first: RouterHandle; spill?: SpillPolicy; log: Logger }): Promise<RoomMediaImpl> {
@@ -55,17 +66,8 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		return new RoomMediaImpl(new RouterSet(o.first, o.spill), speakers, o.log);
 	}
 
-	// Any of the room's workers dying ends the room: its participants lost their transports.
-	#watch(router: types.Router): void {
-		router.on('workerclose', () => {
-			this.#routers.close();
-			this.#finish('workerDied');
-		});
-	}
-
-	/** Routers this room uses (one per worker it spans). */
-	get routerCount(): number {
-		return this.#routers.size;
+	get workerIndex(): number {
+		return this.#routers.primary.workerIndex;
 	}
 
 	get closed(): boolean {
@@ -77,14 +79,13 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		return this.#routers.primary.router.rtpCapabilities;
 	}
 
-	#media(participantId: string): ParticipantMedia {
+	addParticipant(participantId: string): void {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
-		let m = this.#participants.get(participantId);
-		if (!m) {
-			m = { slot: undefined, rtpCapabilities: undefined, transports: new Map(), producers: new Map(), consumers: new Map() };
-			this.#participants.set(participantId, m);
-		}
-		return m;
+		if (this.#participants.has(participantId)) return;
+		this.#participants.set(participantId, {
+			slot: undefined, rtpCapabilities: undefined, transports: new Map(), producers: new Map(), consumers: new Map(),
+			pending: { transports: 0, producers: 0, consumers: 0 },
+		});
 	}
 
 	setRtpCapabilities(participantId: string, rtpCapabilities: Json): void {
@@ -92,32 +93,23 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	}
 
 	async createTransport(participantId: string, direction: TransportDirection): Promise<TransportInfo> {
-		const m = this.#media(participantId);
-		if (!m.slot) {
-			const before = this.#routers.size;
-			m.slot = await this.#routers.slotForNewcomer();
-			if (this.#routers.size > before) {
-				this.#watch(m.slot.router);
-				this.#log.info({ worker: m.slot.workerIndex, routers: this.#routers.size }, 'room spans another worker');
-			}
-		}
-		const slot = m.slot;
-		const transport = await slot.router.createWebRtcTransport<AppData>({
-			webRtcServer: slot.webRtcServer,
-			enableUdp: true,
-			enableTcp: true,
-			preferUdp: true,
-			initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
-			appData: { participantId, direction },
+		const m = await this.#ready(participantId);
+		return this.#reserve(participantId, m, 'transports', async () => {
+			const placed = m.slot ?? (await this.#placeNewcomer());
+			this.#stillOwned(participantId, m);
+			m.slot ??= placed;
+			const slot = m.slot;
+			const transport = await this.#onRouter(participantId, m, slot, () => slot.router.createWebRtcTransport<AppData>({
+				webRtcServer: slot.webRtcServer,
+				enableUdp: true,
+				enableTcp: true,
+				preferUdp: true,
+				initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
+				appData: { participantId, direction },
+			}));
+			this.#adopt(participantId, m, slot, transport);
+			return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
 		});
-		m.transports.set(transport.id, transport);
-		transport.observer.once('close', () => m.transports.delete(transport.id));
-		return {
-			id: transport.id,
-			iceParameters: transport.iceParameters,
-			iceCandidates: transport.iceCandidates,
-			dtlsParameters: transport.dtlsParameters,
-		};
 	}
 
 	/**
@@ -125,21 +117,36 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	 * bridge's socket. It both sends (produce) and receives (consume), so it counts as 'recv'.
 	 */
 	async createPlainTransport(participantId: string, bridge: { ip: string; port: number }): Promise<PlainTransportInfo> {
-		const m = this.#media(participantId);
-		m.slot ??= this.#routers.primary;
-		const transport = await m.slot.router.createPlainTransport<AppData>({
-			listenInfo: { protocol: 'udp', ip: bridge.ip },
-			rtcpMux: true,
-			comedia: false,
-			appData: { participantId, direction: 'recv' },
+		const m = await this.#ready(participantId);
+		return this.#reserve(participantId, m, 'transports', async () => {
+			m.slot ??= this.#routers.primary;
+			this.#watch(m.slot);
+			const slot = m.slot;
+			const transport = await this.#onRouter(participantId, m, slot, () => slot.router.createPlainTransport<AppData>({
+				listenInfo: { protocol: 'udp', ip: bridge.ip },
+				rtcpMux: true,
+				comedia: false,
+				appData: { participantId, direction: 'recv' },
+			}));
+			this.#adopt(participantId, m, slot, transport);
+			await this.#onRouter(participantId, m, slot, () => transport.connect({ ip: bridge.ip, port: bridge.port }));
+			if (!this.#owns(participantId, m, slot)) throw this.#goneError(participantId, m);
+			return { id: transport.id, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
 		});
-		await transport.connect({ ip: bridge.ip, port: bridge.port });
-		m.transports.set(transport.id, transport);
-		transport.observer.once('close', () => m.transports.delete(transport.id));
-		return { id: transport.id, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
 	}
 
-	#transport(participantId: string, transportId: string): types.WebRtcTransport<AppData> | types.PlainTransport<AppData> {
+	// A transport made across an await belongs to the participant only if it is still here on
+	// that router; otherwise it is closed at once (a leave or a worker death came in between).
+	#adopt(participantId: string, m: ParticipantMedia, slot: RouterSlot, transport: AnyTransport): void {
+		if (transport.closed || !this.#owns(participantId, m, slot)) {
+			transport.close();
+			throw this.#goneError(participantId, m);
+		}
+		m.transports.set(transport.id, transport);
+		(transport.observer as types.TransportObserver).once('close', () => m.transports.delete(transport.id));
+	}
+
+	#transport(participantId: string, transportId: string): AnyTransport {
 		const t = this.#media(participantId).transports.get(transportId);
 		if (!t) throw new PlenumError('PLN_TRANSPORT_NOT_FOUND');
 		return t;
@@ -163,22 +170,27 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	async produce(participantId: string, req: { transportId: string; kind: MediaKind; source: MediaSource; rtpParameters: Json; paused: boolean }): Promise<ProducerInfo> {
 		const m = this.#media(participantId);
 		const t = this.#transport(participantId, req.transportId);
-		const producer = await mediaCall(() =>
-			t.produce<AppData>({
-				kind: req.kind,
-				rtpParameters: req.rtpParameters as types.RtpParameters,
-				paused: req.paused,
-				appData: { participantId, source: req.source },
-			}),
+		const slot = m.slot;
+		if (!slot) throw new PlenumError('PLN_TRANSPORT_NOT_FOUND');
+		const producer = await this.#reserve(participantId, m, 'producers', () =>
+			this.#onRouter(participantId, m, slot, () =>
+				mediaCall(() => t.produce<AppData>({ kind: req.kind, rtpParameters: req.rtpParameters as types.RtpParameters, paused: req.paused, appData: { participantId, source: req.source } })),
+			),
 		);
+		if (producer.closed || !this.#owns(participantId, m, slot)) {
+			producer.close();
+			throw this.#goneError(participantId, m);
+		}
 		m.producers.set(producer.id, producer);
-		if (m.slot) this.#routers.track(m.slot, producer);
+		this.#routers.track(slot, producer);
 		producer.on('transportclose', () => {
 			m.producers.delete(producer.id);
+			// A router closing (room end, worker death) is the parent's close: no word per producer.
+			if (this.#closed || slot.router.closed) return;
 			this.safeEmit('producerClosed', participantId, producer.id);
 		});
 		producer.observer.once('close', () => m.producers.delete(producer.id));
-		if (req.kind === 'audio' && req.source === 'mic') await this.#observeSpeaker(producer.id, m.slot);
+		if (req.kind === 'audio' && req.source === 'mic') await this.#observeSpeaker(producer.id, slot);
 		return producerInfo(producer);
 	}
 
@@ -206,32 +218,37 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		const m = this.#media(participantId);
 		if (!m.rtpCapabilities) throw new PlenumError('PLN_CAPABILITIES_MISSING');
 		const recv = [...m.transports.values()].find((t) => t.appData.direction === 'recv');
-		if (!recv) throw new PlenumError('PLN_TRANSPORT_NOT_FOUND');
+		const slot = m.slot;
+		if (!recv || !slot) throw new PlenumError('PLN_TRANSPORT_NOT_FOUND');
 		const owner = this.#ownerOf(producerId);
 		if (!owner) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
-		if (owner === m || !owner.slot || !m.slot) throw new PlenumError('PLN_CANNOT_CONSUME');
-		await this.#routers.pipe(producerId, owner.slot, m.slot);
-		if (!m.slot.router.canConsume({ producerId, rtpCapabilities: m.rtpCapabilities })) throw new PlenumError('PLN_CANNOT_CONSUME');
-		// Start paused: the client resumes once its consumer exists, so no keyframe is lost.
-		const consumer = await mediaCall(() =>
-			recv.consume<AppData>({ producerId, rtpCapabilities: m.rtpCapabilities as types.RtpCapabilities, paused: true, appData: { participantId } }),
-		);
+		if (owner === m || !owner.slot) throw new PlenumError('PLN_CANNOT_CONSUME');
+		const from = owner.slot;
+		const rtpCapabilities = m.rtpCapabilities;
+		const consumer = await this.#reserve(participantId, m, 'consumers', async () => {
+			await this.#onRouter(participantId, m, slot, () => this.#routers.pipe(producerId, from, slot));
+			if (!this.#owns(participantId, m, slot)) throw this.#goneError(participantId, m);
+			if (!slot.router.canConsume({ producerId, rtpCapabilities })) throw new PlenumError('PLN_CANNOT_CONSUME');
+			// Start paused: the client resumes once its consumer exists, so no keyframe is lost.
+			return this.#onRouter(participantId, m, slot, () =>
+				mediaCall(() => recv.consume<AppData>({ producerId, rtpCapabilities, paused: true, appData: { participantId } })),
+			);
+		});
+		if (consumer.closed || !this.#owns(participantId, m, slot)) {
+			consumer.close();
+			throw this.#goneError(participantId, m);
+		}
 		m.consumers.set(consumer.id, consumer);
-		this.#routers.track(m.slot, consumer);
+		this.#routers.track(slot, consumer);
 		const gone = () => {
-			if (m.consumers.delete(consumer.id)) this.safeEmit('consumerClosed', participantId, consumer.id);
+			if (!m.consumers.delete(consumer.id)) return;
+			if (this.#closed || slot.router.closed || this.#lost.has(producerId)) return;
+			this.safeEmit('consumerClosed', participantId, consumer.id);
 		};
 		consumer.on('producerclose', gone);
 		consumer.on('transportclose', gone);
 		consumer.observer.once('close', () => m.consumers.delete(consumer.id));
-		return {
-			id: consumer.id,
-			producerId,
-			kind: consumer.kind,
-			rtpParameters: consumer.rtpParameters,
-			type: consumer.type,
-			producerPaused: consumer.producerPaused,
-		};
+		return { id: consumer.id, producerId, kind: consumer.kind, rtpParameters: consumer.rtpParameters, type: consumer.type, producerPaused: consumer.producerPaused };
 	}
 
 	#consumer(participantId: string, consumerId: string): types.Consumer<AppData> {
@@ -260,9 +277,148 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	}
 
 	close(): void {
+		this.#end('closed');
+	}
+
+	// Children close with their routers, silently: #closed is set before the routers close.
+	#end(reason: 'closed' | 'workerDied'): void {
 		if (this.#closed) return;
+		this.#closed = true;
 		this.#routers.close();
-		this.#finish('closed');
+		this.#participants.clear();
+		this.#lost.clear();
+		this.safeEmit('closed', reason);
+	}
+
+	/** The participant's media after any recovery in progress; PLN_NOT_JOINED once it left. */
+	async #ready(participantId: string): Promise<ParticipantMedia> {
+		this.#media(participantId);
+		if (this.#recovering) await this.#recovering;
+		return this.#media(participantId);
+	}
+
+	#media(participantId: string): ParticipantMedia {
+		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
+		const m = this.#participants.get(participantId);
+		if (!m) throw new PlenumError('PLN_NOT_JOINED');
+		return m;
+	}
+
+	#owns(participantId: string, m: ParticipantMedia, slot: RouterSlot): boolean {
+		return !this.#closed && this.#participants.get(participantId) === m && m.slot === slot;
+	}
+
+	#stillOwned(participantId: string, m: ParticipantMedia): void {
+		if (this.#closed || this.#participants.get(participantId) !== m) throw this.#goneError(participantId, m);
+	}
+
+	/** Why a creation lost its owner across an await: the room ended, the participant left, or its worker died. */
+	#goneError(participantId: string, m: ParticipantMedia): PlenumError {
+		if (this.#closed) return new PlenumError('PLN_ROOM_CLOSED');
+		if (this.#participants.get(participantId) !== m) return new PlenumError('PLN_NOT_JOINED');
+		return new PlenumError('PLN_TRANSPORT_NOT_FOUND');
+	}
+
+	// A worker call that fails because the owner went away meanwhile reports that, not a bug.
+	async #onRouter<T>(participantId: string, m: ParticipantMedia, slot: RouterSlot, call: () => Promise<T>): Promise<T> {
+		try {
+			return await call();
+		} catch (err) {
+			if (!this.#owns(participantId, m, slot)) throw this.#goneError(participantId, m);
+			throw err;
+		}
+	}
+
+	/** Runs one creation against the participant's and the room's bound for `kind`. */
+	async #reserve<T>(participantId: string, m: ParticipantMedia, kind: keyof ParticipantMedia['pending'], create: () => Promise<T>): Promise<T> {
+		const perParticipant = { transports: QUOTAS.TRANSPORTS_PER_PARTICIPANT, producers: QUOTAS.PRODUCERS_PER_PARTICIPANT, consumers: QUOTAS.CONSUMERS_PER_PARTICIPANT }[kind];
+		const perRoom = { transports: QUOTAS.TRANSPORTS_PER_ROOM, producers: QUOTAS.PRODUCERS_PER_ROOM, consumers: QUOTAS.CONSUMERS_PER_ROOM }[kind];
+		let inRoom = 0;
+		for (const x of this.#participants.values()) inRoom += x[kind].size + x.pending[kind];
+		if (m[kind].size + m.pending[kind] >= perParticipant || inRoom >= perRoom) {
+			this.#log.warn({ participantId, kind }, 'media quota reached');
+			throw new PlenumError('PLN_QUOTA_EXCEEDED');
+		}
+		m.pending[kind]++;
+		try {
+			return await create();
+		} finally {
+			m.pending[kind]--;
+		}
+	}
+
+	async #placeNewcomer(): Promise<RouterSlot> {
+		const before = this.#routers.size;
+		const slot = await this.#routers.slotForNewcomer();
+		if (this.#routers.size > before) this.#log.info({ worker: slot.workerIndex, routers: this.#routers.size }, 'room spans another worker');
+		this.#watch(slot);
+		return slot;
+	}
+
+	#watch(slot: RouterSlot): void {
+		if (this.#watched.has(slot.router)) return;
+		this.#watched.add(slot.router);
+		slot.router.on('workerclose', () => this.#workerLost(slot));
+	}
+
+	/**
+	 * A worker under this room died. mediasoup has closed that router's transports, producers
+	 * and consumers (silently for us: the router is closed). The participants on it keep their
+	 * place and start over; everyone hears it once, through 'workerLost'.
+	 */
+	#workerLost(slot: RouterSlot): void {
+		if (this.#closed) return;
+		const participants: string[] = [];
+		const producers: string[] = [];
+		for (const [pid, m] of this.#participants) {
+			if (m.slot !== slot) continue;
+			participants.push(pid);
+			producers.push(...m.producers.keys());
+			m.slot = undefined;
+			m.transports.clear();
+			m.producers.clear();
+			m.consumers.clear();
+		}
+		for (const id of producers) this.#lost.add(id);
+		if (producers.length > 0) setTimeout(() => { for (const id of producers) this.#lost.delete(id); }, LOST_MEMORY_MS).unref();
+		const wasPrimary = slot === this.#routers.primary;
+		const left = this.#routers.remove(slot);
+		this.#log.warn({ worker: slot.workerIndex, participants: participants.length, producers: producers.length }, 'room lost a media worker');
+		if (wasPrimary) {
+			this.#recovering = this.#newPrimary(left).finally(() => { this.#recovering = undefined; });
+		}
+		this.safeEmit('workerLost', { participants, producers });
+	}
+
+	// The primary hosts the speaker observer and takes newcomers; after it died, another router
+	// takes over (a surviving one, or a new one on a live worker), and the mics are observed again.
+	async #newPrimary(survivorLeft: boolean): Promise<void> {
+		const deadline = Date.now() + RECOVERY_DEADLINE_MS;
+		let primary = survivorLeft ? this.#routers.primary : undefined;
+		while (!primary && !this.#closed && Date.now() < deadline) {
+			primary = await this.#routers.replaceLost().catch(() => undefined);
+			if (!primary) await new Promise((ok) => setTimeout(ok, RECOVERY_RETRY_MS));
+		}
+		if (this.#closed) return;
+		if (!primary) {
+			this.#log.error({}, 'no live media worker for the room');
+			return this.#end('workerDied');
+		}
+		this.#watch(primary);
+		try {
+			this.#speakers = this.#hookSpeakers(await primary.router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS }));
+			for (const m of this.#participants.values()) {
+				for (const p of m.producers.values()) if (p.kind === 'audio' && p.appData.source === 'mic') await this.#observeSpeaker(p.id, m.slot);
+			}
+		} catch (err) {
+			this.#log.warn({ err }, 'active speaker observer not restored');
+		}
+		this.#log.info({ worker: primary.workerIndex }, 'room media moved to another worker');
+	}
+
+	#hookSpeakers(speakers: types.ActiveSpeakerObserver): types.ActiveSpeakerObserver {
+		speakers.on('dominantspeaker', ({ producer }) => this.safeEmit('activeSpeaker', (producer.appData as AppData).participantId));
+		return speakers;
 	}
 
 	#ownerOf(producerId: string): ParticipantMedia | undefined {
@@ -270,7 +426,7 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		return undefined;
 	}
 
-	// The observer lives on the first router; mics on other routers are piped to it.
+	// The observer lives on the primary router; mics on other routers are piped to it.
 	async #observeSpeaker(producerId: string, slot: RouterSlot | undefined): Promise<void> {
 		try {
 			if (slot) await this.#routers.pipe(producerId, slot, this.#routers.primary);
@@ -278,13 +434,6 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		} catch (err) {
 			this.#log.warn({ err }, 'active speaker add failed');
 		}
-	}
-
-	#finish(reason: 'closed' | 'workerDied'): void {
-		if (this.#closed) return;
-		this.#closed = true;
-		this.#participants.clear();
-		this.safeEmit('closed', reason);
 	}
 }
 

@@ -11,7 +11,7 @@ export interface RouterHandle {
 export interface SpillPolicy {
 	/** Producers + consumers of this room on one router before newcomers go to another. */
 	maxLoadPerRouter: number;
-	/** A router on a worker not in `exclude`, or undefined when there is none. */
+	/** A router on a live worker not in `exclude`, or undefined when there is none. */
 	addRouter(exclude: number[]): Promise<RouterHandle | undefined>;
 }
 
@@ -21,36 +21,41 @@ export interface RouterSlot extends RouterHandle {
 }
 
 /**
- * The routers of one room: the first one (which also hosts the active-speaker observer) and
+ * The routers of one room: the primary one (which also hosts the active-speaker observer) and
  * those added when the room outgrew it. Media crosses routers with pipeToRouter, once per
- * producer and target router. Owned by RoomMediaImpl; close() closes every router.
+ * producer and target router. Owned by RoomMediaImpl; close() closes every router. When a
+ * worker dies its router is removed, and a new primary is chosen if it was the primary.
  */
 export class RouterSet {
-	readonly primary: RouterSlot;
+	#primary: RouterSlot;
 	readonly #slots: RouterSlot[];
 	readonly #spill: SpillPolicy | undefined;
-	// "<producerId>><workerIndex>" → the pipe in progress or done.
+	// "<producerId>><routerId>" → the pipe in progress or done.
 	readonly #pipes = new Map<string, Promise<void>>();
 	#adding: Promise<RouterSlot> | undefined;
 
 	constructor(first: RouterHandle, spill: SpillPolicy | undefined) {
-		this.primary = { ...first, load: 0 };
-		this.#slots = [this.primary];
+		this.#primary = { ...first, load: 0 };
+		this.#slots = [this.#primary];
 		this.#spill = spill;
+	}
+
+	get primary(): RouterSlot {
+		return this.#primary;
 	}
 
 	get size(): number {
 		return this.#slots.length;
 	}
 
-	routers(): types.Router[] {
-		return this.#slots.map((s) => s.router);
+	has(slot: RouterSlot): boolean {
+		return this.#slots.includes(slot);
 	}
 
 	/** Where a newcomer's transports go: the first router below the limit, else a new one. */
 	async slotForNewcomer(): Promise<RouterSlot> {
 		const spill = this.#spill;
-		if (!spill) return this.primary;
+		if (!spill) return this.#primary;
 		const open = this.#slots.find((s) => s.load < spill.maxLoadPerRouter);
 		if (open) return open;
 		// One addition at a time: a burst of joins shares the new router.
@@ -61,15 +66,45 @@ export class RouterSet {
 	async #add(spill: SpillPolicy): Promise<RouterSlot> {
 		const handle = await spill.addRouter(this.#slots.map((s) => s.workerIndex));
 		if (!handle) return this.#slots.reduce((a, b) => (b.load < a.load ? b : a));
+		return this.#push(handle);
+	}
+
+	#push(handle: RouterHandle): RouterSlot {
 		const slot: RouterSlot = { ...handle, load: 0 };
 		this.#slots.push(slot);
 		return slot;
 	}
 
+	/**
+	 * Forgets a router whose worker died (its pipes went with it). Returns false when the room
+	 * has no router left.
+	 */
+	remove(slot: RouterSlot): boolean {
+		const i = this.#slots.indexOf(slot);
+		if (i < 0) return this.#slots.length > 0;
+		this.#slots.splice(i, 1);
+		const suffix = `>${slot.router.id}`;
+		for (const key of [...this.#pipes.keys()]) if (key.endsWith(suffix)) this.#pipes.delete(key);
+		if (slot === this.#primary && this.#slots[0]) this.#primary = this.#slots[0];
+		return this.#slots.length > 0;
+	}
+
+	/**
+	 * After the last router died: a router on another live worker becomes the primary.
+	 * Undefined when no worker can host one now (the caller retries or gives up).
+	 */
+	async replaceLost(): Promise<RouterSlot | undefined> {
+		if (this.#slots.length > 0) return this.#primary;
+		const handle = await this.#spill?.addRouter([]);
+		if (!handle) return undefined;
+		this.#primary = this.#push(handle);
+		return this.#primary;
+	}
+
 	/** Makes `producerId` (living on `from`) consumable on `to`; idempotent and shared. */
 	async pipe(producerId: string, from: RouterSlot, to: RouterSlot): Promise<void> {
 		if (from === to) return;
-		const key = `${producerId}>${to.workerIndex}`;
+		const key = `${producerId}>${to.router.id}`;
 		let done = this.#pipes.get(key);
 		if (!done) {
 			done = from.router.pipeToRouter({ producerId, router: to.router, keepId: true }).then(({ pipeProducer }) => {

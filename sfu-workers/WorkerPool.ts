@@ -35,7 +35,7 @@ export interface WorkerUsage {
 }
 
 export type WorkerPoolEvents = {
-	/** A worker process died; its rooms already got 'closed' with 'workerDied'. */
+	/** A worker process died; its rooms already heard it ('workerLost') and move to live workers. */
 	workerDied: [index: number];
 	/** A replacement worker is up and takes new rooms. */
 	workerReplaced: [index: number];

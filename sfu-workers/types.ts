@@ -11,8 +11,16 @@ export type { ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, Transpor
 /** A plain RTP transport's id and the address it sends from and receives on. */
 export type PlainTransportInfo = { id: string; ip: string; port: number };
 
-/** Why media of a room ended. */
+/** Why media of a room ended: closed by its owner, or no live worker could take it over. */
 export type MediaCloseReason = 'closed' | 'workerDied';
+
+/** What a room lost when one of its workers died. */
+export interface MediaLoss {
+	/** Participants whose transports were on that worker: they must create them again. */
+	participants: string[];
+	/** Producers that went with it; their consumers on live workers close without further events. */
+	producers: string[];
+}
 
 export type RoomMediaEvents = {
 	/** A consumer closed without the participant asking (its producer or transport went away). */
@@ -21,7 +29,12 @@ export type RoomMediaEvents = {
 	producerClosed: [participantId: string, producerId: string];
 	/** The loudest speaker changed; at most about once per 300 ms. */
 	activeSpeaker: [participantId: string];
-	/** Once, after every transport is closed; 'workerDied' when the worker process died. */
+	/**
+	 * Once per worker death that touched this room, right after mediasoup closed what lived on
+	 * it; the room goes on (no producerClosed/consumerClosed for what the loss covers).
+	 */
+	workerLost: [loss: MediaLoss];
+	/** Once, after every transport is closed; 'workerDied' when no live worker could take the room over. */
 	closed: [reason: MediaCloseReason];
 };
 
@@ -30,6 +43,8 @@ export interface RoomMedia extends TypedEmitter<RoomMediaEvents> {
 	readonly workerIndex: number;
 	readonly closed: boolean;
 	rtpCapabilities(): Json;
+	/** Registers a participant; media calls for an unregistered (or removed) id fail with PLN_NOT_JOINED. */
+	addParticipant(participantId: string): void;
 	setRtpCapabilities(participantId: string, rtpCapabilities: Json): void;
 	createTransport(participantId: string, direction: TransportDirection): Promise<TransportInfo>;
 	createPlainTransport(participantId: string, bridge: { ip: string; port: number }): Promise<PlainTransportInfo>;

@@ -40,6 +40,13 @@ export interface ServerEvents {
 	 * `deadlineAt` (epoch ms); new meetings are refused. Sent once to every connection.
 	 */
 	serverDraining: { deadlineAt: number };
+	/**
+	 * A media worker died; the meeting goes on. `producerIds`: others' media that went with it
+	 * (drop those tracks; they come back as producerAdded). `rebuild`: this participant's own
+	 * transports were on that worker: create transports, publish and subscribe again. Sent once
+	 * per participant per worker death.
+	 */
+	mediaLost: { rebuild: boolean; producerIds: string[] };
 	/** The room closed (or this participant was removed); the client should leave. */
 	roomClosed: { reason: CloseReason };
 }

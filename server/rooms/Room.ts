@@ -67,6 +67,13 @@ export class Room extends TypedEmitter<RoomEvents> {
 			this.#activeSpeaker = participantId as ParticipantId;
 			this.broadcast({ event: 'activeSpeaker', data: { participantId } });
 		});
+		// One push per participant for a dead worker; the room and its state go on.
+		media.on('workerLost', ({ participants, producers }) => {
+			const rebuild = new Set(participants);
+			for (const p of this.#participants.values()) {
+				p.notify({ event: 'mediaLost', data: { rebuild: rebuild.has(p.id), producerIds: producers } });
+			}
+		});
 		media.on('closed', (reason) => this.close(reason === 'workerDied' ? 'workerDied' : 'roomEnded'));
 		this.#armEmptyTimer(); // a room nobody manages to join must not linger
 		if (opts.maxDurationMs) {
@@ -96,6 +103,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (this.#participants.size >= this.#opts.maxParticipants) throw new PlenumError('PLN_ROOM_FULL');
 		clearTimeout(this.#emptyTimer);
 		const p = new Participant(newParticipantId(), displayName, notify, role, kind);
+		this.media.addParticipant(p.id);
 		this.broadcast({ event: 'participantJoined', data: p.info() });
 		this.#participants.set(p.id, p);
 		this.#peakSize = Math.max(this.#peakSize, this.#participants.size);

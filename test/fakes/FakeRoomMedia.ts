@@ -15,6 +15,7 @@ export class FakeRoomMedia extends TypedEmitter<RoomMediaEvents> implements Room
 	rtpCapabilities(): Json {
 		return { codecs: [] };
 	}
+	addParticipant(): void {}
 	setRtpCapabilities(): void {}
 	async createTransport(_pid: string, _direction: TransportDirection): Promise<TransportInfo> {
 		return { id: `t${this.#next++}`, iceParameters: {}, iceCandidates: [], dtlsParameters: {} };
