@@ -1,19 +1,11 @@
 import { z } from 'zod';
+import { LIMITS, ROOM_ID_PATTERN } from './limits.js';
 
-/** Limits every inbound string and object carries (STYLE.md §6). */
-export const LIMITS = {
-	ROOM_ID_MAX: 64,
-	DISPLAY_NAME_MAX: 64,
-	CHAT_TEXT_MAX: 1000,
-	/** Chat messages a room keeps for late joiners (memory only, gone at close). */
-	CHAT_HISTORY_MAX: 100,
-	ID_MAX: 64,
-	/** rtpParameters / capabilities / dtlsParameters as JSON; generous for simulcast + many codecs. */
-	MEDIA_JSON_MAX_BYTES: 32 * 1024,
-} as const;
+// The zod-free constants moved to limits.ts (the client imports them); re-exported for the server.
+export { LIMITS, REACTIONS, type Reaction } from './limits.js';
 
 /** Room ids in links: 22-char random by default, or a name a user picked (URL-safe only). */
-export const RoomIdSchema = z.string().regex(/^[A-Za-z0-9._~-]+$/, 'letters, digits and . _ ~ - only').min(1).max(LIMITS.ROOM_ID_MAX);
+export const RoomIdSchema = z.string().regex(ROOM_ID_PATTERN, 'letters, digits and . _ ~ - only').min(1).max(LIMITS.ROOM_ID_MAX);
 
 // Control characters (incl. bidi overrides) would let a name spoof others in the UI.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
@@ -39,6 +31,3 @@ export const ChatTextSchema = z
 	.string()
 	.transform((s) => s.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim())
 	.pipe(z.string().min(1, 'must not be empty').max(LIMITS.CHAT_TEXT_MAX));
-
-export const REACTIONS = ['applause', 'thumbsUp', 'laugh', 'heart', 'surprised'] as const;
-export type Reaction = (typeof REACTIONS)[number];

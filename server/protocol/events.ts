@@ -1,56 +1,66 @@
-import type { CloseReason } from '../rooms/CloseReason.js';
-import type { Reaction } from './common.js';
-import type { ChatMessage, ParticipantInfo, PollResult, PollView, ProducerInfo, RoomSettings } from './responses.js';
+import { z } from 'zod';
+import { CLIENT_CLOSE_REASONS } from './closeReasons.js';
+import { REACTIONS } from './limits.js';
+import { ProducerInfo, VideoSource } from './media.js';
+import { ChatMessage, ParticipantInfo, PollResult, PollView, RoomSettings } from './responses.js';
 
-/** Server → client pushes. Each is a socket.io event with one payload object. */
-export interface ServerEvents {
-	participantJoined: ParticipantInfo;
-	participantLeft: { participantId: string };
-	producerAdded: ProducerInfo;
-	producerClosed: { producerId: string };
-	producerPaused: { producerId: string };
-	producerResumed: { producerId: string };
-	consumerClosed: { consumerId: string };
-	activeSpeaker: { participantId: string };
-	chatMessage: ChatMessage;
+/**
+ * Server → client pushes: one schema per socket.io event (one payload object each); the types
+ * are inferred from them. The client imports the types only.
+ */
+export const Pushes = {
+	participantJoined: ParticipantInfo,
+	participantLeft: z.object({ participantId: z.string() }),
+	producerAdded: ProducerInfo,
+	producerClosed: z.object({ producerId: z.string() }),
+	producerPaused: z.object({ producerId: z.string() }),
+	producerResumed: z.object({ producerId: z.string() }),
+	consumerClosed: z.object({ consumerId: z.string() }),
+	activeSpeaker: z.object({ participantId: z.string() }),
+	chatMessage: ChatMessage,
 	/** A hand went up (raisedAt) or down (null). */
-	handChanged: { participantId: string; raisedAt: number | null };
+	handChanged: z.object({ participantId: z.string(), raisedAt: z.number().nullable() }),
 	/** A short-lived reaction; clients show it for a few seconds, the server keeps nothing. */
-	reaction: { participantId: string; reaction: Reaction };
+	reaction: z.object({ participantId: z.string(), reaction: z.enum(REACTIONS) }),
 	/** Someone's name, role or hand changed (e.g. made moderator). */
-	participantUpdated: ParticipantInfo;
+	participantUpdated: ParticipantInfo,
 	/** A moderator muted this participant (the SFU already paused the producer). */
-	mutedByModerator: { source: 'mic' };
+	mutedByModerator: z.object({ source: z.literal('mic') }),
 	/** A moderator asks this participant to unmute; only the participant can. */
-	askedToUnmute: Record<string, never>;
+	askedToUnmute: z.strictObject({}),
 	/** A moderator stopped this participant's camera or screen share (the producer is closed). */
-	videoStoppedByModerator: { source: 'camera' | 'screen' };
+	videoStoppedByModerator: z.object({ source: VideoSource }),
 	/** A moderator opened a poll; participants may vote once. */
-	pollOpened: PollView;
+	pollOpened: PollView,
 	/** A moderator closed a poll: the anonymous counts, to everyone. */
-	pollClosed: PollResult;
+	pollClosed: PollResult,
 	/** Lock, lobby or password changed (to everyone). */
-	roomSettings: RoomSettings;
+	roomSettings: RoomSettings,
 	/** Who waits in the lobby (to moderators only; names are shown to them alone). */
-	lobbyChanged: { waiting: Array<{ id: string; displayName: string }> };
+	lobbyChanged: z.object({ waiting: z.array(z.object({ id: z.string(), displayName: z.string() })) }),
 	/** To a knocker: let in (join with the single-use ticket) or not. */
-	lobbyDecision: { admitted: boolean; ticket?: string };
+	lobbyDecision: z.object({ admitted: z.boolean(), ticket: z.string().optional() }),
 	/**
 	 * The server drains for a restart: running meetings go on until they end or until
 	 * `deadlineAt` (epoch ms); new meetings are refused. Sent once to every connection.
 	 */
-	serverDraining: { deadlineAt: number };
+	serverDraining: z.object({ deadlineAt: z.number() }),
 	/**
 	 * A media worker died; the meeting goes on. `producerIds`: others' media that went with it
 	 * (drop those tracks; they come back as producerAdded). `rebuild`: this participant's own
 	 * transports were on that worker: create transports, publish and subscribe again. Sent once
 	 * per participant per worker death.
 	 */
-	mediaLost: { rebuild: boolean; producerIds: string[] };
-	/** The room closed (or this participant was removed); the client should leave. */
-	roomClosed: { reason: CloseReason };
-}
+	mediaLost: z.object({ rebuild: z.boolean(), producerIds: z.array(z.string()) }),
+	/**
+	 * The room closed (or this participant was removed); the client should leave. `reason` is
+	 * the internal CloseReason mapped by `toClientReason` (server/protocol/closeReasons.ts).
+	 */
+	roomClosed: z.object({ reason: z.enum(CLIENT_CLOSE_REASONS) }),
+} as const;
 
+/** Server → client pushes, inferred from `Pushes`. */
+export type ServerEvents = { [K in keyof typeof Pushes]: z.infer<(typeof Pushes)[K]> };
 export type ServerEventName = keyof ServerEvents;
 /** A push as the room hands it to a participant's connection. */
 export type ServerPush = { [K in ServerEventName]: { event: K; data: ServerEvents[K] } }[ServerEventName];

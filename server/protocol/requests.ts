@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ChatTextSchema, DisplayNameSchema, IdSchema, MediaJsonSchema, REACTIONS, RoomIdSchema } from './common.js';
+import { ChatTextSchema, DisplayNameSchema, IdSchema, MediaJsonSchema, RoomIdSchema } from './common.js';
+import { LIMITS, REACTIONS } from './limits.js';
+import { MediaKind, MediaSource, TransportDirection, VideoSource } from './media.js';
+
+const Password = z.string().min(1).max(LIMITS.PASSWORD_MAX);
+const Secret = z.string().min(1).max(LIMITS.SECRET_MAX);
+const Layer = z.number().int().min(0).max(LIMITS.LAYER_MAX);
 
 /** One schema per client → server request. The gateway parses before any handler runs. */
 export const Requests = {
@@ -7,24 +13,24 @@ export const Requests = {
 		roomId: RoomIdSchema,
 		displayName: DisplayNameSchema,
 		/** A room token (JWT) from the operator's portal; required to create rooms in token mode. */
-		token: z.string().min(1).max(8192).optional(),
-		password: z.string().min(1).max(128).optional(),
+		token: z.string().min(1).max(LIMITS.TOKEN_MAX).optional(),
+		password: Password.optional(),
 		/** The single-use ticket a lobby admission handed out. */
-		ticket: z.string().min(1).max(64).optional(),
+		ticket: Secret.optional(),
 	}),
 	/** Waits in a room's lobby; the answer to a join that got PLN_LOBBY_REQUIRED. */
-	knock: z.strictObject({ roomId: RoomIdSchema, displayName: DisplayNameSchema, password: z.string().min(1).max(128).optional() }),
+	knock: z.strictObject({ roomId: RoomIdSchema, displayName: DisplayNameSchema, password: Password.optional() }),
 	leave: z.strictObject({}),
 	/** After a dropped connection: the same participant on a new socket. */
-	resume: z.strictObject({ roomId: RoomIdSchema, participantId: IdSchema, resumeToken: z.string().min(1).max(64) }),
+	resume: z.strictObject({ roomId: RoomIdSchema, participantId: IdSchema, resumeToken: Secret }),
 	setRtpCapabilities: z.strictObject({ rtpCapabilities: MediaJsonSchema }),
-	createTransport: z.strictObject({ direction: z.enum(['send', 'recv']) }),
+	createTransport: z.strictObject({ direction: TransportDirection }),
 	connectTransport: z.strictObject({ transportId: IdSchema, dtlsParameters: MediaJsonSchema }),
 	restartIce: z.strictObject({ transportId: IdSchema }),
 	produce: z.strictObject({
 		transportId: IdSchema,
-		kind: z.enum(['audio', 'video']),
-		source: z.enum(['mic', 'camera', 'screen', 'screenAudio']),
+		kind: MediaKind,
+		source: MediaSource,
 		rtpParameters: MediaJsonSchema,
 		paused: z.boolean().default(false),
 	}),
@@ -36,14 +42,14 @@ export const Requests = {
 	resumeConsumer: z.strictObject({ consumerId: IdSchema }),
 	setPreferredLayers: z.strictObject({
 		consumerId: IdSchema,
-		spatialLayer: z.number().int().min(0).max(2),
-		temporalLayer: z.number().int().min(0).max(2).optional(),
+		spatialLayer: Layer,
+		temporalLayer: Layer.optional(),
 	}),
 	sendChat: z.strictObject({ text: ChatTextSchema }),
 	muteParticipant: z.strictObject({ participantId: IdSchema }),
 	muteAll: z.strictObject({}),
 	askToUnmute: z.strictObject({ participantId: IdSchema }),
-	stopVideo: z.strictObject({ participantId: IdSchema, source: z.enum(['camera', 'screen']) }),
+	stopVideo: z.strictObject({ participantId: IdSchema, source: VideoSource }),
 	/** `ban`: the same invitation (token) cannot rejoin while the room lives. */
 	removeParticipant: z.strictObject({ participantId: IdSchema, ban: z.boolean().default(false) }),
 	makeModerator: z.strictObject({ participantId: IdSchema }),
@@ -51,15 +57,15 @@ export const Requests = {
 	endMeeting: z.strictObject({}),
 	setRoomLock: z.strictObject({ locked: z.boolean() }),
 	setLobby: z.strictObject({ enabled: z.boolean() }),
-	setPassword: z.strictObject({ password: z.string().min(1).max(128).nullable() }),
+	setPassword: z.strictObject({ password: Password.nullable() }),
 	admit: z.strictObject({ entryId: IdSchema }),
 	deny: z.strictObject({ entryId: IdSchema }),
 	admitAll: z.strictObject({}),
 	createPoll: z.strictObject({
-		question: z.string().trim().min(1).max(300),
-		options: z.array(z.string().trim().min(1).max(100)).min(2).max(10),
+		question: z.string().trim().min(1).max(LIMITS.POLL_QUESTION_MAX),
+		options: z.array(z.string().trim().min(1).max(LIMITS.POLL_OPTION_MAX)).min(LIMITS.POLL_OPTIONS_MIN).max(LIMITS.POLL_OPTIONS_MAX),
 	}),
-	vote: z.strictObject({ pollId: IdSchema, option: z.number().int().min(0).max(9) }),
+	vote: z.strictObject({ pollId: IdSchema, option: z.number().int().min(0).max(LIMITS.POLL_OPTIONS_MAX - 1) }),
 	closePoll: z.strictObject({ pollId: IdSchema }),
 	setHand: z.strictObject({ raised: z.boolean() }),
 	sendReaction: z.strictObject({ reaction: z.enum(REACTIONS) }),
@@ -67,6 +73,8 @@ export const Requests = {
 
 export type RequestName = keyof typeof Requests;
 export type RequestOf<N extends RequestName> = z.infer<(typeof Requests)[N]>;
+/** What a client sends for `N` (before defaults and transforms): the client's request type. */
+export type RequestInput<N extends RequestName> = z.input<(typeof Requests)[N]>;
 
 export function isRequestName(name: string): name is RequestName {
 	return Object.hasOwn(Requests, name);

@@ -1,110 +1,132 @@
-import type { ErrorCode } from '../shared/errors.js';
-import type { ConsumerInfo, IceServer, ProducerInfo, TransportInfo } from './media.js';
+import { z } from 'zod';
+import { ERRORS, type ErrorCode } from './errorCodes.js';
+import { PARTICIPANT_KINDS, ROLES } from './limits.js';
+import { ConsumerInfo, IceServer, ProducerInfo, TransportInfo } from './media.js';
 import type { RequestName } from './requests.js';
 
-export type { ConsumerInfo, IceServer, ProducerInfo, TransportInfo };
+/**
+ * What the server sends back: one schema per answer, the types inferred from them (never a
+ * hand-written twin). The client imports the types only; tests may parse real answers with the
+ * schemas.
+ */
+
+export { ConsumerInfo, IceServer, ProducerInfo, TransportInfo };
+
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+export const ParticipantKind = z.enum(PARTICIPANT_KINDS);
+export type ParticipantKind = z.infer<typeof ParticipantKind>;
 
 /** A participant as other participants see it. */
-export interface ParticipantInfo {
-	id: string;
-	displayName: string;
+export const ParticipantInfo = z.object({
+	id: z.string(),
+	displayName: z.string(),
 	/** 'phone' for dial-in callers (shown by the last four digits only). */
-	kind: 'browser' | 'phone';
-	role: 'moderator' | 'participant';
+	kind: ParticipantKind,
+	role: Role,
 	/** Joined with an invitation (token): a moderator can ban that invitation. */
-	invited: boolean;
+	invited: z.boolean(),
 	/** When the hand went up (server ms clock), for the ordered hand list; null when down. */
-	handRaisedAt: number | null;
-}
+	handRaisedAt: z.number().nullable(),
+});
+export type ParticipantInfo = z.infer<typeof ParticipantInfo>;
 
 /** One chat line, as kept in the room's memory and sent to participants. */
-export interface ChatMessage {
-	id: string;
-	participantId: string;
-	displayName: string;
-	text: string;
-	sentAt: number;
-}
+export const ChatMessage = z.object({
+	id: z.string(),
+	participantId: z.string(),
+	displayName: z.string(),
+	text: z.string(),
+	sentAt: z.number(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
 
 /** A poll as participants see it while it runs. */
-export interface PollView {
-	id: string;
-	question: string;
-	options: string[];
-	open: boolean;
-}
+export const PollView = z.object({
+	id: z.string(),
+	question: z.string(),
+	options: z.array(z.string()),
+	open: z.boolean(),
+});
+export type PollView = z.infer<typeof PollView>;
 
 /** A closed poll with its anonymous counts, one per option. */
-export interface PollResult extends PollView {
-	counts: number[];
-}
+export const PollResult = PollView.extend({ counts: z.array(z.number()) });
+export type PollResult = z.infer<typeof PollResult>;
 
 /** Who may come in, as everyone in the room sees it. */
-export interface RoomSettings {
-	locked: boolean;
-	lobby: boolean;
-	hasPassword: boolean;
-}
+export const RoomSettings = z.object({
+	locked: z.boolean(),
+	lobby: z.boolean(),
+	hasPassword: z.boolean(),
+});
+export type RoomSettings = z.infer<typeof RoomSettings>;
 
 /** The room as a (re)joining participant needs it: everyone else, their media, the chat. */
-export interface RoomSnapshot {
-	settings: RoomSettings;
-	polls: PollView[];
-	participants: ParticipantInfo[];
-	producers: ProducerInfo[];
-	chat: ChatMessage[];
+export const RoomSnapshot = z.object({
+	settings: RoomSettings,
+	polls: z.array(PollView),
+	participants: z.array(ParticipantInfo),
+	producers: z.array(ProducerInfo),
+	chat: z.array(ChatMessage),
 	/** The participant the SFU last named the active speaker; null before it named one. */
-	activeSpeaker: string | null;
+	activeSpeaker: z.string().nullable(),
 	/** How to join by phone (number from config, the room's PIN); null when dial-in is off. */
-	dialIn: { number: string; pin: string } | null;
-}
+	dialIn: z.object({ number: z.string(), pin: z.string() }).nullable(),
+});
+export type RoomSnapshot = z.infer<typeof RoomSnapshot>;
 
-/** What each request answers with on success. */
-export interface Responses {
-	join: RoomSnapshot & { participantId: string; role: 'moderator' | 'participant'; rtpCapabilities: unknown; resumeToken: string };
-	resume: RoomSnapshot;
-	leave: Record<string, never>;
-	setRtpCapabilities: Record<string, never>;
+/** An answer without data. */
+const Empty = z.strictObject({});
+
+/** What each request answers with on success; `satisfies` makes a missing or extra name fail the build. */
+export const Responses = {
+	join: RoomSnapshot.extend({ participantId: z.string(), role: Role, rtpCapabilities: z.unknown(), resumeToken: z.string() }),
+	resume: RoomSnapshot,
+	leave: Empty,
+	setRtpCapabilities: Empty,
 	/** iceServers: TURN with fresh credentials, empty without TURN_URLS. */
-	createTransport: TransportInfo & { iceServers: IceServer[] };
-	connectTransport: Record<string, never>;
-	restartIce: { iceParameters: unknown; iceServers: IceServer[] };
-	produce: { producerId: string };
-	pauseProducer: Record<string, never>;
-	resumeProducer: Record<string, never>;
-	closeProducer: Record<string, never>;
-	consume: ConsumerInfo;
-	pauseConsumer: Record<string, never>;
-	resumeConsumer: Record<string, never>;
-	setPreferredLayers: Record<string, never>;
-	sendChat: { id: string; sentAt: number };
-	setHand: { raisedAt: number | null };
-	sendReaction: Record<string, never>;
-	muteParticipant: Record<string, never>;
-	muteAll: Record<string, never>;
-	askToUnmute: Record<string, never>;
-	stopVideo: Record<string, never>;
-	removeParticipant: Record<string, never>;
-	makeModerator: Record<string, never>;
-	lowerAllHands: Record<string, never>;
-	endMeeting: Record<string, never>;
-	knock: { entryId: string };
-	createPoll: PollView;
-	vote: Record<string, never>;
-	closePoll: PollResult;
-	setRoomLock: Record<string, never>;
-	setLobby: Record<string, never>;
-	setPassword: Record<string, never>;
-	admit: Record<string, never>;
-	deny: Record<string, never>;
-	admitAll: Record<string, never>;
-}
+	createTransport: TransportInfo.extend({ iceServers: z.array(IceServer) }),
+	connectTransport: Empty,
+	restartIce: z.object({ iceParameters: z.unknown(), iceServers: z.array(IceServer) }),
+	produce: z.object({ producerId: z.string() }),
+	pauseProducer: Empty,
+	resumeProducer: Empty,
+	closeProducer: Empty,
+	consume: ConsumerInfo,
+	pauseConsumer: Empty,
+	resumeConsumer: Empty,
+	setPreferredLayers: Empty,
+	sendChat: z.object({ id: z.string(), sentAt: z.number() }),
+	setHand: z.object({ raisedAt: z.number().nullable() }),
+	sendReaction: Empty,
+	muteParticipant: Empty,
+	muteAll: Empty,
+	askToUnmute: Empty,
+	stopVideo: Empty,
+	removeParticipant: Empty,
+	makeModerator: Empty,
+	lowerAllHands: Empty,
+	endMeeting: Empty,
+	knock: z.object({ entryId: z.string() }),
+	createPoll: PollView,
+	vote: Empty,
+	closePoll: PollResult,
+	setRoomLock: Empty,
+	setLobby: Empty,
+	setPassword: Empty,
+	admit: Empty,
+	deny: Empty,
+	admitAll: Empty,
+} as const satisfies Record<RequestName, z.ZodType>;
 
-export type WireError = { code: ErrorCode; message: string };
+/** What each request answers with on success, inferred from `Responses`. */
+export type Responses = { [N in RequestName]: z.infer<(typeof Responses)[N]> };
+
+/** A catalogued error code (server/protocol/errorCodes.ts). */
+export const ErrorCodeSchema = z.enum(Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]]);
+/** A failed request's answer: a code the client switches on, and the server's English text. */
+export const WireError = z.object({ code: ErrorCodeSchema, message: z.string() });
+export type WireError = z.infer<typeof WireError>;
 /** Every request is answered with exactly one ack of this shape. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: WireError };
-
-// Compile-time check: every request has a response type and nothing else does.
-type Missing = Exclude<RequestName, keyof Responses>;
-type Extra = Exclude<keyof Responses, RequestName>;
-export const responsesCoverRequests: [Missing, Extra] extends [never, never] ? true : false = true;

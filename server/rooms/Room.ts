@@ -8,7 +8,7 @@ import type { ChatMessage } from '../protocol/responses.js';
 import { PlenumError } from '../shared/errors.js';
 import { type ParticipantId, type RoomId, newParticipantId } from '../shared/ids.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
-import type { CloseReason } from './CloseReason.js';
+import { type CloseReason, toClientReason } from './CloseReason.js';
 import { type Notify, Participant, type ParticipantKind } from './Participant.js';
 import type { Poll } from './Poll.js';
 import { RoomAccess } from './RoomAccess.js';
@@ -143,7 +143,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (p) clearTimeout(p.reconnectTimer);
 		if (!this.#participants.delete(pid)) return;
 		if (this.#activeSpeaker === pid) this.#activeSpeaker = undefined;
-		if (reason === 'kicked') p?.notify({ event: 'roomClosed', data: { reason } });
+		if (reason === 'kicked') p?.notify({ event: 'roomClosed', data: { reason: toClientReason(reason) } });
 		this.media.removeParticipant(pid);
 		this.broadcast({ event: 'participantLeft', data: { participantId: pid } });
 		this.#log.info({ participantId: pid, reason, participants: this.size }, 'participant left');
@@ -237,7 +237,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#closed = true;
 		clearTimeout(this.#emptyTimer);
 		clearTimeout(this.#maxDurationTimer);
-		this.broadcast({ event: 'roomClosed', data: { reason } });
+		this.broadcast({ event: 'roomClosed', data: { reason: toClientReason(reason) } });
 		this.access.close();
 		this.polls.clear();
 		for (const p of this.#participants.values()) clearTimeout(p.reconnectTimer);

@@ -1,0 +1,47 @@
+/**
+ * The protocol's zod-free constants: limits, reactions and the room-id pattern. Server schemas
+ * and the browser client import them from here, so the client never copies a number by hand and
+ * its bundle stays free of zod (only type imports reach the other protocol modules).
+ */
+
+/** Limits every inbound string and object carries (STYLE.md §6). */
+export const LIMITS = {
+	ROOM_ID_MAX: 64,
+	DISPLAY_NAME_MAX: 64,
+	CHAT_TEXT_MAX: 1000,
+	/** Chat messages a room keeps for late joiners (memory only, gone at close). */
+	CHAT_HISTORY_MAX: 100,
+	ID_MAX: 64,
+	/** rtpParameters / capabilities / dtlsParameters as JSON; generous for simulcast + many codecs. */
+	MEDIA_JSON_MAX_BYTES: 32 * 1024,
+	/** A room token (JWT) as the join request may carry it, in UTF-16 units. */
+	TOKEN_MAX: 8192,
+	PASSWORD_MAX: 128,
+	/** Lobby tickets and resume tokens: server-made, base64url. */
+	SECRET_MAX: 64,
+	POLL_QUESTION_MAX: 300,
+	POLL_OPTION_MAX: 100,
+	POLL_OPTIONS_MIN: 2,
+	POLL_OPTIONS_MAX: 10,
+	/** Simulcast layers are 0…2: the three the client sends. */
+	LAYER_MAX: 2,
+} as const;
+
+/** Room ids in links: 22-char random by default, or a name a user picked (URL-safe only). */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9._~-]+$/;
+
+/** Whether `s` is a valid room id (pattern and length), the same test as the server's schema. */
+export function isRoomId(s: string): boolean {
+	return s.length >= 1 && s.length <= LIMITS.ROOM_ID_MAX && ROOM_ID_PATTERN.test(s);
+}
+
+export const REACTIONS = ['applause', 'thumbsUp', 'laugh', 'heart', 'surprised'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
+export const MEDIA_KINDS = ['audio', 'video'] as const;
+/** What a producer carries, as the participant labelled it. */
+export const MEDIA_SOURCES = ['mic', 'camera', 'screen', 'screenAudio'] as const;
+export const TRANSPORT_DIRECTIONS = ['send', 'recv'] as const;
+export const ROLES = ['moderator', 'participant'] as const;
+/** 'phone' for dial-in callers (shown by the last four digits only). */
+export const PARTICIPANT_KINDS = ['browser', 'phone'] as const;
