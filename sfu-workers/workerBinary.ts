@@ -1,4 +1,6 @@
-import { resolveWorkerBin } from './worker-build/workerCache.mjs';
+// Through package.json "imports", so the compiled server (dist/) loads the same file as the
+// postinstall: its cache key hashes the build recipe beside it, which dist/ does not hold.
+import { resolveWorkerBin } from '#worker-cache';
 
 /**
  * The mediasoup-worker binary to run: MEDIASOUP_WORKER_BIN, mediasoup's own, or the one
