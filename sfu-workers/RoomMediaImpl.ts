@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import type { Logger } from '../server/observability/log.js';
+import type { Logger } from './Logger.js';
 import { PlenumError } from '../server/shared/errors.js';
 import { TypedEmitter } from '../server/shared/TypedEmitter.js';
 import { QUOTAS } from './quotas.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import type { Logger } from '../server/observability/log.js';
+import type { Logger } from './Logger.js';
 import { PlenumError } from '../server/shared/errors.js';
 import { TypedEmitter } from '../server/shared/TypedEmitter.js';
 import { MEDIA_CODECS } from './mediaCodecs.js';
