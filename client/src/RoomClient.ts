@@ -2,7 +2,9 @@ import { Device, type types } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
 import type { ServerEvents } from '../../server/protocol/events.js';
 import type { RequestName } from '../../server/protocol/requests.js';
-import type { Reaction } from '../../server/protocol/common.js';
+import type { ClientCloseReason } from '../../server/protocol/closeReasons.js';
+import type { ClientErrorCode, ErrorCode } from '../../server/protocol/errorCodes.js';
+import type { Reaction } from '../../server/protocol/limits.js';
 import type { Ack, ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, RoomSettings, RoomSnapshot } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
 
@@ -54,17 +56,20 @@ export type RoomClientEvents = {
 	/** A moderator muted this client, or asks it to unmute, or stopped its camera/screen. */
 	moderated: [action: 'muted' | 'askedToUnmute' | 'cameraStopped' | 'screenStopped'];
 	activeSpeaker: [participantId: string];
-	/** Once: the room ended or this client left; `reason` is the server's CloseReason or 'left'. */
-	closed: [reason: string];
+	/** Once: the room ended or this client left; `reason` is what the server said, 'left' or 'disconnected'. */
+	closed: [reason: EndReason];
 	/** Once: the server drains for a restart; the meeting goes on until it ends or until `deadlineAt`. */
 	draining: [deadlineAt: number];
 	/** The signalling connection dropped ('reconnecting') or came back and resynced ('connected'). */
 	connection: [state: 'reconnecting' | 'connected'];
 };
 
-/** An error the server answered with; `code` is from docs/errors.md. */
+/** Why this client's meeting ended: what the server said (`roomClosed`), or this client's own reason. */
+export type EndReason = ClientCloseReason | 'left' | 'disconnected';
+
+/** An error the server answered with, or PLN_TIMEOUT / PLN_LOBBY_DENIED; `code` is from docs/errors.md. */
 export class RequestError extends Error {
-	constructor(readonly code: string, message: string) {
+	constructor(readonly code: ErrorCode | ClientErrorCode, message: string) {
 		super(message);
 	}
 }
@@ -91,8 +96,18 @@ const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 2_500_000 }]
 export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly participantId: string;
 	readonly #socket: Socket;
-	readonly #send: types.Transport;
-	readonly #recv: types.Transport;
+	readonly #device: Device;
+	// Replaced when the media worker behind them dies (mediaLost with rebuild).
+	#send: types.Transport;
+	#recv: types.Transport;
+	/** Resolves while transports are usable; pending during a rebuild, so new consumes wait. */
+	#transportsReady: Promise<void> = Promise.resolve();
+	/** Remote producers whose consumer is being made right now. */
+	readonly #subscribing = new Set<string>();
+	/** Rebuilds run one after another. */
+	#rebuilding: Promise<void> = Promise.resolve();
+	/** What this client asked of each remote producer (layers, paused), kept across consumer rebuilds. */
+	readonly #wishes = new Map<string, { layers?: { spatialLayer: number; temporalLayer?: number }; paused?: boolean }>();
 	readonly #producers = new Map<Source, types.Producer>();
 	readonly #consumers = new Map<string, { consumer: types.Consumer; info: RemoteTrack }>();
 	readonly #remoteProducers = new Map<string, ProducerInfo>();
@@ -121,11 +136,12 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly #resumeToken: string;
 	#giveUp: ReturnType<typeof setTimeout> | undefined;
 
-	private constructor(socket: Socket, send: types.Transport, recv: types.Transport, joined: { roomId: string; participantId: string; resumeToken: string }) {
+	private constructor(socket: Socket, device: Device, send: types.Transport, recv: types.Transport, joined: { roomId: string; participantId: string; resumeToken: string }) {
 		super();
 		this.#roomId = joined.roomId;
 		this.#resumeToken = joined.resumeToken;
 		this.#socket = socket;
+		this.#device = device;
 		this.#send = send;
 		this.#recv = recv;
 		this.participantId = joined.participantId;
@@ -166,7 +182,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		await request(socket, 'setRtpCapabilities', { rtpCapabilities: device.rtpCapabilities });
 		const send = await createTransport(socket, device, 'send');
 		const recv = await createTransport(socket, device, 'recv');
-		const client = new RoomClient(socket, send, recv, { roomId, participantId: joined.participantId, resumeToken: joined.resumeToken });
+		const client = new RoomClient(socket, device, send, recv, { roomId, participantId: joined.participantId, resumeToken: joined.resumeToken });
 		client.#watchIce(send);
 		client.#watchIce(recv);
 		for (const p of joined.participants) client.participants.set(p.id, p);
@@ -248,7 +264,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		});
 		on('videoStoppedByModerator', ({ source }) => {
 			for (const s of source === 'screen' ? (['screen', 'screenAudio'] as const) : (['camera'] as const)) {
-				this.#producers.get(s)?.close();
+				closeProducer(this.#producers.get(s));
 				this.#producers.delete(s);
 			}
 			this.emit('moderated', source === 'screen' ? 'screenStopped' : 'cameraStopped');
@@ -261,6 +277,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			this.drainingUntil = deadlineAt;
 			this.emit('draining', deadlineAt);
 		});
+		on('mediaLost', (loss) => this.#mediaLost(loss));
 		on('roomClosed', ({ reason }) => this.#teardown(reason));
 		this.#socket.on('disconnect', (reason) => this.#onDisconnect(reason));
 		this.#socket.io.on('reconnect', () => void this.#resume());
@@ -343,20 +360,82 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		if (this.#closed || p.participantId === this.participantId || this.#remoteProducers.has(p.id)) return;
 		this.#remoteProducers.set(p.id, { ...p });
 		this.emit('producersChanged');
+		await this.#subscribe(p.id);
+	}
+
+	/** Makes (or, after a rebuild, makes again) the consumer of a known remote producer; one attempt at a time. */
+	async #subscribe(producerId: string): Promise<void> {
+		if (this.#subscribing.has(producerId) || [...this.#consumers.values()].some((c) => c.info.producerId === producerId)) return;
+		this.#subscribing.add(producerId);
 		try {
-			const c = await request(this.#socket, 'consume', { producerId: p.id });
+			await this.#transportsReady;
+			const p = this.#remoteProducers.get(producerId);
+			if (!p || this.#closed) return;
+			const c = await request(this.#socket, 'consume', { producerId });
 			const consumer = await this.#recv.consume({
 				id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as types.RtpParameters,
 			});
 			// The producer may have closed while we were setting up.
-			if (!this.#remoteProducers.has(p.id)) return consumer.close();
-			const info: RemoteTrack = { consumerId: c.id, producerId: p.id, participantId: p.participantId, source: p.source, kind: c.kind, track: consumer.track };
+			if (!this.#remoteProducers.has(producerId)) return consumer.close();
+			const info: RemoteTrack = { consumerId: c.id, producerId, participantId: p.participantId, source: p.source, kind: c.kind, track: consumer.track };
 			this.#consumers.set(c.id, { consumer, info });
-			await request(this.#socket, 'resumeConsumer', { consumerId: c.id });
+			const wish = this.#wishes.get(producerId);
+			if (wish?.layers) await this.setPreferredLayers(c.id, wish.layers.spatialLayer, wish.layers.temporalLayer);
+			if (wish?.paused) consumer.pause();
+			else await request(this.#socket, 'resumeConsumer', { consumerId: c.id });
 			this.emit('trackAdded', info);
 		} catch (err) {
 			console.warn('consume failed', err);
+		} finally {
+			this.#subscribing.delete(producerId);
 		}
+	}
+
+	#wish(producerId: string): { layers?: { spatialLayer: number; temporalLayer?: number }; paused?: boolean } {
+		let w = this.#wishes.get(producerId);
+		if (!w) this.#wishes.set(producerId, (w = {}));
+		return w;
+	}
+
+	/**
+	 * A media worker died. Others' tracks that went with it are dropped (they come back as
+	 * producerAdded); if our own transports were on it, everything is made again on a new pair:
+	 * the same tracks published with the same mute state, every remote producer consumed again.
+	 */
+	#mediaLost({ rebuild, producerIds }: ServerEvents['mediaLost']): void {
+		for (const id of producerIds) {
+			this.#remoteProducers.delete(id);
+			this.#wishes.delete(id);
+			for (const [cid, c] of this.#consumers) if (c.info.producerId === id) this.#dropConsumer(cid);
+		}
+		this.emit('producersChanged');
+		if (!rebuild) return;
+		let ready = () => {};
+		this.#transportsReady = new Promise<void>((ok) => { ready = ok; });
+		this.#rebuilding = this.#rebuilding
+			.then(() => this.#rebuild(ready))
+			.catch((err) => console.warn('media rebuild failed', err))
+			.finally(ready);
+	}
+
+	async #rebuild(transportsReady: () => void): Promise<void> {
+		if (this.#closed) return;
+		const local = [...this.#producers].map(([source, p]) => ({ source, track: p.track, paused: p.paused }));
+		this.#producers.clear();
+		for (const id of [...this.#consumers.keys()]) this.#dropConsumer(id);
+		// Closing the dead pair only cleans up here (tracks stay live); the server already forgot it.
+		this.#send.close();
+		this.#recv.close();
+		this.#send = await createTransport(this.#socket, this.#device, 'send');
+		this.#recv = await createTransport(this.#socket, this.#device, 'recv');
+		this.#watchIce(this.#send);
+		this.#watchIce(this.#recv);
+		transportsReady();
+		for (const id of [...this.#remoteProducers.keys()]) void this.#subscribe(id);
+		for (const { source, track, paused } of local) {
+			if (track && track.readyState === 'live') await this.publish(source, track, { paused });
+		}
+		this.emit('producersChanged');
 	}
 
 	#dropConsumer(consumerId: string): void {
@@ -377,7 +456,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			codecOptions: video ? { videoGoogleStartBitrate: 1000 } : { opusStereo: false, opusDtx: true, opusFec: true },
 			// The server creates it paused too, so nothing leaks before the first unmute.
 			appData: { source, paused: opts.paused ?? false },
-			stopTracks: true,
+			// The track outlives a transport: after a worker death it is produced again on a new one.
+			stopTracks: false,
 		});
 		if (opts.paused) producer.pause();
 		producer.on('trackended', () => void this.unpublish(source));
@@ -388,7 +468,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		const p = this.#producers.get(source);
 		if (!p) return;
 		this.#producers.delete(source);
-		p.close();
+		closeProducer(p);
 		if (!this.#closed) await request(this.#socket, 'closeProducer', { producerId: p.id }).catch(() => undefined);
 	}
 
@@ -474,6 +554,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 
 	/** Asks the SFU for a lower (or higher) simulcast layer of one received video, e.g. for a small tile. */
 	async setPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+		const c = this.#consumers.get(consumerId);
+		if (c) this.#wish(c.info.producerId).layers = { spatialLayer, temporalLayer };
 		await request(this.#socket, 'setPreferredLayers', { consumerId, spatialLayer, temporalLayer });
 	}
 
@@ -481,6 +563,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	async setConsumerPaused(consumerId: string, paused: boolean): Promise<void> {
 		const c = this.#consumers.get(consumerId);
 		if (!c || c.consumer.paused === paused) return;
+		this.#wish(c.info.producerId).paused = paused;
 		if (paused) c.consumer.pause();
 		else c.consumer.resume();
 		await request(this.#socket, paused ? 'pauseConsumer' : 'resumeConsumer', { consumerId });
@@ -521,11 +604,11 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		this.#teardown('left');
 	}
 
-	#teardown(reason: string): void {
+	#teardown(reason: EndReason): void {
 		if (this.#closed) return;
 		this.#closed = true;
 		clearTimeout(this.#giveUp);
-		for (const p of this.#producers.values()) p.close();
+		for (const p of this.#producers.values()) closeProducer(p);
 		for (const c of this.#consumers.values()) c.consumer.close();
 		this.#producers.clear();
 		this.#consumers.clear();
@@ -535,6 +618,13 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		this.emit('closed', reason);
 	}
 
+}
+
+/** Closes a producer and stops its track (producers are made with stopTracks: false). */
+function closeProducer(p: types.Producer | undefined): void {
+	if (!p) return;
+	p.close();
+	p.track?.stop();
 }
 
 /** Extra join inputs: a room token, a password, and a callback for "now waiting in the lobby". */
