@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { lang } from './i18n/i18n.js';
+import { LIMITS } from '../../server/protocol/limits.js';
 import { roomIdFromPath } from './roomLink.js';
 import { join } from './state/actions.js';
 import { phase, roomId, roomToken } from './state/store.js';
@@ -12,7 +13,7 @@ document.documentElement.lang = lang.value;
 window.plenum = { client: undefined };
 const id = roomIdFromPath(location.pathname);
 const params = new URLSearchParams(location.search);
-const name = params.get('name')?.trim().slice(0, 64) ?? '';
+const name = params.get('name')?.trim().slice(0, LIMITS.DISPLAY_NAME_MAX) ?? '';
 // A token in the link (`?jwt=`) is taken into memory and dropped from the address bar and history.
 const jwt = params.get('jwt');
 if (jwt) {

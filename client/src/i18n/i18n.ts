@@ -22,6 +22,11 @@ export function detectLang(languages: readonly string[] = globalThis.navigator?.
 export const lang = signal<Lang>(detectLang());
 const catalogue = computed(() => CATALOGUES[lang.value]);
 
+/** Whether `key` has a text (a code the page may not know yet, e.g. from a newer server). */
+export function hasMessage(key: string): key is MessageKey {
+	return Object.hasOwn(en, key);
+}
+
 /** The string for `key` in the current language, with `{name}` placeholders filled. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
 	return catalogue.value[key].replace(/\{(\w+)\}/g, (_, p: string) => String(params[p] ?? `{${p}}`));

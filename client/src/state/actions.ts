@@ -1,5 +1,5 @@
-import { RoomClient } from '../RoomClient.js';
-import { t } from '../i18n/i18n.js';
+import { RequestError, RoomClient } from '../RoomClient.js';
+import { userMessage } from '../i18n/errorMessages.js';
 import { watchQuality } from './quality.js';
 import type { Reaction } from '../RoomClient.js';
 import {
@@ -32,8 +32,8 @@ export async function join(o: JoinOptions): Promise<void> {
 			onLobby: () => { phase.value = 'lobby'; },
 		});
 	} catch (err) {
-		errorCode.value = (err as { code?: string }).code;
-		errorText.value = errorCode.value === 'PLN_DRAINING' ? t('drain.refused') : (err as Error).message;
+		errorCode.value = err instanceof RequestError ? err.code : undefined;
+		errorText.value = userMessage(err);
 		phase.value = 'prejoin';
 		return;
 	}
@@ -225,6 +225,6 @@ export async function moderate(run: (c: RoomClient) => Promise<void>): Promise<v
 	try {
 		await run(c);
 	} catch (err) {
-		errorText.value = (err as Error).message;
+		errorText.value = userMessage(err);
 	}
 }

@@ -1,5 +1,5 @@
 import { computed, signal } from '@preact/signals';
-import type { ChatMessage, Reaction, RoomClient } from '../RoomClient.js';
+import type { ChatMessage, EndReason, Reaction, RoomClient } from '../RoomClient.js';
 
 /**
  * The one place UI state lives. The meeting itself (participants, tracks, chat) stays in
@@ -12,7 +12,8 @@ export const roomId = signal<string | undefined>(undefined);
 export const displayName = signal('');
 /** A room token from the link, kept in memory only (removed from the address bar at start). */
 export const roomToken = signal<string | undefined>(undefined);
-export const endReason = signal<string | undefined>(undefined);
+/** Why the meeting ended, for the Ended screen. */
+export const endReason = signal<EndReason | undefined>(undefined);
 export const errorText = signal<string | undefined>(undefined);
 /** The server's code for the last failed join (e.g. PLN_PASSWORD_REQUIRED shows the password field). */
 export const errorCode = signal<string | undefined>(undefined);

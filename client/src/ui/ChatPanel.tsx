@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { LIMITS } from '../../../server/protocol/limits.js';
 import { t } from '../i18n/i18n.js';
 import { sendChat } from '../state/actions.js';
 import { peerName } from '../state/peerName.js';
@@ -38,7 +39,7 @@ export function ChatPanel() {
 			</ol>
 			<form id="chat-form" onSubmit={submit}>
 				<label for="chat-input" class="visually-hidden">{t('chat.placeholder')}</label>
-				<input id="chat-input" value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder={t('chat.placeholder')} maxLength={1000} autoComplete="off" />
+				<input id="chat-input" value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder={t('chat.placeholder')} maxLength={LIMITS.CHAT_TEXT_MAX} autoComplete="off" />
 				<button type="submit">{t('chat.send')}</button>
 			</form>
 		</aside>

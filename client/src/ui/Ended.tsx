@@ -1,9 +1,10 @@
+import { endMessage } from '../i18n/errorMessages.js';
 import { t } from '../i18n/i18n.js';
 import { endReason, phase } from '../state/store.js';
 
 export function Ended() {
-	const reason = endReason.value;
-	const text = reason === 'left' ? t('ended.left') : reason === 'workerDied' ? t('ended.workerDied') : reason === 'kicked' ? t('ended.kicked') : reason === 'roomEnded' ? t('ended.roomEnded') : t('ended.roomClosed');
+	const reason = endReason.value ?? 'closed';
+	const text = endMessage(reason);
 	return (
 		<main class="ended">
 			<h1 id="ended-reason" data-reason={reason}>{text}</h1>

@@ -1,14 +1,13 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import { newRoomId } from '../roomLink.js';
-
-const ROOM_NAME = /^[A-Za-z0-9._~-]{1,64}$/;
+import { isRoomId } from '../../../server/protocol/limits.js';
 
 /** "Start a meeting" (random link) or "join by link or name". */
 export function Landing() {
 	const [room, setRoom] = useState('');
 	const candidate = room.trim().replace(/^.*\/r\//, '').replace(/[?#].*$/, '');
-	const valid = ROOM_NAME.test(candidate);
+	const valid = isRoomId(candidate);
 	return (
 		<main class="landing">
 			<h1>{t('landing.title')}</h1>

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { LIMITS } from '../../../server/protocol/limits.js';
 import { t } from '../i18n/i18n.js';
 import { moderate } from '../state/actions.js';
 import { client, rev } from '../state/store.js';
@@ -45,14 +46,14 @@ export function NewPollForm() {
 	const list = options.split('\n').map((o) => o.trim()).filter(Boolean);
 	const submit = (e: Event) => {
 		e.preventDefault();
-		if (!question.trim() || list.length < 2) return;
-		void moderate((x) => x.createPoll(question.trim(), list.slice(0, 10))).then(() => { setQuestion(''); setOptions(''); });
+		if (!question.trim() || list.length < LIMITS.POLL_OPTIONS_MIN) return;
+		void moderate((x) => x.createPoll(question.trim(), list.slice(0, LIMITS.POLL_OPTIONS_MAX))).then(() => { setQuestion(''); setOptions(''); });
 	};
 	return (
 		<form id="new-poll" class="new-poll" onSubmit={submit}>
 			<h3>{t('poll.new')}</h3>
 			<label for="poll-question">{t('poll.question')}</label>
-			<input id="poll-question" value={question} onInput={(e) => setQuestion(e.currentTarget.value)} maxLength={300} />
+			<input id="poll-question" value={question} onInput={(e) => setQuestion(e.currentTarget.value)} maxLength={LIMITS.POLL_QUESTION_MAX} />
 			<label for="poll-options">{t('poll.options')}</label>
 			<textarea id="poll-options" rows={3} value={options} onInput={(e) => setOptions(e.currentTarget.value)} />
 			<button type="submit" disabled={!question.trim() || list.length < 2}>{t('poll.start')}</button>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { LIMITS } from '../../../server/protocol/limits.js';
 import { lang, t } from '../i18n/i18n.js';
 import { audioConstraints, join, videoConstraints } from '../state/actions.js';
 import { rememberName, rememberedName } from '../state/consent.js';
@@ -72,12 +73,12 @@ export function PreJoin({ roomId }: { roomId: string }) {
 				<form id="prejoin-form" onSubmit={submit}>
 					<div class="field">
 						<label for="prejoin-name">{t('prejoin.name')}</label>
-						<input id="prejoin-name" value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={64} required autoComplete="off" autoFocus />
+						<input id="prejoin-name" value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={LIMITS.DISPLAY_NAME_MAX} required autoComplete="off" autoFocus />
 					</div>
 					{needsPassword && (
 						<div class="field">
 							<label for="prejoin-password">{t('prejoin.password')}</label>
-							<input id="prejoin-password" type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} maxLength={128} autoComplete="off" required />
+							<input id="prejoin-password" type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} maxLength={LIMITS.PASSWORD_MAX} autoComplete="off" required />
 						</div>
 					)}
 					<label class="check"><input type="checkbox" id="remember-name" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} /> {t('prejoin.rememberName')}</label>

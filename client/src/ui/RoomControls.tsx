@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { LIMITS } from '../../../server/protocol/limits.js';
 import { t } from '../i18n/i18n.js';
 import { moderate } from '../state/actions.js';
 import { client, rev } from '../state/store.js';
@@ -33,7 +34,7 @@ export function RoomControls() {
 			<label class="check"><input type="checkbox" id="room-lobby" checked={lobby} onChange={(e) => void moderate((x) => x.setRoom({ lobby: e.currentTarget.checked }))} /> {t('room.lobby')}</label>
 			<form class="password-row" onSubmit={(e) => { e.preventDefault(); if (password) void moderate((x) => x.setRoom({ password })).then(() => setPassword('')); }}>
 				<label for="room-password" class="visually-hidden">{t('room.password')}</label>
-				<input id="room-password" type="password" value={password} placeholder={t('room.password')} onInput={(e) => setPassword(e.currentTarget.value)} maxLength={128} autoComplete="new-password" />
+				<input id="room-password" type="password" value={password} placeholder={t('room.password')} onInput={(e) => setPassword(e.currentTarget.value)} maxLength={LIMITS.PASSWORD_MAX} autoComplete="new-password" />
 				<button type="submit" id="room-password-set">{t('room.setPassword')}</button>
 				{hasPassword && <button type="button" id="room-password-clear" onClick={() => void moderate((x) => x.setRoom({ password: null }))}>{t('room.removePassword')}</button>}
 			</form>
