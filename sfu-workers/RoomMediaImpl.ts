@@ -48,6 +48,8 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	// Producers that went with a dead worker: their consumers elsewhere close later (the live
 	// worker reports it), and the 'workerLost' event already said so.
 	readonly #lost = new Set<string>();
+	/** Producers of a router that is closing under a dead worker, until its 'workerclose'. */
+	readonly #dying = new Map<RouterSlot, string[]>();
 	readonly #log: Logger;
 	/** Set while a new primary router is made after the primary's worker died; media calls wait for it. */
 	#recovering: Promise<void> | undefined;
@@ -186,6 +188,8 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		producer.on('transportclose', () => {
 			m.producers.delete(producer.id);
 			// A router closing (room end, worker death) is the parent's close: no word per producer.
+			// A dead worker's router closes its transports before 'workerclose': note the loss now.
+			if (!this.#closed && slot.router.closed) this.#dying.get(slot)?.push(producer.id) ?? this.#dying.set(slot, [producer.id]);
 			if (this.#closed || slot.router.closed) return;
 			this.safeEmit('producerClosed', participantId, producer.id);
 		});
@@ -369,7 +373,8 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	#workerLost(slot: RouterSlot): void {
 		if (this.#closed) return;
 		const participants: string[] = [];
-		const producers: string[] = [];
+		const producers: string[] = this.#dying.get(slot) ?? [];
+		this.#dying.delete(slot);
 		for (const [pid, m] of this.#participants) {
 			if (m.slot !== slot) continue;
 			participants.push(pid);
