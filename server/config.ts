@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import type { SipSettings } from './sip/SipBridge.js';
+import { MIN_DAYS_TO_GUESS, maxRoomsFor, meanDaysToGuess } from './sip/pinStrength.js';
 import { publicSettings, readSettings, settingsError } from './configSources.js';
 
 /**
@@ -66,9 +67,13 @@ const Env = z.object({
 	SIP_ROOM_HEADER: z.string().regex(/^X-[A-Za-z0-9-]+$/, 'must be an X- header name').optional(),
 	/** The number participants are shown for dialling in, e.g. "+49 30 1234567". */
 	SIP_DIAL_IN_NUMBER: z.string().regex(/^[+0-9 ()/-]{3,32}$/, 'must be a phone number as shown to people').optional(),
-	/** Wrong PINs one trunk address may enter per minute (and at once); the whole bridge gets 6×. */
-	SIP_PIN_GUESSES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
-	SIP_PIN_DIGITS: z.coerce.number().int().min(4).max(10).default(6),
+	/** Wrong PINs one caller (by number) may enter in any 60 s. */
+	SIP_PIN_GUESSES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(5),
+	/** Wrong PINs all callers through one trunk address may enter in any 60 s. */
+	SIP_PIN_TRUNK_GUESSES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+	/** Wrong PINs the whole bridge accepts in any 60 s; checked against SIP_PIN_DIGITS and MAX_ROOMS (docs/sip.md). */
+	SIP_PIN_BRIDGE_GUESSES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+	SIP_PIN_DIGITS: z.coerce.number().int().min(4).max(12).default(9),
 	SIP_LANGUAGE: z.enum(['en', 'de']).default('en'),
 	SIP_RTP_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('0.0.0.0'),
 	SIP_RTP_PORT_MIN: z.coerce.number().int().min(0).max(65535).default(10000),
@@ -196,6 +201,13 @@ function sipSettings(e: EnvValues, rtcAnnounced: string): SipSettings {
 	const reg = [e.SIP_REGISTRAR, e.SIP_AOR, e.SIP_USERNAME, e.SIP_PASSWORD];
 	if (reg.some(Boolean) && !reg.every(Boolean)) throw bad('register mode needs all of SIP_REGISTRAR, SIP_AOR, SIP_USERNAME, SIP_PASSWORD');
 	if (e.SIP_RTP_PORT_MIN > e.SIP_RTP_PORT_MAX) throw bad('SIP_RTP_PORT_MIN must not exceed SIP_RTP_PORT_MAX');
+	const days = meanDaysToGuess(e.SIP_PIN_DIGITS, e.MAX_ROOMS, e.SIP_PIN_BRIDGE_GUESSES_PER_MINUTE);
+	if (days < MIN_DAYS_TO_GUESS) {
+		const fit = maxRoomsFor(e.SIP_PIN_DIGITS, e.SIP_PIN_BRIDGE_GUESSES_PER_MINUTE);
+		throw bad(`SIP_PIN_DIGITS=${e.SIP_PIN_DIGITS} with MAX_ROOMS=${e.MAX_ROOMS} and SIP_PIN_BRIDGE_GUESSES_PER_MINUTE=${e.SIP_PIN_BRIDGE_GUESSES_PER_MINUTE}: `
+			+ `guessing at the bridge's full rate would reach an open room in ${days < 1 ? `${(days * 24).toFixed(1)} hours` : `${days.toFixed(1)} days`} on average; it must take at least ${MIN_DAYS_TO_GUESS} days. `
+			+ `Raise SIP_PIN_DIGITS (up to 12), lower SIP_PIN_BRIDGE_GUESSES_PER_MINUTE, or lower MAX_ROOMS (${fit > 0 ? `at most ${fit} with these two` : 'no MAX_ROOMS fits these two'}); see docs/sip.md`);
+	}
 	const registrarHost = e.SIP_REGISTRAR ? /^sips?:(?:[^@]*@)?([^:;>]+)/.exec(e.SIP_REGISTRAR)?.[1] : undefined;
 	const trunkAllow = e.SIP_TRUNK_ALLOW.split(',').map((x) => x.trim()).filter(Boolean);
 	return {
@@ -212,6 +224,6 @@ function sipSettings(e: EnvValues, rtcAnnounced: string): SipSettings {
 		rtpTimeoutMs: e.SIP_RTP_TIMEOUT_MS,
 		language: e.SIP_LANGUAGE,
 		maxCalls: e.SIP_MAX_CALLS,
-		pinGuessesPerMinute: e.SIP_PIN_GUESSES_PER_MINUTE,
+		pinBudget: { perCaller: e.SIP_PIN_GUESSES_PER_MINUTE, perTrunk: e.SIP_PIN_TRUNK_GUESSES_PER_MINUTE, perBridge: e.SIP_PIN_BRIDGE_GUESSES_PER_MINUTE },
 	};
 }

@@ -54,6 +54,9 @@ export const ERRORS = {
 	PLN_STATE_CLOSED: { category: 'conflict', message: 'The object is already closed.' },
 	PLN_SIP_NO_AUDIO: { category: 'invalid', message: 'The call offers no audio stream.' },
 	PLN_SIP_NO_CODEC: { category: 'invalid', message: 'The call offers no codec the bridge speaks (G.711 PCMU or PCMA).' },
+	PLN_SIP_BAD_SDP: { category: 'invalid', message: 'The call describes its audio in a way the bridge cannot use.' },
+	PLN_SIP_BAD_ROOM_HEADER: { category: 'invalid', message: 'The call names a meeting that is not a valid meeting id.' },
+	PLN_DIAL_IN_PIN_UNAVAILABLE: { category: 'unavailable', message: 'No dial-in PIN is free right now.' },
 	PLN_INTERNAL: { category: 'internal', message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { category: ErrorCategory; message: string }>;
 

@@ -28,6 +28,9 @@ export interface MediaProvider {
 	createRoomMedia(log: Logger): Promise<RoomMedia>;
 }
 
+/** Random draws for a free dial-in PIN before giving up. */
+const PIN_TRIES = 32;
+
 export interface RegistryLimits {
 	maxRooms: number;
 	/** Digits of each room's dial-in PIN; undefined when dial-in is off. */
@@ -80,11 +83,19 @@ export class RoomRegistry {
 		// The room id may be a name a user chose: logs get a keyed hash instead.
 		const log = this.#log.child({ room: roomRef(id) });
 		const media = await this.#media.createRoomMedia(log);
+		// The PIN comes before the Room (and its timers): a room refused for want of one leaves nothing.
+		let pin: string | undefined;
+		try {
+			pin = this.#limits.dialInPinDigits ? this.#newPin(this.#limits.dialInPinDigits) : undefined;
+		} catch (err) {
+			media.close();
+			throw err;
+		}
 		const room = new Room(id, media, this.#opts, log);
 		this.#rooms.set(id, room);
-		if (this.#limits.dialInPinDigits) {
-			room.dialInPin = this.#newPin(this.#limits.dialInPinDigits);
-			this.#pins.set(room.dialInPin, room);
+		if (pin) {
+			room.dialInPin = pin;
+			this.#pins.set(pin, room);
 		}
 		room.once('closed', (reason) => {
 			if (this.#rooms.get(id) === room) this.#rooms.delete(id);
@@ -97,11 +108,18 @@ export class RoomRegistry {
 		return room;
 	}
 
+	/**
+	 * A random PIN no open room has, or PLN_DIAL_IN_PIN_UNAVAILABLE. A try fails with the share
+	 * of PINs taken; the config keeps MAX_ROOMS far below the PIN space (server/sip/pinStrength.ts),
+	 * so PIN_TRIES failures in a row mean the space is nearly full, never bad luck.
+	 */
 	#newPin(digits: number): string {
-		for (;;) {
+		const space = 9 * 10 ** (digits - 1);
+		for (let i = 0; i < PIN_TRIES && this.#pins.size < space; i++) {
 			const pin = String(randomInt(10 ** (digits - 1), 10 ** digits));
 			if (!this.#pins.has(pin)) return pin;
 		}
+		throw new PlenumError('PLN_DIAL_IN_PIN_UNAVAILABLE');
 	}
 
 	/** The open room with this dial-in PIN. */

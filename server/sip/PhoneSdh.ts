@@ -1,7 +1,8 @@
-import sdpTransform from 'sdp-transform';
 import type { BodyAndContentType, SessionDescriptionHandler } from 'sip.js';
+import { z } from 'zod';
 import { PlenumError } from '../shared/errors.js';
 import { type PhoneCodecName, PhoneLeg, type PhoneLegParams } from './rtp/PhoneLeg.js';
+import { type Direction, HOLD_ADDRESS, type IpFamily, readOffer } from './sdpOffer.js';
 
 /** What we offer or accept, in our order of preference when we make the offer. */
 const CODECS: Array<{ name: PhoneCodecName; payloadType: number }> = [
@@ -13,7 +14,13 @@ const PTIME_MS = 20;
 
 export type RtpSettings = { listenIp: string; announcedIp: string; portMin: number; portMax: number };
 
-type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+/** The address family of the RTP socket bound on `listenIp`, which offers must match. */
+export function ipFamilyOf(listenIp: string): IpFamily {
+	return listenIp.includes(':') ? 'ipv6' : 'ipv4';
+}
+
+const CodecNameSchema = z.enum(['PCMA', 'PCMU']) satisfies z.ZodType<PhoneCodecName>;
+const PHONE_CODECS = new Set<string>(CodecNameSchema.options);
 const MIRROR: Record<Direction, Direction> = { sendrecv: 'sendrecv', sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' };
 
 /**
@@ -32,6 +39,11 @@ export class PhoneSdh implements SessionDescriptionHandler {
 		this.#rtp = rtp;
 	}
 
+	/** The family of the leg's socket (PhoneLeg.open binds udp6 for an IPv6 listen address). */
+	get #family(): IpFamily {
+		return ipFamilyOf(this.#rtp.listenIp);
+	}
+
 	/** The RTP leg, bound on first use. */
 	leg(): Promise<PhoneLeg> {
 		this.#leg ??= PhoneLeg.open(this.#rtp.listenIp, this.#rtp.portMin, this.#rtp.portMax);
@@ -39,29 +51,19 @@ export class PhoneSdh implements SessionDescriptionHandler {
 	}
 
 	async setDescription(sdp: string): Promise<void> {
-		const session = sdpTransform.parse(sdp);
-		const audio = session.media.find((m) => m.type === 'audio' && m.port !== 0);
-		if (!audio) throw new PlenumError('PLN_SIP_NO_AUDIO');
-		const offered = audio.rtp.map((r) => ({ pt: r.payload, name: r.codec.toUpperCase(), rate: r.rate }));
-		// Static payload types may come without a=rtpmap.
-		for (const pt of String(audio.payloads ?? '').split(' ').map(Number)) {
-			if ((pt === 0 || pt === 8) && !offered.some((o) => o.pt === pt)) offered.push({ pt, name: pt === 0 ? 'PCMU' : 'PCMA', rate: 8000 });
-		}
-		const order = String(audio.payloads ?? '').split(' ').map(Number);
-		offered.sort((a, b) => order.indexOf(a.pt) - order.indexOf(b.pt));
-		const chosen = this.#answer?.codec ? offered.find((o) => o.pt === this.#answer?.codec.payloadType) : undefined;
-		const pick = chosen ?? offered.find((o) => (o.name === 'PCMU' || o.name === 'PCMA') && (o.rate ?? 8000) === 8000);
-		if (!pick) throw new PlenumError('PLN_SIP_NO_CODEC');
-		const dtmf = offered.find((o) => o.name === 'TELEPHONE-EVENT' && o.rate === 8000);
-		const address = audio.connection?.ip ?? session.connection?.ip ?? '0.0.0.0';
-		const theirs = (audio.direction ?? session.direction ?? 'sendrecv') as Direction;
-		const onHold = address === '0.0.0.0' ? 'inactive' : theirs;
-		this.#answer = { codec: { name: pick.name as PhoneCodecName, payloadType: pick.pt }, dtmfPayloadType: dtmf?.pt, direction: MIRROR[onHold] };
+		const offer = readOffer(sdp, this.#family);
+		const chosen = this.#answer ? offer.codecs.find((o) => o.payloadType === this.#answer?.codec.payloadType) : undefined;
+		const pick = chosen ?? offer.codecs.find((o) => (o.rate ?? 8000) === 8000 && PHONE_CODECS.has(o.name));
+		const name = pick ? CodecNameSchema.safeParse(pick.name) : undefined;
+		if (!pick || !name?.success) throw new PlenumError('PLN_SIP_NO_CODEC');
+		const dtmf = offer.codecs.find((o) => o.name === 'TELEPHONE-EVENT' && o.rate === 8000);
+		const onHold: Direction = offer.address === HOLD_ADDRESS ? 'inactive' : offer.direction;
+		this.#answer = { codec: { name: name.data, payloadType: pick.payloadType }, dtmfPayloadType: dtmf?.payloadType, direction: MIRROR[onHold] };
 		const leg = await this.leg();
 		leg.configure({
-			remote: { address, port: audio.port },
+			remote: { address: offer.address, port: offer.port },
 			codec: this.#answer.codec,
-			dtmfPayloadType: dtmf?.pt,
+			dtmfPayloadType: dtmf?.payloadType,
 			send: onHold === 'sendrecv' || onHold === 'recvonly',
 			receive: onHold === 'sendrecv' || onHold === 'sendonly',
 		});

@@ -4,13 +4,16 @@ import type { Registry } from 'prom-client';
 import { type Invitation, Registerer, SessionState, UserAgent } from 'sip.js';
 import type { Logger } from '../observability/log.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
-import { asRoomId } from '../shared/ids.js';
-import { callerLabel, displayNameOf } from './callerId.js';
+import { RoomIdSchema } from '../protocol/common.js';
+import { type ErrorCode, PlenumError } from '../shared/errors.js';
+import { asRoomId, type RoomId } from '../shared/ids.js';
+import { callerLabel, displayNameOf, WITHHELD_CALLER_KEY } from './callerId.js';
 import { type CallResult, PhoneCall } from './PhoneCall.js';
-import { PhoneSdh, type RtpSettings } from './PhoneSdh.js';
-import { PinGuard } from './PinGuard.js';
+import { ipFamilyOf, PhoneSdh, type RtpSettings } from './PhoneSdh.js';
+import { type PinBudget, PinGuard, type PinGuesser } from './PinGuard.js';
 import { type PromptLanguage, PromptPlayer, Prompts } from './Prompts.js';
 import { digitOfInfo } from './rtp/dtmfEvents.js';
+import { readOffer } from './sdpOffer.js';
 import { createSipMetrics, type SipMetrics } from './sipMetrics.js';
 import { SipJsTransport } from './transport/SipJsTransport.js';
 import { type SipProtocol, SipListener } from './transport/SipListener.js';
@@ -32,8 +35,20 @@ export interface SipSettings {
 	rtpTimeoutMs: number;
 	language: PromptLanguage;
 	maxCalls: number;
-	pinGuessesPerMinute: number;
+	/** Wrong PINs in any 60 s, per caller, per trunk address and for the bridge (docs/sip.md). */
+	pinBudget: PinBudget;
 }
+
+/** SIP status for a refused INVITE, by the code we log and put in its Warning header. */
+const REFUSAL_STATUS: Partial<Record<ErrorCode, number>> = {
+	PLN_SIP_BAD_SDP: 488,
+	PLN_SIP_NO_AUDIO: 488,
+	PLN_SIP_NO_CODEC: 488,
+	PLN_SIP_BAD_ROOM_HEADER: 400,
+};
+
+/** RFC 3261 §20.43: 399 is a miscellaneous warning; the text is our code, nothing of the call. */
+const warningHeader = (code: ErrorCode) => `Warning: 399 plenum "${code}"`;
 
 const TICK_MS = 20;
 const MAX_CATCH_UP_TICKS = 3;
@@ -56,6 +71,7 @@ export class SipBridge {
 	readonly #log: Logger;
 	readonly #clock: NodeJS.Timeout;
 	#ticks = 0;
+	#closed = false;
 	readonly #start = performance.now();
 
 	private constructor(listener: SipListener, s: SipSettings, rooms: RoomRegistry, registry: Registry, log: Logger) {
@@ -64,8 +80,7 @@ export class SipBridge {
 		this.#rooms = rooms;
 		this.#log = log;
 		this.#prompts = new Prompts(s.language);
-		const n = s.pinGuessesPerMinute;
-		this.#guard = new PinGuard({ perSourceBurst: n, perSourcePerMinute: n, globalBurst: 6 * n, globalPerMinute: 6 * n });
+		this.#guard = new PinGuard(s.pinBudget);
 		this.#metrics = createSipMetrics(registry, () => this.#calls.size);
 		for (const entry of s.trunkAllow) {
 			const [addr, bits] = entry.split('/');
@@ -140,16 +155,52 @@ export class SipBridge {
 			void inv.reject({ statusCode: 503 }).catch(() => {});
 			return;
 		}
+		const checked = this.#checkInvite(inv);
+		if (checked instanceof PlenumError) {
+			this.#refuse(inv, checked.code);
+			return;
+		}
 		this.#listener.pin(callId);
+		const guesser: PinGuesser = { caller: this.#listener.takeCallerKey(callId) ?? WITHHELD_CALLER_KEY, trunk: source.address };
 		const pai = inv.request.getHeader('P-Asserted-Identity');
 		const user = (pai ? /sips?:([^@;>]+)|tel:([^;>]+)/i.exec(pai)?.slice(1).find(Boolean) : undefined) ?? inv.request.from.uri.user;
 		const privacy = /\bid\b/i.test(inv.request.getHeader('Privacy') ?? '');
 		const label = privacy ? ({ withheld: true } as const) : callerLabel(user);
-		const roomId = this.#s.roomHeader ? inv.request.getHeader(this.#s.roomHeader) : undefined;
-		void this.#answer(inv, displayNameOf(label), source.address, roomId);
+		void this.#answer(inv, displayNameOf(label), guesser, checked.roomId);
 	}
 
-	async #answer(inv: Invitation, displayName: string, source: string, roomId: string | undefined): Promise<void> {
+	/**
+	 * What an INVITE must pass before we answer: the operator's room header through the room-id
+	 * schema, and the SDP offer (if any) through the offer schema, so bad input is refused with
+	 * its code instead of failing later. The room header is trusted from allow-listed trunks only.
+	 */
+	#checkInvite(inv: Invitation): { roomId: RoomId | undefined } | PlenumError {
+		const header = this.#s.roomHeader ? inv.request.getHeader(this.#s.roomHeader) : undefined;
+		let roomId: RoomId | undefined;
+		if (header !== undefined) {
+			const parsed = RoomIdSchema.safeParse(header.trim());
+			if (!parsed.success) return new PlenumError('PLN_SIP_BAD_ROOM_HEADER');
+			roomId = asRoomId(parsed.data);
+		}
+		const body = inv.request.body;
+		if (body && /^application\/sdp\b/i.test(inv.request.getHeader('Content-Type') ?? '')) {
+			try {
+				readOffer(body, ipFamilyOf(this.#s.rtp.listenIp));
+			} catch (err) {
+				return err instanceof PlenumError ? err : new PlenumError('PLN_SIP_BAD_SDP', { cause: err });
+			}
+		}
+		return { roomId };
+	}
+
+	#refuse(inv: Invitation, code: ErrorCode): void {
+		this.#log.info({ code }, 'SIP INVITE refused');
+		this.#metrics.callEnded('rejected');
+		this.#listener.forget(inv.request.callId);
+		void inv.reject({ statusCode: REFUSAL_STATUS[code] ?? 488, extraHeaders: [warningHeader(code)] }).catch(() => {});
+	}
+
+	async #answer(inv: Invitation, displayName: string, guesser: PinGuesser, roomId: RoomId | undefined): Promise<void> {
 		const callId = inv.request.callId;
 		try {
 			await inv.accept();
@@ -159,8 +210,8 @@ export class SipBridge {
 			this.#listener.forget(callId);
 			return;
 		}
-		const sdh = inv.sessionDescriptionHandler as PhoneSdh | undefined;
-		if (!sdh) return;
+		const sdh = inv.sessionDescriptionHandler;
+		if (!(sdh instanceof PhoneSdh)) return;
 		const leg = await sdh.leg();
 		const call = new PhoneCall({
 			leg,
@@ -168,12 +219,15 @@ export class SipBridge {
 			player: new PromptPlayer(),
 			roomByPin: (pin) => this.#rooms.byPin(pin),
 			mayTryPin: () => {
-				const ok = this.#guard.allowed(source);
-				if (!ok) this.#metrics.pinRejected('rate_limited');
-				return ok;
+				const spent = this.#guard.refusal(guesser);
+				if (spent) {
+					this.#metrics.pinRejected('rate_limited');
+					this.#log.info({ budget: spent }, 'phone caller may not try a PIN now');
+				}
+				return spent === undefined;
 			},
 			pinFailed: () => {
-				this.#guard.failed(source);
+				this.#guard.failed(guesser);
 				this.#metrics.pinRejected('wrong');
 			},
 			hangUp: () => {
@@ -202,7 +256,7 @@ export class SipBridge {
 			if (state === SessionState.Terminated) call.terminated();
 		});
 		if (inv.state === SessionState.Terminated) call.terminated();
-		const direct = roomId ? this.#rooms.get(asRoomId(roomId)) : undefined;
+		const direct = roomId ? this.#rooms.get(roomId) : undefined;
 		if (direct) call.joinDirect(direct);
 		this.#log.info('phone call answered');
 	}
@@ -222,7 +276,10 @@ export class SipBridge {
 		}
 	}
 
+	/** Ends every call and stops listening; idempotent. */
 	async close(): Promise<void> {
+		if (this.#closed) return;
+		this.#closed = true;
 		clearInterval(this.#clock);
 		for (const c of [...this.#calls]) c.terminated();
 		await this.#registerer?.unregister().catch(() => {});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callerLabel, displayNameOf, scrubNumbers } from './callerId.js';
+import { randomBytes } from 'node:crypto';
+import { callerKey, callerLabel, displayNameOf, scrubNumbers, WITHHELD_CALLER_KEY } from './callerId.js';
 
 const invite = [
 	'INVITE sip:plenum@127.0.0.1:5060 SIP/2.0',
@@ -49,5 +50,35 @@ describe('callerLabel', () => {
 		expect(callerLabel('anonymous')).toEqual({ withheld: true });
 		expect(callerLabel(undefined)).toEqual({ withheld: true });
 		expect(displayNameOf(callerLabel('phone-12'))).toBe('');
+	});
+});
+
+describe('callerKey', () => {
+	const secret = randomBytes(32);
+	const from = (user: string, extra = '') => `INVITE sip:plenum@h SIP/2.0\r\nFrom: "x" <sip:${user}@h>;tag=1\r\n${extra}Call-ID: 1@h\r\n\r\nv=0`;
+
+	it('is one key per number, whatever its punctuation, and differs between numbers', () => {
+		const k = callerKey(invite, secret);
+		expect(k).toMatch(/^[A-Za-z0-9_-]{22}$/);
+		expect(callerKey(from('+4915112345678'), secret)).toBe(k); // From's number = the asserted one
+		expect(callerKey(from('+4915112345679'), secret)).not.toBe(k);
+	});
+
+	it('holds no digits of the number and changes with the per-process secret', () => {
+		const k = callerKey(invite, secret);
+		const digits = '4915112345678';
+		for (let i = 0; i + 5 <= digits.length; i++) expect(k).not.toContain(digits.slice(i, i + 5));
+		expect(callerKey(invite, randomBytes(32))).not.toBe(k);
+	});
+
+	it('prefers the P-Asserted-Identity over From', () => {
+		const asserted = callerKey(from('+4930111111', 'P-Asserted-Identity: <tel:+4930222222>\r\n'), secret);
+		expect(asserted).toBe(callerKey(from('+4930222222'), secret));
+	});
+
+	it('gives callers without a number one shared key', () => {
+		expect(callerKey(from('anonymous'), secret)).toBe(WITHHELD_CALLER_KEY);
+		expect(callerKey(from('1234'), secret)).toBe(WITHHELD_CALLER_KEY);
+		expect(callerKey('garbage', secret)).toBe(WITHHELD_CALLER_KEY);
 	});
 });

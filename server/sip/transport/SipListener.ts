@@ -1,8 +1,9 @@
 import dgram from 'node:dgram';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { TypedEmitter } from '../../shared/TypedEmitter.js';
-import { scrubNumbers } from '../callerId.js';
+import { callerKey, scrubNumbers } from '../callerId.js';
 import { StreamFramer, header, isResponse, methodOf, requestTarget, responseTarget, stampVia } from './sipText.js';
 
 export type SipProtocol = 'udp' | 'tcp' | 'tls';
@@ -30,9 +31,13 @@ export class SipListener extends TypedEmitter<SipListenerEvents> {
 	readonly #server: net.Server | undefined;
 	readonly #conns = new Map<string, net.Socket>();
 	// Call-ID → where the call's requests came from; IPs live here only while a call does.
-	readonly #flows = new Map<string, { peer: SipPeer; pinned: boolean; at: number }>();
+	// `caller`: the keyed hash of the caller's number, until the bridge takes it.
+	readonly #flows = new Map<string, { peer: SipPeer; pinned: boolean; at: number; caller: string | undefined }>();
+	// Keys callerKey(); random per process and never leaves it.
+	readonly #callerSecret = randomBytes(32);
 	readonly #sweep: NodeJS.Timeout;
 	#port = 0;
+	#closed = false;
 
 	private constructor(protocol: SipProtocol, udp: dgram.Socket | undefined, server: net.Server | undefined) {
 		super();
@@ -87,7 +92,10 @@ export class SipListener extends TypedEmitter<SipListenerEvents> {
 		if (!isResponse(text)) {
 			text = stampVia(text, from);
 			const callId = header(text, 'call-id');
-			if (callId && methodOf(text) === 'INVITE' && !this.#flows.has(callId)) this.#flows.set(callId, { peer: from, pinned: false, at: Date.now() });
+			// The one use of the whole number: hashed from the raw text, which is then dropped.
+			if (callId && methodOf(text) === 'INVITE' && !this.#flows.has(callId)) {
+				this.#flows.set(callId, { peer: from, pinned: false, at: Date.now(), caller: callerKey(raw, this.#callerSecret) });
+			}
 		}
 		this.safeEmit('message', text, from);
 	}
@@ -95,6 +103,17 @@ export class SipListener extends TypedEmitter<SipListenerEvents> {
 	/** Where the INVITE of this call came from (for the allow-list). */
 	sourceOf(callId: string): SipPeer | undefined {
 		return this.#flows.get(callId)?.peer;
+	}
+
+	/**
+	 * The keyed hash of this call's caller number (callerKey()), handed over once: the flow
+	 * keeps it no longer than that.
+	 */
+	takeCallerKey(callId: string): string | undefined {
+		const f = this.#flows.get(callId);
+		const key = f?.caller;
+		if (f) f.caller = undefined;
+		return key;
 	}
 
 	/** Keeps a call's flow until forget(): the call was answered. */
@@ -128,7 +147,10 @@ export class SipListener extends TypedEmitter<SipListenerEvents> {
 		return true;
 	}
 
+	/** Closes the socket(s) and every connection; idempotent (dgram throws on a second close). */
 	close(): void {
+		if (this.#closed) return;
+		this.#closed = true;
 		clearInterval(this.#sweep);
 		this.#flows.clear();
 		this.#udp?.close();
