@@ -81,6 +81,7 @@ async function main(): Promise<void> {
 		iceServers: turn ? () => [turnCredentials(turn)] : undefined,
 		draining: () => drain?.info,
 		dialInNumber: config.dialInNumber,
+		allowedOrigins: config.allowedOrigins,
 	});
 	const sip = config.sip ? await SipBridge.start(config.sip, registry, metrics.registry, log) : undefined;
 	await new Promise<void>((ok) => http.listen(config.port, config.host, ok));

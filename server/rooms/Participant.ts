@@ -7,6 +7,19 @@ import type { ParticipantId } from '../shared/ids.js';
 /** Delivers a push to this participant's connection; supplied by signalling. */
 export type Notify = (push: ServerPush) => void;
 
+/**
+ * One live connection a participant is bound to. A participant has at most one: a resume on
+ * another connection replaces it, and from then on nothing the old one does (a late close, a
+ * ping timeout, a late request) reaches the participant. Compared by identity.
+ */
+export interface Connection {
+	readonly notify: Notify;
+	/** Once, when a resume bound the participant to another connection: close this one. */
+	readonly replaced?: () => void;
+}
+
+const asConnection = (c: Notify | Connection): Connection => (typeof c === 'function' ? { notify: c } : c);
+
 export type ParticipantKind = 'browser' | 'phone';
 
 /**
@@ -26,37 +39,58 @@ export class Participant {
 	tokenDigest: string | undefined;
 	/** Set while the connection is gone and the room waits for a resume. */
 	reconnectTimer: NodeJS.Timeout | undefined;
-	#notify: Notify | undefined;
+	/** The one live connection; undefined while disconnected. */
+	#connection: Connection | undefined;
 
-	constructor(id: ParticipantId, displayName: string, notify: Notify, role: Role = 'participant', kind: ParticipantKind = 'browser') {
+	constructor(id: ParticipantId, displayName: string, connection: Notify | Connection, role: Role = 'participant', kind: ParticipantKind = 'browser') {
 		this.id = id;
 		this.kind = kind;
 		this.displayName = displayName;
-		this.#notify = notify;
+		this.#connection = asConnection(connection);
 		this.role = role;
 	}
 
 	/** Pushes to the connection; dropped while disconnected (the resume answer resyncs). */
 	notify(push: ServerPush): void {
-		this.#notify?.(push);
+		this.#connection?.notify(push);
 	}
 
 	get connected(): boolean {
-		return this.#notify !== undefined;
+		return this.#connection !== undefined;
 	}
 
-	disconnect(): void {
-		this.#notify = undefined;
+	/** Whether `connection` (the object, or the Notify it was bound with) is the live one. */
+	isBoundTo(connection: Notify | Connection): boolean {
+		const c = this.#connection;
+		return c !== undefined && (c === connection || c.notify === connection);
 	}
 
-	/** Binds a new connection if `token` is this participant's resume token. */
-	resume(token: string, notify: Notify): boolean {
+	/**
+	 * The connection went away. With `from`, only if that connection is still the bound one:
+	 * the close of a connection a resume replaced changes nothing. True if it unbound.
+	 */
+	disconnect(from?: Notify | Connection): boolean {
+		if (!this.#connection || (from !== undefined && !this.isBoundTo(from))) return false;
+		this.#connection = undefined;
+		return true;
+	}
+
+	/**
+	 * Binds `connection` if `token` is this participant's resume token. A connection still
+	 * bound (a frozen client whose old TCP connection stays open) is replaced: told once, then
+	 * ignored.
+	 */
+	resume(token: string, connection: Notify | Connection): boolean {
 		const a = Buffer.from(token);
 		const b = Buffer.from(this.resumeToken);
 		if (a.length !== b.length || !timingSafeEqual(a, b)) return false;
 		clearTimeout(this.reconnectTimer);
 		this.reconnectTimer = undefined;
-		this.#notify = notify;
+		const old = this.#connection;
+		const next = asConnection(connection);
+		this.#connection = next;
+		// NOTE: after the rebind, so whatever the old connection does while it closes is ignored.
+		if (old && old !== next && old.notify !== next.notify) old.replaced?.();
 		return true;
 	}
 

@@ -9,7 +9,7 @@ import { PlenumError } from '../shared/errors.js';
 import { type ParticipantId, type RoomId, newParticipantId } from '../shared/ids.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import { type CloseReason, toClientReason } from './CloseReason.js';
-import { type Notify, Participant, type ParticipantKind } from './Participant.js';
+import { type Connection, type Notify, Participant, type ParticipantKind } from './Participant.js';
 import type { Poll } from './Poll.js';
 import { RoomAccess } from './RoomAccess.js';
 
@@ -98,7 +98,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		return this.#peakSize;
 	}
 
-	join(displayName: string, notify: Notify, role: Role = 'participant', kind: ParticipantKind = 'browser'): Participant {
+	join(displayName: string, notify: Notify | Connection, role: Role = 'participant', kind: ParticipantKind = 'browser'): Participant {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		if (this.#participants.size >= this.#opts.maxParticipants) throw new PlenumError('PLN_ROOM_FULL');
 		clearTimeout(this.#emptyTimer);
@@ -118,19 +118,22 @@ export class Room extends TypedEmitter<RoomEvents> {
 
 	/**
 	 * The connection dropped: keep the participant and its media (ICE may still be up) for
-	 * the grace period, then let it go as 'disconnected'.
+	 * the grace period, then let it go as 'disconnected'. With `from`, only if that is still
+	 * the participant's connection: a connection a resume replaced changes nothing.
 	 */
-	disconnect(pid: ParticipantId): void {
+	disconnect(pid: ParticipantId, from?: Notify | Connection): void {
 		const p = this.#participants.get(pid);
-		if (!p || !p.connected) return;
-		p.disconnect();
+		if (!p || !p.disconnect(from)) return;
 		p.reconnectTimer = setTimeout(() => this.leave(pid, 'disconnected'), this.#opts.reconnectGraceMs);
 		p.reconnectTimer.unref();
 		this.#log.info({ participantId: pid }, 'participant disconnected, waiting for resume');
 	}
 
-	/** Rebinds a participant to a new connection; PLN_RESUME_FAILED if unknown or wrong token. */
-	resume(pid: ParticipantId, token: string, notify: Notify): Participant {
+	/**
+	 * Binds a participant to a new connection, replacing the old one if it is still open;
+	 * PLN_RESUME_FAILED if unknown or wrong token.
+	 */
+	resume(pid: ParticipantId, token: string, notify: Notify | Connection): Participant {
 		if (this.#closed) throw new PlenumError('PLN_RESUME_FAILED');
 		const p = this.#participants.get(pid);
 		if (!p || !p.resume(token, notify)) throw new PlenumError('PLN_RESUME_FAILED');

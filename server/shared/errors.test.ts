@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CLIENT_CLOSE_REASONS } from '../protocol/closeReasons.js';
+import { CLIENT_ERRORS } from '../protocol/errorCodes.js';
 import { ERRORS, PlenumError, httpStatusOf, toWireError } from './errors.js';
 
 describe('error catalogue', () => {
@@ -12,6 +14,24 @@ describe('error catalogue', () => {
 			expect(code).toMatch(/^PLN_[A-Z_]+$/);
 			expect(doc, code).toContain(`\`${code}\``);
 		}
+	});
+
+	it('docs/errors.md lists exactly the catalogue, with the same categories, in both directions', () => {
+		const doc = docSections();
+		const server = tableRows(doc.server);
+		expect(server.map(([code]) => code).filter((c, i, all) => all.indexOf(c) !== i), 'listed twice').toEqual([]);
+		expect(Object.fromEntries(server)).toEqual(Object.fromEntries(Object.entries(ERRORS).map(([code, e]) => [code, e.category])));
+		expect(tableRows(doc.client).map(([code]) => code).sort()).toEqual(Object.keys(CLIENT_ERRORS).sort());
+		expect(tableRows(doc.reasons).map(([reason]) => reason).sort()).toEqual([...CLIENT_CLOSE_REASONS].sort());
+	});
+
+	it('every catalogued code is used by the server (unused codes go)', () => {
+		const sources = productionSources().filter((f) => !f.endsWith('protocol/errorCodes.ts'));
+		const text = sources.map((f) => readFileSync(f, 'utf8')).join('\n');
+		// PLN_STATE_CLOSED: STYLE.md §4's code for calls after close; kept for the media layer to throw.
+		const pending = new Set(['PLN_STATE_CLOSED']);
+		const unused = codes.filter((c) => !pending.has(c) && !new RegExp(`['"\`]${c}['"\`]`).test(text));
+		expect(unused).toEqual([]);
 	});
 
 	it('every message is short and ends with a full stop', () => {
@@ -31,3 +51,27 @@ describe('error catalogue', () => {
 		expect(httpStatusOf(new PlenumError('PLN_NO_WORKER').category)).toBe(503);
 	});
 });
+
+const ROOT = new URL('../../', import.meta.url);
+
+/** The three tables of docs/errors.md: server codes, client-side codes, close reasons. */
+function docSections(): { server: string; client: string; reasons: string } {
+	const doc = readFileSync(new URL('docs/errors.md', ROOT), 'utf8');
+	const [server = '', rest = ''] = doc.split('## Client-side only');
+	const [client = '', reasons = ''] = rest.split('## Close reasons');
+	return { server, client, reasons };
+}
+
+/** `| `NAME` | second cell | …` rows of a markdown table: [NAME, second cell]. */
+function tableRows(section: string): Array<[string, string]> {
+	return [...section.matchAll(/^\| `([A-Za-z_]+)` \| ([^|]+?) \|/gm)].map((m) => [m[1] ?? '', (m[2] ?? '').trim()]);
+}
+
+/** Non-test TypeScript of the server and the media layer. */
+function productionSources(): string[] {
+	return ['server', 'sfu-workers'].flatMap((dir) =>
+		readdirSync(new URL(dir, ROOT), { recursive: true, encoding: 'utf8' })
+			.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+			.map((f) => new URL(`${dir}/${f}`, ROOT).pathname),
+	);
+}

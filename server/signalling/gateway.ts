@@ -1,15 +1,18 @@
 import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import type { Metrics } from '../observability/metrics.js';
 import type { ServerEvents } from '../protocol/events.js';
 import { type RequestName, Requests, isRequestName } from '../protocol/requests.js';
 import type { Ack } from '../protocol/responses.js';
-import { ERRORS, PlenumError, toWireError } from '../shared/errors.js';
+import { ERRORS, type ErrorCode, PlenumError, toWireError } from '../shared/errors.js';
 import type { Handlers } from './handlerTypes.js';
 import { conversationHandlers } from './handlers/conversation.js';
 import { mediaHandlers } from './handlers/media.js';
 import { moderationHandlers } from './handlers/moderation.js';
 import { roomHandlers } from './handlers/room.js';
+import { loopbackOrigins, originAllowed } from './originCheck.js';
+import { payloadShapeProblem } from './payloadShape.js';
 import { Session, type SignallingDeps } from './Session.js';
 
 /** The dispatch table: one entry per request, checked exhaustive by its type. */
@@ -17,6 +20,8 @@ const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers, ...conversationH
 
 /** Largest socket.io message accepted; bigger ones drop the connection (socket.io's own check). */
 const MAX_MESSAGE_BYTES = 64 * 1024;
+/** How much of a schema complaint goes back to the client (it quotes the client's own keys). */
+const MAX_ISSUE_CHARS = 200;
 
 type AckFn = (ack: Ack<unknown>) => void;
 type ClientEvents = Record<RequestName, (payload: unknown, ack: AckFn) => void>;
@@ -26,15 +31,28 @@ export interface GatewayDeps extends SignallingDeps {
 	metrics: Pick<Metrics, 'signallingErrors' | 'signallingMessages' | 'joinLatency'>;
 	/** Set while the server drains: connections opened during the drain are told at once. */
 	draining?: () => ServerEvents['serverDraining'] | undefined;
+	/**
+	 * Origins (`scheme://host[:port]`) whose pages may connect (ALLOWED_ORIGINS, else
+	 * PUBLIC_URL's); undefined: the server's own loopback origins on the port it listens on.
+	 */
+	allowedOrigins?: readonly string[];
 }
 
 /** Attaches socket.io to the HTTP server: parse every request, dispatch, answer with one ack. */
 export function attachSignalling(http: HttpServer, deps: GatewayDeps): Server {
+	let origins: ReadonlySet<string> | undefined = deps.allowedOrigins ? new Set(deps.allowedOrigins) : undefined;
 	const io = new Server<ClientEvents, ServerEventFns>(http, {
 		serveClient: false,
 		maxHttpBufferSize: MAX_MESSAGE_BYTES,
-		// Same origin only: the client is served by this server.
+		// No CORS headers: no other origin's page may read a polling response.
 		cors: undefined,
+		// Runs on each handshake (not on later requests of a session, which carry its sid).
+		allowRequest: (req, done) => {
+			origins ??= new Set(loopbackOrigins((http.address() as AddressInfo).port));
+			if (originAllowed(req, origins)) return done(null, true);
+			deps.metrics.signallingErrors.inc({ code: 'PLN_ORIGIN_NOT_ALLOWED' });
+			done('PLN_ORIGIN_NOT_ALLOWED' satisfies ErrorCode, false);
+		},
 	});
 	io.on('connection', (socket) => onConnection(socket as unknown as Socket, deps));
 	return io;
@@ -74,19 +92,28 @@ async function handle(session: Session, event: string, payload: unknown, ack: Ac
 		if (!session.requests.take()) throw new PlenumError('PLN_RATE_LIMITED');
 		if (!isRequestName(event)) throw new PlenumError('PLN_UNKNOWN_REQUEST');
 		if (event === 'sendChat' && !session.chat.take()) throw new PlenumError('PLN_RATE_LIMITED');
+		// Before the schema: its checks (and mediasoup's) recurse, and a deep payload would
+		// overflow the stack.
+		const shape = payloadShapeProblem(payload);
+		if (shape) return reply(ack, invalid(`payload: ${shape}`), type, deps);
 		const parsed = Requests[event].safeParse(payload ?? {});
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0];
-			const where = issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : '';
-			return reply(ack, { ok: false, error: { code: 'PLN_INVALID_MESSAGE', message: `${ERRORS.PLN_INVALID_MESSAGE.message} ${where}`.trim() } }, type, deps);
+			return reply(ack, invalid(issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : ''), type, deps);
 		}
 		const handler = HANDLERS[event] as (s: Session, req: unknown) => Promise<unknown>;
-		return reply(ack, { ok: true, data: await handler(session, parsed.data) }, type, deps);
+		const data = await session.run(() => handler(session, parsed.data));
+		return reply(ack, { ok: true, data }, type, deps);
 	} catch (err) {
 		if (!(err instanceof PlenumError)) session.log.error({ err, request: event }, 'request failed');
 		else if (err.cause) session.log.info({ code: err.code, request: event, err: err.cause }, 'request rejected');
 		return reply(ack, { ok: false, error: toWireError(err) }, type, deps);
 	}
+}
+
+function invalid(where: string): Ack<unknown> {
+	const message = `${ERRORS.PLN_INVALID_MESSAGE.message} ${where.slice(0, MAX_ISSUE_CHARS)}`.trim();
+	return { ok: false, error: { code: 'PLN_INVALID_MESSAGE', message } };
 }
 
 // `type` is a known request name or 'unknown', so the label stays bounded.

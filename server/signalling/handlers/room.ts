@@ -48,17 +48,16 @@ export const roomHandlers = {
 			const room = await s.deps.registry.getOrCreate(roomId);
 			// The socket may have gone while the room was being created: joining now would
 			// leave a participant nobody can remove, keeping the room open forever.
-			if (!s.socket.connected) throw new PlenumError('PLN_NOT_JOINED');
+			if (!s.socket.connected || s.closed) throw new PlenumError('PLN_NOT_JOINED');
 			// Open mode: whoever opens the room moderates it. A token's role always wins.
 			// The room's opener creates it with nobody to admit them: lock, password and lobby
 			// apply to everyone after (a moderator's token passes them).
 			const tokenDigest = claims && req.token ? RoomAccess.tokenDigest(req.token) : undefined;
 			if (room.size > 0) room.access.gate({ moderatorToken: claims?.role === 'moderator', password: req.password, ticket: req.ticket, tokenDigest });
 			const role = claims?.role ?? (s.deps.auth.mode === 'open' && room.size === 0 ? 'moderator' : 'participant');
-			const participant = room.join(claims?.name ?? req.displayName, (push) => s.push(push), role);
+			const participant = room.join(claims?.name ?? req.displayName, s.connection, role);
 			participant.tokenDigest = tokenDigest;
-			s.room = room;
-			s.participant = participant;
+			s.bind(room, participant);
 			return {
 				participantId: participant.id,
 				role: participant.role,
@@ -75,9 +74,10 @@ export const roomHandlers = {
 		if (s.participant || s.joining) throw new PlenumError('PLN_ALREADY_JOINED');
 		const room = s.deps.registry.get(asRoomId(req.roomId));
 		if (!room) throw new PlenumError('PLN_RESUME_FAILED');
-		const participant = room.resume(asParticipantId(req.participantId), req.resumeToken, (push) => s.push(push));
-		s.room = room;
-		s.participant = participant;
+		// Binds the participant to this connection; a still-open old one (a frozen client) is
+		// closed and can change nothing from now on.
+		const participant = room.resume(asParticipantId(req.participantId), req.resumeToken, s.connection);
+		s.bind(room, participant);
 		return snapshot(s, room, participant);
 	}) satisfies Handler<'resume'>,
 
