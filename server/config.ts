@@ -15,6 +15,8 @@ const Env = z.object({
 	HOST: z.string().min(1).default('0.0.0.0'),
 	/** Public base URL printed at start; defaults to http://localhost:PORT. */
 	PUBLIC_URL: z.url().optional(),
+	/** Comma-separated origins whose pages may open signalling connections; default: PUBLIC_URL's origin (else the server's own loopback origins). */
+	ALLOWED_ORIGINS: z.string().min(1).optional(),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	/** Number of mediasoup workers; 0 = one per core. */
 	MEDIASOUP_WORKERS: z.coerce.number().int().min(0).max(256).default(0),
@@ -105,6 +107,8 @@ export type Config = {
 	port: number;
 	host: string;
 	publicUrl: string | undefined;
+	/** Origins allowed to open signalling connections; undefined: the server's own loopback origins. */
+	allowedOrigins: string[] | undefined;
 	logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 	workerCount: number;
 	rtcPort: number;
@@ -168,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		port: e.PORT,
 		host: e.HOST,
 		publicUrl: e.PUBLIC_URL,
+		allowedOrigins: allowedOrigins(e.ALLOWED_ORIGINS, e.PUBLIC_URL),
 		logLevel: e.LOG_LEVEL,
 		workerCount,
 		rtcPort: e.RTC_PORT,
@@ -193,6 +198,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 type EnvValues = z.infer<typeof Env>;
+
+/** ALLOWED_ORIGINS as browsers serialise origins, else PUBLIC_URL's origin, else undefined (loopback at the listening port). */
+function allowedOrigins(list: string | undefined, publicUrl: string | undefined): string[] | undefined {
+	if (list === undefined) return publicUrl ? [new URL(publicUrl).origin] : undefined;
+	const origins = list.split(',').map((o) => o.trim()).filter(Boolean).map(originOf);
+	if (origins.length === 0 || origins.includes(undefined)) {
+		throw new Error('invalid configuration:\n  ALLOWED_ORIGINS: each entry must be an origin such as https://meet.example.org or http://localhost:3000 (http or https, host, optional port; no path)');
+	}
+	return origins as string[];
+}
+
+/** `scheme://host[:port]` as a browser sends it in Origin, or undefined if `s` is not just an http(s) origin. */
+function originOf(s: string): string | undefined {
+	if (!URL.canParse(s)) return undefined;
+	const u = new URL(s);
+	const bare = u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password;
+	return (u.protocol === 'http:' || u.protocol === 'https:') && bare ? u.origin : undefined;
+}
 
 function sipSettings(e: EnvValues, rtcAnnounced: string): SipSettings {
 	const bad = (line: string) => new Error(`invalid configuration:\n  ${line}`);

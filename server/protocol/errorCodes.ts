@@ -17,6 +17,8 @@ export const ERRORS = {
 	PLN_ROOM_CLOSED: { category: 'conflict', message: 'The meeting has ended.' },
 	PLN_RESUME_FAILED: { category: 'notFound', message: 'The session could not be resumed; join again.' },
 	PLN_RATE_LIMITED: { category: 'unavailable', message: 'Too many requests; slow down.' },
+	PLN_TOO_MANY_PENDING: { category: 'unavailable', message: 'Too many requests are waiting for an answer.' },
+	PLN_ORIGIN_NOT_ALLOWED: { category: 'forbidden', message: 'Connections from this web page are not allowed.' },
 	PLN_TOO_MANY_ROOMS: { category: 'unavailable', message: 'This server hosts its maximum number of meetings.' },
 	PLN_DRAINING: { category: 'unavailable', message: 'This server is restarting; new meetings cannot start now.' },
 	PLN_BANNED: { category: 'forbidden', message: 'A moderator removed you from this meeting.' },
