@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, stopServer } from '../support/serverProcess.js';
-import { connectBrowser, eventually, inboundStats, talkingMic } from './helpers.js';
+import { ask, connectBrowser, eventually, inboundStats, rawSocket, talkingMic } from './helpers.js';
 
 // A room that outgrows one worker spans two: newcomers' transports go to a router on the
 // other worker, and media crosses between the routers through pipeToRouter.
@@ -62,6 +62,36 @@ describe('a room spanning two workers', () => {
 		// With Alice muted, Bob's (piped) microphone is the only one the observer can hear.
 		await alice.click('#btn-mic');
 		await eventually(async () => (await alice.evaluate(() => window.plenum?.client?.activeSpeaker)) === bobId, 15_000, 'Bob as active speaker');
+	});
+
+	it('a dead worker takes only the part of the room that was on it', async () => {
+		const watcher = await rawSocket(server.baseUrl);
+		expect((await ask(watcher, 'join', { roomId: 'spill-room', displayName: 'Watcher' })).ok).toBe(true);
+		const pushes: Array<[string, any]> = [];
+		watcher.onAny((event, data) => pushes.push([event, data]));
+		const lines = () => readFileSync(logPath, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+		const bobsWorker = Number(lines().find((l) => l.msg === 'room spans another worker')?.worker);
+		const pid = Number(lines().filter((l) => l.msg === 'media worker started' && l.worker === bobsWorker).at(-1)?.workerPid);
+		const ids = async (page: Page) => new Set((await inboundStats(page)).map((x) => x.consumerId));
+		const [aliceOld, bobOld] = [await ids(alice), await ids(bob)];
+		process.kill(pid, 'SIGKILL');
+
+		// Alice is still muted (previous test): Bob gets her microphone's consumer, paused.
+		for (const [page, old, hears] of [[alice, aliceOld, true], [bob, bobOld, false]] as const) {
+			await eventually(async () => {
+				const s = (await inboundStats(page)).filter((x) => !old.has(x.consumerId));
+				return s.some((x) => x.source === 'camera' && x.framesDecoded > 10) && s.some((x) => x.source === 'mic' && (!hears || x.totalSamplesReceived > 0));
+			}, 30_000, 'media again on new consumers');
+		}
+		expect(await alice.evaluate(() => window.plenum?.client?.isMuted('mic'))).toBe(true);
+		const lost = pushes.filter(([e]) => e === 'mediaLost');
+		expect(lost).toHaveLength(1);
+		expect(lost[0]?.[1].producerIds).toHaveLength(2); // Bob's camera and microphone only
+		// Only Bob published again; Alice's producers lived on.
+		expect(pushes.filter(([e]) => e === 'producerAdded').map(([, d]) => d.participantId)).toEqual([await bob.evaluate(() => window.plenum?.client?.participantId), await bob.evaluate(() => window.plenum?.client?.participantId)]);
+		for (const e of ['producerClosed', 'consumerClosed', 'participantLeft', 'roomClosed']) expect(pushes.map(([x]) => x)).not.toContain(e);
+		await ask(watcher, 'leave', {});
+		watcher.disconnect();
 	});
 
 	it('closing the room frees the routers on both workers', async () => {
