@@ -8,6 +8,7 @@ export { LIMITS, REACTIONS, type Reaction } from './limits.js';
 export const RoomIdSchema = z.string().regex(ROOM_ID_PATTERN, 'letters, digits and . _ ~ - only').min(1).max(LIMITS.ROOM_ID_MAX);
 
 // Control characters (incl. bidi overrides) would let a name spoof others in the UI.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 export const DisplayNameSchema = z
 	.string()
@@ -29,5 +30,6 @@ export const MediaJsonSchema = z
 /** Chat text: trimmed, non-empty, bounded; control characters other than newline removed. */
 export const ChatTextSchema = z
 	.string()
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 	.transform((s) => s.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim())
 	.pipe(z.string().min(1, 'must not be empty').max(LIMITS.CHAT_TEXT_MAX));

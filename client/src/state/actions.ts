@@ -116,7 +116,7 @@ export async function toggleMic(): Promise<void> {
 /** Push-to-talk: while muted, holding space unmutes. */
 export async function setTalking(talking: boolean): Promise<void> {
 	const c = client.value;
-	if (!c || !c.isPublishing('mic')) return;
+	if (!c?.isPublishing('mic')) return;
 	micMuted.value = !talking;
 	await c.setMuted('mic', !talking);
 }
