@@ -1,14 +1,15 @@
 import { Device, type types } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
 import type { ServerEvents } from '../../server/protocol/events.js';
-import type { RequestName } from '../../server/protocol/requests.js';
+import type { RequestInput, RequestName } from '../../server/protocol/requests.js';
 import type { ClientCloseReason } from '../../server/protocol/closeReasons.js';
 import type { ClientErrorCode, ErrorCode } from '../../server/protocol/errorCodes.js';
 import type { Reaction } from '../../server/protocol/limits.js';
-import type { Ack, ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, RoomSettings, RoomSnapshot } from '../../server/protocol/responses.js';
+import type { MediaSource } from '../../server/protocol/media.js';
+import type { Ack, ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, Role, RoomSettings, RoomSnapshot } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
 
-export type Source = 'mic' | 'camera' | 'screen' | 'screenAudio';
+export type Source = MediaSource;
 export type { ChatMessage, ParticipantInfo, ProducerInfo, Reaction };
 
 /** A track someone else sends, as this client receives it. */
@@ -119,7 +120,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	/** When this client's own hand went up; null while down. */
 	handRaisedAt: number | null = null;
 	/** This client's role in the room; moderators may call `moderate()`. */
-	role: 'moderator' | 'participant' = 'participant';
+	role: Role = 'participant';
 	/** Lock, lobby, password of the room. */
 	settings: RoomSettings = { locked: false, lobby: false, hasPassword: false };
 	/** Who waits in the lobby (filled for moderators only). */
@@ -508,8 +509,9 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	async moderate(action: 'ban', participantId: string): Promise<void>;
 	async moderate(action: 'muteAll' | 'lowerAllHands' | 'endMeeting' | 'admitAll'): Promise<void>;
 	async moderate(action: string, participantId?: string, source?: 'camera' | 'screen'): Promise<void> {
-		const payload = { ...(participantId ? { participantId } : {}), ...(source ? { source } : {}) };
-		if (action === 'ban') return void (await request(this.#socket, 'removeParticipant', { ...payload, ban: true }));
+		// The overloads type each action's arguments; this body only forwards them.
+		const payload = { ...(participantId ? { participantId } : {}), ...(source ? { source } : {}) } as RequestInput<RequestName>;
+		if (action === 'ban') return void (await request(this.#socket, 'removeParticipant', { participantId: participantId ?? '', ban: true }));
 		await request(this.#socket, action as RequestName, payload);
 	}
 
@@ -670,7 +672,7 @@ async function createTransport(socket: Socket, device: Device, direction: 'send'
 }
 
 /** One request, one ack; rejects with RequestError carrying the server's code. */
-export function request<N extends RequestName>(socket: Socket, name: N, payload: unknown): Promise<Responses[N]> {
+export function request<N extends RequestName>(socket: Socket, name: N, payload: RequestInput<N>): Promise<Responses[N]> {
 	return new Promise((ok, fail) => {
 		socket.timeout(REQUEST_TIMEOUT_MS).emit(name, payload, (err: Error | null, ack: Ack<Responses[N]>) => {
 			if (err) return fail(new RequestError('PLN_TIMEOUT', `${name} timed out`));

@@ -1,9 +1,10 @@
+import type { ParticipantKind } from '../../../server/protocol/responses.js';
 import { t } from '../i18n/i18n.js';
 
 /** What a name is shown from: a participant's own name, or for a phone caller `…1234` or ''. */
 export interface Named {
 	displayName: string;
-	kind: 'browser' | 'phone';
+	kind: ParticipantKind;
 	isSelf?: boolean;
 }
 

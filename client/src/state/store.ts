@@ -1,4 +1,5 @@
 import { computed, signal } from '@preact/signals';
+import type { ParticipantKind, Role } from '../../../server/protocol/responses.js';
 import type { ChatMessage, EndReason, Reaction, RoomClient } from '../RoomClient.js';
 
 /**
@@ -46,8 +47,8 @@ export const reactions = signal<Array<{ id: number; participantId: string; react
 export interface PeerView {
 	id: string;
 	displayName: string;
-	kind: 'browser' | 'phone';
-	role: 'moderator' | 'participant';
+	kind: ParticipantKind;
+	role: Role;
 	invited: boolean;
 	isSelf: boolean;
 	handRaisedAt: number | null;
