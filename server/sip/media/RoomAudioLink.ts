@@ -26,6 +26,7 @@ const PHONE_CAPABILITIES = {
 
 interface RoomStream {
 	consumerId: string;
+	producerId: string;
 	decoder: OpusEncoder;
 	extId: number | undefined;
 	queue: Array<{ payload: Buffer; level: number }>;
@@ -43,8 +44,9 @@ export class RoomAudioLink {
 	readonly #socket: dgram.Socket;
 	readonly #room: Room;
 	readonly #participant: Participant;
-	readonly #target: { ip: string; port: number };
-	readonly #transportId: string;
+	// The mediasoup side; made again after a worker death (rebuild()).
+	#target: { ip: string; port: number };
+	#transportId: string;
 	readonly #encoder = new OpusEncoder(8000, 1);
 	readonly #streams = new Map<number, RoomStream>(); // by SSRC
 	readonly #ssrc = (Math.random() * 0xffffffff) >>> 0;
@@ -81,12 +83,12 @@ export class RoomAudioLink {
 	}
 
 	/** Starts sending the caller's voice into the room (after the PIN, so nobody hears the prompts). */
-	async publish(): Promise<string> {
+	async publish(paused = false): Promise<string> {
 		const info = await this.#room.produce(this.#participant.id, {
 			transportId: this.#transportId,
 			kind: 'audio',
 			source: 'mic',
-			paused: false,
+			paused,
 			rtpParameters: {
 				codecs: [{ mimeType: 'audio/opus', payloadType: OPUS_PT, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } }],
 				encodings: [{ ssrc: this.#ssrc }],
@@ -109,12 +111,36 @@ export class RoomAudioLink {
 		const ssrc = rtp.encodings?.[0]?.ssrc;
 		if (ssrc === undefined) return;
 		const extId = rtp.headerExtensions?.find((h) => h.uri === AUDIO_LEVEL_URI)?.id;
-		this.#streams.set(ssrc, { consumerId: c.id, decoder: new OpusEncoder(8000, 1), extId, queue: [], pcm: new Int16Array(0), level: SILENT, primed: false });
+		this.#streams.set(ssrc, { consumerId: c.id, producerId, decoder: new OpusEncoder(8000, 1), extId, queue: [], pcm: new Int16Array(0), level: SILENT, primed: false });
 		await this.#room.media.setConsumerPaused(this.#participant.id, c.id, false);
 	}
 
 	unsubscribe(consumerId: string): void {
 		for (const [ssrc, s] of this.#streams) if (s.consumerId === consumerId) this.#streams.delete(ssrc);
+	}
+
+	/** Others' producers that went with a dead worker: stop mixing them. */
+	dropProducers(producerIds: readonly string[]): void {
+		for (const [ssrc, s] of this.#streams) if (producerIds.includes(s.producerId)) this.#streams.delete(ssrc);
+	}
+
+	/**
+	 * The worker under this link died: its plain transport, producer and consumers are gone.
+	 * Makes them again on the room's live worker, on the same local socket, and publishes the
+	 * caller again (paused if muted) if it was published.
+	 */
+	async rebuild(paused: boolean): Promise<void> {
+		if (this.#closed) return;
+		const published = this.#producerId !== undefined;
+		this.#streams.clear();
+		this.#producerId = undefined;
+		const { address, port } = this.#socket.address();
+		const plain = await this.#room.media.createPlainTransport(this.#participant.id, { ip: address, port });
+		if (this.#closed) return;
+		this.#target = { ip: plain.ip, port: plain.port };
+		this.#transportId = plain.id;
+		for (const p of this.#room.media.producers()) if (p.kind === 'audio' && p.participantId !== this.#participant.id) await this.subscribe(p.id);
+		if (published && !this.#closed) await this.publish(paused);
 	}
 
 	#onPacket(buf: Buffer): void {
