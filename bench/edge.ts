@@ -13,37 +13,33 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { OUT_OPTION, mediaOptions, options, runBench, systemsOf } from './lib/cli.js';
 import { type EdgeProbe, type EdgeResult, edgeMarkdown, edgeSummary, trialsOf } from './lib/edgeReport.js';
 import { EdgeSearch, majority } from './lib/edgeSearch.js';
-import { runInsideNamespace } from './lib/netns.js';
 import { passMidpoint } from './lib/passCurve.js';
-import { BENCH_NICE } from './lib/proc.js';
+import { NEEDS } from './lib/preflight.js';
 import { type Ports, setUp } from './lib/setup.js';
 import { type Side, SideBySide, WEBINAR } from './lib/sideBySide.js';
 import { joinSubscribers, leaveSubscribers, passes } from './scenarios.js';
-import type { SystemName } from './systems/types.js';
 
 // Apart from run.ts's and pair.ts's, so they can run at once (in their own namespaces).
 const PORTS: Ports = { plenumRtc: 40_600, bareRtc: 40_700, janusWs: 40_800, janusRtp: [49_000, 52_999] };
 
-if (!runInsideNamespace()) await main().then(() => process.exit(0));
+const values = options({
+	...mediaOptions('plenum,mediasoup'),
+	...OUT_OPTION,
+	steps: { type: 'string', default: '200,250,300,350,400,500' },
+	windows: { type: 'string', default: '3' },
+	refine: { type: 'string', default: '4' },
+	gap: { type: 'string', default: '8' },
+	window: { type: 'string', default: '8' },
+	report: { type: 'string' },
+});
+const names = systemsOf(values.systems);
+if (values.report) rerender(values.report);
+else await runBench({ needs: NEEDS.media(names), namespace: true, main });
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: {
-		systems: { type: 'string', default: 'plenum,mediasoup' },
-		steps: { type: 'string', default: '200,250,300,350,400,500' },
-		windows: { type: 'string', default: '3' },
-		refine: { type: 'string', default: '4' },
-		gap: { type: 'string', default: '8' },
-		window: { type: 'string', default: '8' },
-		nice: { type: 'string', default: String(BENCH_NICE.value) },
-		out: { type: 'string', default: fileURLToPath(new URL('./results', import.meta.url)) },
-		report: { type: 'string' },
-	} });
-	if (values.report) return rerender(values.report);
-	const names = values.systems.split(',') as SystemName[];
 	const steps = values.steps.split(',').map(Number);
 	const perProbe = Number(values.windows);
 	const refine = Number(values.refine);

@@ -7,28 +7,27 @@
  *   npm run bench:idle -- --systems plenum --warmup 30 --seconds 60
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
-import { runInsideNamespace } from './lib/netns.js';
-import { BENCH_NICE, cpuSeconds } from './lib/proc.js';
+import { mediaOptions, options, runBench, systemsOf } from './lib/cli.js';
+import { NEEDS } from './lib/preflight.js';
+import { cpuSeconds } from './lib/proc.js';
 import { type Ports, setUp } from './lib/setup.js';
-import type { SystemName } from './systems/types.js';
 
 // Apart from the other bench programs', so they can run at once (in their own namespaces).
 const PORTS: Ports = { plenumRtc: 40_900, bareRtc: 41_000, janusWs: 41_100, janusRtp: [53_000, 53_999] };
 
-if (!runInsideNamespace()) await main().then(() => process.exit(0));
+const values = options({
+	...mediaOptions('plenum,mediasoup'),
+	warmup: { type: 'string', default: '45' },
+	seconds: { type: 'string', default: '60' },
+});
+const names = systemsOf(values.systems);
+await runBench({ needs: NEEDS.media(names), namespace: true, main });
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: {
-		systems: { type: 'string', default: 'plenum,mediasoup' },
-		warmup: { type: 'string', default: '45' },
-		seconds: { type: 'string', default: '60' },
-		nice: { type: 'string', default: String(BENCH_NICE.value) },
-	} });
 	const bench = await setUp(Number(values.nice), PORTS);
 	const seconds = Number(values.seconds);
 	try {
-		for (const name of values.systems.split(',') as SystemName[]) {
+		for (const name of names) {
 			const sys = bench.make(name);
 			await sys.start();
 			try {

@@ -8,12 +8,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/browserFlags.js';
 import { startServer, stopServer } from '../test/support/serverProcess.js';
+import { options } from './lib/cli.js';
+import { NEEDS, preflight } from './lib/preflight.js';
 
-const { values } = parseArgs({ options: { trials: { type: 'string', default: '7' } } });
+const values = options({ trials: { type: 'string', default: '7' } });
+preflight(NEEDS.join());
 const trials = Number(values.trials);
 const POLL_MS = 10;
 

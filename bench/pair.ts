@@ -11,32 +11,28 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { runInsideNamespace } from './lib/netns.js';
+import { OUT_OPTION, mediaOptions, options, runBench, systemsOf } from './lib/cli.js';
 import { consumersOf, lossOf, pairedSummary, type PairedWindow, pairedMarkdown } from './lib/pairedReport.js';
-import { BENCH_NICE } from './lib/proc.js';
+import { NEEDS } from './lib/preflight.js';
 import { type Ports, setUp } from './lib/setup.js';
 import { AUDIO_ROOM, SideBySide, WEBINAR } from './lib/sideBySide.js';
 import { joinSubscribers } from './scenarios.js';
-import type { SystemName } from './systems/types.js';
 
 // Apart from run.ts's, so both can run at once (in two namespaces) without a clash.
 const PORTS: Ports = { plenumRtc: 40_300, bareRtc: 40_400, janusWs: 40_500, janusRtp: [45_000, 48_999] };
 
-if (!runInsideNamespace()) await main().then(() => process.exit(0));
+const values = options({
+	...mediaOptions('plenum,mediasoup'),
+	...OUT_OPTION,
+	consumers: { type: 'string', default: '200' },
+	audio: { type: 'boolean', default: false },
+	rounds: { type: 'string', default: '6' },
+	window: { type: 'string', default: '8' },
+});
+const names = systemsOf(values.systems);
+await runBench({ needs: NEEDS.media(names), namespace: true, main });
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: {
-		systems: { type: 'string', default: 'plenum,mediasoup' },
-		consumers: { type: 'string', default: '200' },
-		audio: { type: 'boolean', default: false },
-		rounds: { type: 'string', default: '6' },
-		window: { type: 'string', default: '8' },
-		nice: { type: 'string', default: String(BENCH_NICE.value) },
-		out: { type: 'string', default: fileURLToPath(new URL('./results', import.meta.url)) },
-	} });
-	const names = values.systems.split(',') as SystemName[];
 	const consumers = Number(values.consumers);
 	const room = values.audio ? AUDIO_ROOM : WEBINAR;
 	const rounds = Number(values.rounds);

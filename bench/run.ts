@@ -10,15 +10,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { VIDEO_KBPS } from './gen/media.js';
-import { runInsideNamespace } from './lib/netns.js';
+import { OUT_OPTION, mediaOptions, options, runBench, systemsOf } from './lib/cli.js';
+import { NEEDS } from './lib/preflight.js';
 import { BENCH_NICE } from './lib/proc.js';
 import { type BenchResults, type SystemRun, markdownReport, svgPlot, summarize } from './lib/report.js';
 import { GEN_CPUS, type Ports, SFU_CPUS, setUp } from './lib/setup.js';
 import { audioRoom, type Ctx, joinStorm, meeting, webinarRamp } from './scenarios.js';
-import type { SystemName } from './systems/types.js';
 
 const PROFILES = {
 	quick: { reps: 1, windowMs: 5_000, ramp: [40, 100, 200, 300, 400, 500, 600, 800], refine: 3, deadlineMin: 12, meeting: 6, audioListeners: 100, storm: 30, stormSpreadMs: 2_000 },
@@ -28,10 +26,19 @@ const PORTS: Ports = { plenumRtc: 40_000, bareRtc: 40_100, janusWs: 40_200, janu
 const WEBINAR_PUBLISHERS = 2;
 const AUDIO_SPEAKERS = 3;
 
-const reportOf = parseArgs({ options: { report: { type: 'string' } }, strict: false }).values.report;
-// Exit explicitly: a system that failed may leave sockets or timers behind.
-if (typeof reportOf === 'string') rerender(reportOf);
-else if (!runInsideNamespace()) await main().then(() => process.exit(0));
+const values = options({
+	...mediaOptions('plenum,mediasoup,janus'),
+	...OUT_OPTION,
+	full: { type: 'boolean', default: false },
+	reps: { type: 'string' },
+	scenarios: { type: 'string', default: 'ramp,meeting,audio,storm' },
+	window: { type: 'string' },
+	ramp: { type: 'string' },
+	report: { type: 'string' },
+});
+const names = systemsOf(values.systems);
+if (values.report) rerender(values.report);
+else await runBench({ needs: NEEDS.media(names), namespace: true, main });
 
 /** Writes a finished run's .md and .svg again from its JSON (e.g. after the report gained a row). */
 function rerender(jsonPath: string): void {
@@ -50,20 +57,9 @@ function write(dir: string, r: BenchResults): void {
 }
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: {
-		full: { type: 'boolean', default: false },
-		systems: { type: 'string', default: 'plenum,mediasoup,janus' },
-		reps: { type: 'string' },
-		out: { type: 'string', default: fileURLToPath(new URL('./results', import.meta.url)) },
-		nice: { type: 'string', default: String(BENCH_NICE.value) },
-		scenarios: { type: 'string', default: 'ramp,meeting,audio,storm' },
-		window: { type: 'string' },
-		ramp: { type: 'string' },
-	} });
 	const profileName = values.full ? 'full' : 'quick';
 	const profile = PROFILES[profileName];
 	const reps = values.reps ? Number(values.reps) : profile.reps;
-	const names = values.systems.split(',') as SystemName[];
 	const only = new Set(values.scenarios.split(','));
 	const { gen, clips, logDir, make } = await setUp(Number(values.nice), PORTS);
 	const started = new Date();

@@ -4,8 +4,12 @@
  *
  *   npm run bench:opus
  */
-import discord from '@discordjs/opus';
-import OpusScript from 'opusscript';
+import { NEEDS, preflight } from '../lib/preflight.js';
+
+// Imported after the preflight, so a codec that did not install ends in one line, not a stack trace.
+preflight(NEEDS.opus());
+const { default: discord } = await import('@discordjs/opus');
+const { default: OpusScript } = await import('opusscript');
 
 const FRAMES = 5000; // 100 s of audio
 const pcm = Buffer.alloc(320);

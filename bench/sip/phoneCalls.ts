@@ -9,15 +9,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/browserFlags.js';
 import { processCpuSeconds } from '../../test/support/cpu.js';
 import { startServer, stopServer } from '../../test/support/serverProcess.js';
 import { runSipp, scenario } from '../../test/support/sipp.js';
+import { options } from '../lib/cli.js';
+import { NEEDS, preflight } from '../lib/preflight.js';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '20' }, seconds: { type: 'string', default: '10' } } });
+const values = options({ calls: { type: 'string', default: '20' }, seconds: { type: 'string', default: '10' } });
+preflight(NEEDS.sip());
 const calls = Number(values.calls);
 const windowS = Number(values.seconds);
 const TONE = resolve('test/support/tone440.wav');

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const LIB = '/usr/lib/x86_64-linux-gnu/janus';
+export const JANUS_LIB = '/usr/lib/x86_64-linux-gnu/janus';
 
 /**
  * A throwaway Janus configuration: VideoRoom plugin and WebSocket API only, on 127.0.0.1,
@@ -12,8 +12,8 @@ const LIB = '/usr/lib/x86_64-linux-gnu/janus';
 export function writeJanusConfig(wsPort: number, rtpPorts: [number, number]): string {
 	const dir = mkdtempSync(join(tmpdir(), 'plenum-bench-janus-'));
 	for (const sub of ['plugins', 'transports', 'none']) mkdirSync(join(dir, sub));
-	symlinkSync(`${LIB}/plugins/libjanus_videoroom.so`, join(dir, 'plugins', 'libjanus_videoroom.so'));
-	symlinkSync(`${LIB}/transports/libjanus_websockets.so`, join(dir, 'transports', 'libjanus_websockets.so'));
+	symlinkSync(`${JANUS_LIB}/plugins/libjanus_videoroom.so`, join(dir, 'plugins', 'libjanus_videoroom.so'));
+	symlinkSync(`${JANUS_LIB}/transports/libjanus_websockets.so`, join(dir, 'transports', 'libjanus_websockets.so'));
 	writeFileSync(join(dir, 'janus.jcfg'), `general: {
 	configs_folder = "${dir}"
 	plugins_folder = "${dir}/plugins"

@@ -36,29 +36,10 @@ export class Plenum implements SystemUnderTest {
 	}
 
 	async start(): Promise<void> {
-		const log = createWriteStream(this.#logPath);
-		const child = killOnExit(spawn(...pinned(this.#cpus, [process.execPath, ...cpuProfArgs(), '--import', 'tsx', 'server/index.ts']), {
-			cwd: ROOT,
-			env: {
-				...process.env, PORT: '0', HOST: '127.0.0.1', RTC_PORT: String(this.#rtcPort), RTC_LISTEN_IP: '127.0.0.1',
-				RTC_ANNOUNCED_ADDRESS: '127.0.0.1', MEDIASOUP_WORKERS: '1', LOG_LEVEL: 'warn', ROOM_EMPTY_GRACE_MS: '500',
-				MAX_PARTICIPANTS_PER_ROOM: '1000', ROOM_SPILL_LOAD: '1000000',
-			},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		}));
-		this.#child = child;
-		child.stdout?.pipe(log);
-		let stderr = '';
-		this.#url = await new Promise<string>((ok, fail) => {
-			const timer = setTimeout(() => fail(new Error(`plenum did not start:\n${stderr}`)), START_TIMEOUT_MS);
-			child.stderr?.on('data', (d: Buffer) => {
-				stderr += d.toString();
-				log.write(d);
-				const m = /Plenum is running: open (\S+)/.exec(stderr);
-				if (m?.[1]) { clearTimeout(timer); ok(m[1].replace('localhost', '127.0.0.1')); }
-			});
-			child.once('exit', (code) => fail(new Error(`plenum exited with ${code}:\n${stderr}`)));
-		});
+		const env = { MEDIASOUP_WORKERS: '1', ROOM_EMPTY_GRACE_MS: '500', MAX_PARTICIPANTS_PER_ROOM: '1000', ROOM_SPILL_LOAD: '1000000' };
+		const started = await spawnPlenum({ cpus: this.#cpus, rtcPort: this.#rtcPort, logPath: this.#logPath, env });
+		this.#child = started.child;
+		this.#url = started.url;
 	}
 
 	pids(): number[] {
@@ -90,13 +71,49 @@ export class Plenum implements SystemUnderTest {
 	async stop(): Promise<void> {
 		if (pushes.size) console.log(`plenum: server pushes to the bench's participants: ${[...pushes].map(([e, n]) => `${e} ${n}`).join(', ')}`);
 		pushes.clear();
-		const child = this.#child;
-		if (!child || child.exitCode !== null) return;
-		const exited = new Promise((ok) => child.once('exit', ok));
-		child.kill('SIGINT'); // stop at once (SIGTERM would drain)
-		await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5_000))]);
-		if (child.exitCode === null) child.kill('SIGKILL');
+		if (this.#child) await stopPlenum(this.#child);
 	}
+}
+
+/**
+ * Starts Plenum's server as users run it (`server/index.ts`, its own mediasoup workers) on a free
+ * HTTP port, pinned to `cpus` when given; resolves with its URL once it prints it. stdout and
+ * stderr go to `logPath`. The bench's media programs and bench:soak start it this way.
+ */
+export async function spawnPlenum(o: { cpus?: string; rtcPort: number; logPath: string; env?: Record<string, string> }): Promise<{ child: ChildProcess; url: string }> {
+	const log = createWriteStream(o.logPath);
+	const cmd = [process.execPath, ...cpuProfArgs(), '--import', 'tsx', 'server/index.ts'];
+	const [file, args] = o.cpus ? pinned(o.cpus, cmd) : [process.execPath, cmd.slice(1)];
+	const child = killOnExit(spawn(file, args, {
+		cwd: ROOT,
+		env: {
+			...process.env, PORT: '0', HOST: '127.0.0.1', RTC_PORT: String(o.rtcPort), RTC_LISTEN_IP: '127.0.0.1',
+			RTC_ANNOUNCED_ADDRESS: '127.0.0.1', LOG_LEVEL: 'warn', ...o.env,
+		},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	}));
+	child.stdout?.pipe(log);
+	let stderr = '';
+	const url = await new Promise<string>((ok, fail) => {
+		const timer = setTimeout(() => fail(new Error(`plenum did not start:\n${stderr}`)), START_TIMEOUT_MS);
+		child.stderr?.on('data', (d: Buffer) => {
+			stderr += d.toString();
+			log.write(d);
+			const m = /Plenum is running: open (\S+)/.exec(stderr);
+			if (m?.[1]) { clearTimeout(timer); ok(m[1].replace('localhost', '127.0.0.1')); }
+		});
+		child.once('exit', (code) => fail(new Error(`plenum exited with ${code}:\n${stderr}`)));
+	});
+	return { child, url };
+}
+
+/** Stops a server from spawnPlenum() at once: SIGINT (SIGTERM would drain), SIGKILL after 5 s. */
+export async function stopPlenum(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null) return;
+	const exited = new Promise((ok) => child.once('exit', ok));
+	child.kill('SIGINT');
+	await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5_000))]);
+	if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 // PLENUM_BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (see bench/README.md).
