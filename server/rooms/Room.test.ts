@@ -170,6 +170,19 @@ describe('Room', () => {
 		expect(a.got.at(-1)).toEqual({ event: 'roomClosed', data: { reason: 'maxDuration' } });
 	});
 
+	it('a worker lost under the room: one mediaLost push each, the room and its people stay', () => {
+		const a = inbox();
+		const b = inbox();
+		const pa = room.join('A', a.notify);
+		room.join('B', b.notify);
+		const before = [a.got.length, b.got.length];
+		media.simulateWorkerLoss({ participants: [pa.id], producers: ['p1', 'p2'] });
+		expect(a.got.slice(before[0])).toEqual([{ event: 'mediaLost', data: { rebuild: true, producerIds: ['p1', 'p2'] } }]);
+		expect(b.got.slice(before[1])).toEqual([{ event: 'mediaLost', data: { rebuild: false, producerIds: ['p1', 'p2'] } }]);
+		expect(room.closed).toBe(false);
+		expect(room.size).toBe(2);
+	});
+
 	it('a dying worker closes the room with workerDied', () => {
 		const a = inbox();
 		room.join('A', a.notify);

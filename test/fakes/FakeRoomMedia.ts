@@ -1,5 +1,5 @@
 import type {
-	ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents, TransportDirection, TransportInfo,
+	ConsumerInfo, Json, MediaKind, MediaLoss, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents, TransportDirection, TransportInfo,
 } from '../../sfu-workers/types.js';
 import { PlenumError } from '../../server/shared/errors.js';
 import { TypedEmitter } from '../../server/shared/TypedEmitter.js';
@@ -63,7 +63,11 @@ export class FakeRoomMedia extends TypedEmitter<RoomMediaEvents> implements Room
 		this.#producers.clear();
 		this.emit('closed', 'closed');
 	}
-	/** Test hook: behave as if the worker process died. */
+	/** Test hook: a worker under the room died and took this much with it; the room goes on. */
+	simulateWorkerLoss(loss: MediaLoss): void {
+		this.emit('workerLost', loss);
+	}
+	/** Test hook: behave as if the worker process died and no other could take the room. */
 	simulateWorkerDeath(): void {
 		this.closed = true;
 		this.emit('closed', 'workerDied');
