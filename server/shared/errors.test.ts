@@ -2,16 +2,21 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_CLOSE_REASONS } from '../protocol/closeReasons.js';
 import { CLIENT_ERRORS } from '../protocol/errorCodes.js';
-import { ERRORS, PlenumError, httpStatusOf, toWireError } from './errors.js';
+import { ERRORS, type ErrorCode, PlenumError, httpStatusOf, toWireError } from './errors.js';
 
 describe('error catalogue', () => {
 	const codes = Object.keys(ERRORS);
 
-	it('every code is PLN_-prefixed, unique and listed in docs/errors.md', () => {
+	it('every code is PLN_-prefixed, has a message of its own, travels as itself and is listed in docs/errors.md', () => {
 		const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
-		expect(new Set(codes).size).toBe(codes.length);
+		const messages = Object.values(ERRORS).map((e) => e.message);
+		expect(messages.filter((m, i) => messages.indexOf(m) !== i), 'two codes share a message').toEqual([]);
 		for (const code of codes) {
 			expect(code).toMatch(/^PLN_[A-Z_]+$/);
+			const { message, category } = ERRORS[code as ErrorCode];
+			const err = new PlenumError(code as ErrorCode);
+			expect({ code: err.code, message: err.message, category: err.category }).toEqual({ code, message, category });
+			expect(toWireError(err)).toEqual({ code, message });
 			expect(doc, code).toContain(`\`${code}\``);
 		}
 	});
