@@ -5,6 +5,7 @@
  * shares); add new codes there and to docs/errors.md.
  */
 import { ERRORS, type ErrorCategory, type ErrorCode } from '../protocol/errorCodes.js';
+import type { WireError } from '../protocol/responses.js';
 
 export { ERRORS, type ErrorCategory, type ErrorCode };
 
@@ -35,7 +36,7 @@ export function httpStatusOf(category: ErrorCategory): number {
 }
 
 /** What a client receives for any thrown value: our code, or PLN_INTERNAL for a bug. */
-export function toWireError(err: unknown): { code: ErrorCode; message: string } {
+export function toWireError(err: unknown): WireError {
 	if (err instanceof PlenumError) return { code: err.code, message: err.message };
 	return { code: 'PLN_INTERNAL', message: ERRORS.PLN_INTERNAL.message };
 }
