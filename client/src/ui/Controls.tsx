@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Reaction } from '../RoomClient.js';
+import { REACTIONS } from '../../../server/protocol/limits.js';
 import { t } from '../i18n/i18n.js';
 import { leave, react, switchDevice, toggleCamera, toggleChat, toggleHand, toggleMic, toggleScreen } from '../state/actions.js';
 import { chatOpen, client, devices, layout, localCamera, localScreen, micMuted, peers, peopleOpen, rev, unread } from '../state/store.js';
@@ -25,7 +25,7 @@ export function Controls() {
 				</button>
 				{menu === 'reactions' && (
 					<div class="menu" role="group" aria-label={t('controls.reactions')}>
-						{(Object.keys(REACTION_EMOJI) as Reaction[]).map((r) => (
+						{REACTIONS.map((r) => (
 							<button type="button" key={r} data-reaction={r} aria-label={t(`reaction.${r}`)} onClick={() => { void react(r); setMenu(undefined); }}>{REACTION_EMOJI[r]}</button>
 						))}
 					</div>
