@@ -114,3 +114,24 @@ export async function talkingMic(page: Page): Promise<void> {
 		};
 	});
 }
+
+/**
+ * A measurement window in which nothing may arrive (a paused producer or consumer sends no
+ * packet): 75 audio packets or 45 video frames, had the pause not held.
+ */
+export const QUIET_WINDOW_MS = 1_500;
+
+/**
+ * Waits until `count` (e.g. packets received) stops moving: two reads 250 ms apart agree, so
+ * whatever was on the wire before a pause has arrived. Resolves with that count.
+ */
+export async function settledCount(count: () => Promise<number>, timeoutMs = 10_000, what = 'the count to settle'): Promise<number> {
+	let last = await count();
+	const settled = await eventually(async () => {
+		const now = await count();
+		const same = now === last;
+		last = now;
+		return same && { now };
+	}, timeoutMs, what);
+	return settled.now;
+}

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, connectBrowser, eventually, inboundStats, uniqueRoomId } from './helpers.js';
+import { QUIET_WINDOW_MS, baseUrl, connectBrowser, eventually, inboundStats, settledCount, uniqueRoomId } from './helpers.js';
 
 // On a phone-sized screen the grid pages by four; video on the hidden page is paused at the
 // SFU (no packets, no decoding) and resumes when the user pages to it.
@@ -35,9 +35,14 @@ describe('grid pages on a small screen', () => {
 			const s = (await inboundStats(observer)).filter((x) => x.source === 'camera');
 			return s.length === 2 && s.every((x) => x.paused) && s;
 		}, 15_000, 'both hidden videos to be paused');
-		await new Promise((r) => setTimeout(r, 1_000));
-		const still = (await inboundStats(observer)).filter((x) => x.source === 'camera');
-		for (const v of video) expect(still.find((x) => x.consumerId === v.consumerId)?.packetsReceived).toBe(v.packetsReceived);
+		// Paused here means the client asked the SFU; once the packets stop, none may come in a quiet window.
+		const cameras = async () => (await inboundStats(observer)).filter((x) => x.source === 'camera');
+		await settledCount(async () => (await cameras()).reduce((n, x) => n + x.packetsReceived, 0), 10_000, 'hidden videos’ packets to stop');
+		const paused = await cameras();
+		await new Promise((r) => setTimeout(r, QUIET_WINDOW_MS));
+		const still = await cameras();
+		expect(paused.map((v) => v.consumerId).sort()).toEqual(video.map((v) => v.consumerId).sort());
+		for (const v of paused) expect(still.find((x) => x.consumerId === v.consumerId)?.packetsReceived).toBe(v.packetsReceived);
 
 		await observer.click('.pager button:last-of-type');
 		await expect.poll(() => observer.locator('#grid .tile').count()).toBe(2);

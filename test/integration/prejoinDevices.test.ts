@@ -1,7 +1,7 @@
 import { type Browser, chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browserFlags.js';
-import { baseUrl, uniqueRoomId } from './helpers.js';
+import { ask, baseUrl, rawSocket, uniqueRoomId } from './helpers.js';
 
 // The pre-join screen explains what is wrong with camera and microphone, and still lets the
 // person join to watch and listen. Own browsers: these need other device flags.
@@ -26,7 +26,16 @@ describe('pre-join device problems', () => {
 		await page.fill('#prejoin-name', 'Listener');
 		await page.click('#prejoin-form button[type=submit]');
 		await page.waitForSelector('#controls');
-		expect(await page.evaluate(() => window.plenum?.client?.participantId)).toBeTruthy();
+		// Joined for real: someone else joining the room sees the listener under the id the page holds.
+		const id = await page.evaluate(() => window.plenum?.client?.participantId);
+		const roomId = new URL(page.url()).pathname.split('/').at(-1);
+		const other = await rawSocket();
+		try {
+			const joined = await ask(other, 'join', { roomId, displayName: 'Other' });
+			expect(joined.data?.participants).toContainEqual(expect.objectContaining({ id, displayName: 'Listener', kind: 'browser' }));
+		} finally {
+			other.disconnect();
+		}
 	});
 
 	it('says so when the browser blocks camera and microphone', async () => {

@@ -77,8 +77,11 @@ describe('deploy/nginx in front of Plenum', () => {
 		expect(index.headers['strict-transport-security']).toContain('max-age=');
 		expect(index.headers['content-security-policy']).toContain("default-src 'self'"); // Plenum's own, passed through
 		const asset = /\/assets\/[^"]+\.js/.exec(index.body)?.[0];
-		expect(asset).toBeDefined();
-		expect((await get(`${origin}${asset}`)).headers['cache-control']).toContain('immutable');
+		expect(asset).toMatch(/^\/assets\/[\w.-]+\.js$/);
+		const script = await get(`${origin}${asset}`);
+		expect(script.status).toBe(200);
+		expect(script.headers['content-type']).toMatch(/javascript/);
+		expect(script.headers['cache-control']).toContain('immutable');
 		expect((await get(`${origin}/metrics`)).status).toBe(404);
 		const plain = await fetch(`http://127.0.0.1:${httpPort}/r/x`, { redirect: 'manual' });
 		expect(plain.status).toBe(301);

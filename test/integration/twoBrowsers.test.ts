@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBrowser, eventually, inboundStats, joinInBrowser, metric, uniqueRoomId } from './helpers.js';
+import { QUIET_WINDOW_MS, connectBrowser, eventually, inboundStats, joinInBrowser, metric, settledCount, uniqueRoomId } from './helpers.js';
 
 // Real Chromium pages with fake camera/mic/screen, a real server with real mediasoup workers.
 describe('two browsers in one room', () => {
@@ -83,9 +83,11 @@ describe('two browsers in one room', () => {
 		expect(await badge.count()).toBe(0);
 		await alice.click('#btn-mic');
 		await expect.poll(() => badge.count(), { timeout: 10_000 }).toBe(1);
-		await new Promise((r) => setTimeout(r, 1_000)); // packets in flight drain
-		const before = (await mic())?.packetsReceived ?? 0;
-		await new Promise((r) => setTimeout(r, 1_500));
+		// Bob's client marks the track paused on the producerPaused push, which the server sends
+		// once the SFU has paused the producer; then what was already on the wire arrives.
+		await eventually(async () => (await mic())?.paused, 10_000, 'the producerPaused push');
+		const before = await settledCount(async () => (await mic())?.packetsReceived ?? 0, 10_000, 'audio packets to stop');
+		await new Promise((r) => setTimeout(r, QUIET_WINDOW_MS));
 		expect((await mic())?.packetsReceived).toBe(before);
 		await alice.click('#btn-mic');
 		await expect.poll(() => badge.count(), { timeout: 10_000 }).toBe(0);
