@@ -127,9 +127,11 @@ describe('RoomMediaImpl on real workers', () => {
 		const loss = await lost;
 		expect(loss.participants.sort()).toEqual(['a', 'b']);
 		expect(loss.producers).toEqual([p.id]);
+		expect(media.needsRebuild('a')).toBe(true); // told to a resume answer if the push was missed
 		// The rebuild lands on worker 1, which recovery chose (the calls wait for it).
 		const q = await media.produce('a', { transportId: (await media.createTransport('a', 'send')).id, kind: 'audio', source: 'mic', rtpParameters: OPUS, paused: false });
 		expect(media.workerIndex).toBe(1);
+		expect(media.needsRebuild('a')).toBe(false);
 		await media.createTransport('b', 'recv');
 		await media.consume('b', q.id);
 		expect(media.closed).toBe(false);

@@ -48,6 +48,8 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	// Producers that went with a dead worker: their consumers elsewhere close later (the live
 	// worker reports it), and the 'workerLost' event already said so.
 	readonly #lost = new Set<string>();
+	/** Participants whose transports went with a dead worker, until they make a new one. */
+	readonly #orphans = new Set<string>();
 	/** Producers of a router that is closing under a dead worker, until its 'workerclose'. */
 	readonly #dying = new Map<RouterSlot, string[]>();
 	readonly #log: Logger;
@@ -145,6 +147,7 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 			throw this.#goneError(participantId, m);
 		}
 		m.transports.set(transport.id, transport);
+		this.#orphans.delete(participantId);
 		(transport.observer as types.TransportObserver).once('close', () => m.transports.delete(transport.id));
 	}
 
@@ -272,11 +275,16 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		await c.setPreferredLayers({ spatialLayer, temporalLayer });
 	}
 
+	needsRebuild(participantId: string): boolean {
+		return this.#orphans.has(participantId);
+	}
+
 	/** Closes everything the participant had; their producers' consumers close on the others' side. */
 	removeParticipant(participantId: string): void {
 		const m = this.#participants.get(participantId);
 		if (!m) return;
 		this.#participants.delete(participantId);
+		this.#orphans.delete(participantId);
 		for (const t of m.transports.values()) t.close();
 	}
 
@@ -290,6 +298,7 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		this.#closed = true;
 		this.#routers.close();
 		this.#participants.clear();
+		this.#orphans.clear();
 		this.#lost.clear();
 		this.safeEmit('closed', reason);
 	}
@@ -378,6 +387,7 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		for (const [pid, m] of this.#participants) {
 			if (m.slot !== slot) continue;
 			participants.push(pid);
+			this.#orphans.add(pid);
 			producers.push(...m.producers.keys());
 			m.slot = undefined;
 			m.transports.clear();

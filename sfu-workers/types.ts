@@ -57,6 +57,8 @@ export interface RoomMedia extends TypedEmitter<RoomMediaEvents> {
 	consume(participantId: string, producerId: string): Promise<ConsumerInfo>;
 	setConsumerPaused(participantId: string, consumerId: string, paused: boolean): Promise<void>;
 	setPreferredLayers(participantId: string, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void>;
+	/** True while the participant's transports are gone with a dead worker and none was made since. */
+	needsRebuild(participantId: string): boolean;
 	removeParticipant(participantId: string): void;
 	close(): void;
 }

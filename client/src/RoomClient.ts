@@ -299,6 +299,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			clearTimeout(this.#giveUp);
 			this.#giveUp = undefined;
 			this.#resync(snap);
+			// Our media went with a dead worker while we were away: rebuild as the push would have said.
+			if (snap.mediaLost) this.#mediaLost({ rebuild: true, producerIds: [] });
 			this.emit('connection', 'connected');
 		} catch {
 			this.#teardown('disconnected');

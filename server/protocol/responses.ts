@@ -73,6 +73,11 @@ export const RoomSnapshot = z.object({
 	activeSpeaker: z.string().nullable(),
 	/** How to join by phone (number from config, the room's PIN); null when dial-in is off. */
 	dialIn: z.object({ number: z.string(), pin: z.string() }).nullable(),
+	/**
+	 * This participant's transports went with a dead media worker while it could not be told
+	 * (its connection was down): rebuild them, as for a mediaLost push with rebuild.
+	 */
+	mediaLost: z.boolean(),
 });
 export type RoomSnapshot = z.infer<typeof RoomSnapshot>;
 

@@ -53,6 +53,9 @@ export class FakeRoomMedia extends TypedEmitter<RoomMediaEvents> implements Room
 	}
 	async setConsumerPaused(): Promise<void> {}
 	async setPreferredLayers(): Promise<void> {}
+	needsRebuild(): boolean {
+		return false;
+	}
 	removeParticipant(participantId: string): void {
 		this.removed.push(participantId);
 		for (const [id, p] of this.#producers) if (p.participantId === participantId) this.#producers.delete(id);

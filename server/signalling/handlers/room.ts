@@ -34,6 +34,7 @@ function snapshot(s: Session, room: Room, self: Participant): RoomSnapshot {
 		chat: room.chatHistory(),
 		activeSpeaker: room.activeSpeaker ?? null,
 		dialIn: room.dialInPin && s.deps.dialInNumber ? { number: s.deps.dialInNumber, pin: room.dialInPin } : null,
+		mediaLost: room.media.needsRebuild(self.id),
 	};
 }
 
