@@ -94,7 +94,22 @@ export function settingsError(shape: Record<string, z.ZodType>, issues: readonly
 	return new Error(`invalid configuration:\n${lines.join('\n')}`);
 }
 
-/** The effective settings for the start-up log: unset ones left out, secrets shown as "[set]". */
+/**
+ * Settings that may name a person or their contact (the privacy notice's controller, often a
+ * DPO's name, e-mail or phone number; the SIP account's user): never in the start-up log.
+ */
+export const isPersonalSetting = (name: string): boolean => /CONTROLLER|CONTACT|USERNAME|AOR/.test(name);
+
+export const NOT_LOGGED = '[not logged]';
+
+/** The effective settings as the start-up log line carries them: personal ones left out. */
+export function loggedSettings(effective: Record<string, string | number>): Record<string, string | number> {
+	const out: Record<string, string | number> = {};
+	for (const [name, v] of Object.entries(effective)) out[name] = isPersonalSetting(name) ? NOT_LOGGED : v;
+	return out;
+}
+
+/** The effective settings for --check-config: unset ones left out, secrets shown as "[set]". */
 export function publicSettings(settings: Record<string, unknown>): Record<string, string | number> {
 	const out: Record<string, string | number> = {};
 	for (const [name, v] of Object.entries(settings)) {

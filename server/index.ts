@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WorkerPool } from '../sfu-workers/WorkerPool.js';
 import { TokenVerifier } from './auth/TokenVerifier.js';
 import { loadConfig } from './config.js';
+import { loggedSettings } from './configSources.js';
 import { createHttpApp } from './http/app.js';
 import { createMetricsApp } from './http/metricsRoute.js';
 import { type Logger, createLogger } from './observability/log.js';
@@ -26,8 +27,9 @@ async function main(): Promise<void> {
 		return;
 	}
 	const log = createLogger(config.logLevel);
-	// Once, at start; secrets show as "[set]" and the logger masks addresses.
-	log.info({ config: config.effective }, 'effective configuration');
+	// Once, at start; secrets show as "[set]", the controller's name and contact as "[not logged]",
+	// and the logger masks addresses.
+	log.info({ config: loggedSettings(config.effective) }, 'effective configuration');
 	TypedEmitter.onListenerError = (err, event) => log.error({ err, event }, 'event listener threw');
 
 	const pool = await WorkerPool.create({

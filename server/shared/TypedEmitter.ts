@@ -35,8 +35,29 @@ export class TypedEmitter<E extends EventMap> extends EventEmitter {
 		}
 	}
 
-	/** Replaced at startup by the logger wiring; the default keeps the process alive. */
+	/**
+	 * Replaced at startup by the logger wiring; the default keeps the process alive and prints
+	 * only what cannot be personal: the event, the error's type and code, and the stack's
+	 * frames — never the message (which may hold a name or an address).
+	 */
 	static onListenerError: (err: unknown, event: string) => void = (err, event) => {
-		console.error(`listener for "${event}" threw`, err);
+		let report = 'a listener threw';
+		try {
+			report = listenerErrorReport(err, event);
+		} catch {
+			// a hostile error object (a throwing getter): the short report stays
+		}
+		process.stderr.write(`${report}\n`);
 	};
+}
+
+/** The default report of a throwing listener: no message, no other property of the error. */
+export function listenerErrorReport(err: unknown, event: string): string {
+	const e = typeof err === 'object' && err !== null ? (err as { name?: unknown; code?: unknown; stack?: unknown }) : {};
+	const word = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+	const type = err instanceof Error && typeof e.name === 'string' && word.test(e.name) ? e.name : typeof err;
+	const code = typeof e.code === 'string' && word.test(e.code) ? ` ${e.code}` : '';
+	const frames = typeof e.stack === 'string' ? e.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 20) : [];
+	const name = word.test(event) ? event : 'an event';
+	return [`a listener for ${name} threw ${type}${code} (message not shown)`, ...frames].join('\n');
 }
