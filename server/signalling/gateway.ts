@@ -105,8 +105,10 @@ async function handle(session: Session, event: string, payload: unknown, ack: Ac
 		const data = await session.run(() => handler(session, parsed.data));
 		return reply(ack, { ok: true, data }, type, deps);
 	} catch (err) {
-		if (!(err instanceof PlenumError)) session.log.error({ err, request: event }, 'request failed');
-		else if (err.cause) session.log.info({ code: err.code, request: event, err: err.cause }, 'request rejected');
+		// The participant by its random id (never a name); `type` is a request name or 'unknown'.
+		const participantId = session.participant?.id;
+		if (!(err instanceof PlenumError)) session.log.error({ err, request: type, participantId }, 'request failed');
+		else if (err.cause) session.log.info({ code: err.code, request: type, participantId, err: err.cause }, 'request rejected');
 		return reply(ack, { ok: false, error: toWireError(err) }, type, deps);
 	}
 }
