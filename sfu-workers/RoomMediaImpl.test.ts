@@ -2,7 +2,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MEDIA_CODECS } from './mediaCodecs.js';
-import { QUOTAS } from './quotas.js';
+import { PER_PARTICIPANT } from './quotas.js';
 import { RoomMediaImpl } from './RoomMediaImpl.js';
 import type { RouterHandle } from './RouterSet.js';
 import type { MediaLoss, RoomMediaEvents } from './types.js';
@@ -111,7 +111,7 @@ describe('RoomMediaImpl on real workers', () => {
 	it('bounds transports per participant, also for a burst of concurrent requests', async () => {
 		media.addParticipant('a');
 		const results = await Promise.allSettled(Array.from({ length: 10 }, () => media.createTransport('a', 'recv')));
-		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(QUOTAS.TRANSPORTS_PER_PARTICIPANT);
+		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(PER_PARTICIPANT.transports);
 		for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'PLN_QUOTA_EXCEEDED' });
 	});
 

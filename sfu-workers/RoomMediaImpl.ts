@@ -1,28 +1,16 @@
+// Over 300 lines on purpose: one class owns a room's mediasoup objects across every await and
+// through a worker's death; split, the ownership checks would have to cross files.
 import type { types } from 'mediasoup';
 import type { Logger } from './Logger.js';
 import { PlenumError } from '../server/shared/errors.js';
 import { TypedEmitter } from '../server/shared/TypedEmitter.js';
-import { QUOTAS } from './quotas.js';
+import { type AnyTransport, type AppData, type ParticipantMedia, mediaCall, newParticipantMedia, producerInfo } from './participantMedia.js';
+import { type QuotaKind, withinQuota } from './quotas.js';
 import { type RouterHandle, RouterSet, type RouterSlot, type SpillPolicy } from './RouterSet.js';
 import type {
 	ConsumerInfo, Json, MediaKind, MediaSource, ProducerInfo, RoomMedia, RoomMediaEvents,
 	PlainTransportInfo, TransportDirection, TransportInfo,
 } from './types.js';
-
-type AppData = { participantId: string; source?: MediaSource; direction?: TransportDirection };
-type AnyTransport = types.WebRtcTransport<AppData> | types.PlainTransport<AppData>;
-
-/** What one participant has on the router; only its owner may touch these. */
-interface ParticipantMedia {
-	/** The router this participant's transports live on; set by the first transport, cleared when its worker dies. */
-	slot: RouterSlot | undefined;
-	rtpCapabilities: types.RtpCapabilities | undefined;
-	transports: Map<string, AnyTransport>;
-	producers: Map<string, types.Producer<AppData>>;
-	consumers: Map<string, types.Consumer<AppData>>;
-	/** Creations awaiting the worker, counted against the quotas so a burst cannot overshoot. */
-	pending: { transports: number; producers: number; consumers: number };
-}
 
 const ACTIVE_SPEAKER_INTERVAL_MS = 300;
 const INITIAL_OUTGOING_BITRATE = 1_000_000;
@@ -86,10 +74,7 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	addParticipant(participantId: string): void {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		if (this.#participants.has(participantId)) return;
-		this.#participants.set(participantId, {
-			slot: undefined, rtpCapabilities: undefined, transports: new Map(), producers: new Map(), consumers: new Map(),
-			pending: { transports: 0, producers: 0, consumers: 0 },
-		});
+		this.#participants.set(participantId, newParticipantMedia());
 	}
 
 	setRtpCapabilities(participantId: string, rtpCapabilities: Json): void {
@@ -343,12 +328,10 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	}
 
 	/** Runs one creation against the participant's and the room's bound for `kind`. */
-	async #reserve<T>(participantId: string, m: ParticipantMedia, kind: keyof ParticipantMedia['pending'], create: () => Promise<T>): Promise<T> {
-		const perParticipant = { transports: QUOTAS.TRANSPORTS_PER_PARTICIPANT, producers: QUOTAS.PRODUCERS_PER_PARTICIPANT, consumers: QUOTAS.CONSUMERS_PER_PARTICIPANT }[kind];
-		const perRoom = { transports: QUOTAS.TRANSPORTS_PER_ROOM, producers: QUOTAS.PRODUCERS_PER_ROOM, consumers: QUOTAS.CONSUMERS_PER_ROOM }[kind];
+	async #reserve<T>(participantId: string, m: ParticipantMedia, kind: QuotaKind, create: () => Promise<T>): Promise<T> {
 		let inRoom = 0;
 		for (const x of this.#participants.values()) inRoom += x[kind].size + x.pending[kind];
-		if (m[kind].size + m.pending[kind] >= perParticipant || inRoom >= perRoom) {
+		if (!withinQuota(kind, m[kind].size + m.pending[kind], inRoom)) {
 			this.#log.warn({ participantId, kind }, 'media quota reached');
 			throw new PlenumError('PLN_QUOTA_EXCEEDED');
 		}
@@ -408,12 +391,9 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	// The primary hosts the speaker observer and takes newcomers; after it died, another router
 	// takes over (a surviving one, or a new one on a live worker), and the mics are observed again.
 	async #newPrimary(survivorLeft: boolean): Promise<void> {
-		const deadline = Date.now() + RECOVERY_DEADLINE_MS;
-		let primary = survivorLeft ? this.#routers.primary : undefined;
-		while (!primary && !this.#closed && Date.now() < deadline) {
-			primary = await this.#routers.replaceLost().catch(() => undefined);
-			if (!primary) await new Promise((ok) => setTimeout(ok, RECOVERY_RETRY_MS));
-		}
+		const primary = survivorLeft
+			? this.#routers.primary
+			: await this.#routers.replaceLost({ deadlineMs: RECOVERY_DEADLINE_MS, retryMs: RECOVERY_RETRY_MS, cancelled: () => this.#closed });
 		if (this.#closed) return;
 		if (!primary) {
 			this.#log.error({}, 'no live media worker for the room');
@@ -449,19 +429,5 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		} catch (err) {
 			this.#log.warn({ err }, 'active speaker add failed');
 		}
-	}
-}
-
-function producerInfo(p: types.Producer<AppData>): ProducerInfo {
-	return { id: p.id, participantId: p.appData.participantId, kind: p.kind, source: p.appData.source ?? 'mic', paused: p.paused };
-}
-
-/** mediasoup rejects bad client parameters with TypeError; those are the client's mistake. */
-async function mediaCall<T>(fn: () => Promise<T>): Promise<T> {
-	try {
-		return await fn();
-	} catch (err) {
-		if (err instanceof TypeError || (err as Error)?.name === 'UnsupportedError') throw new PlenumError('PLN_INVALID_MEDIA', { cause: err });
-		throw err;
 	}
 }

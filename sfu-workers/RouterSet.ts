@@ -90,15 +90,24 @@ export class RouterSet {
 	}
 
 	/**
-	 * After the last router died: a router on another live worker becomes the primary.
-	 * Undefined when no worker can host one now (the caller retries or gives up).
+	 * After the last router died: a router on a live worker becomes the primary. With one worker,
+	 * its replacement takes a moment to start, so this retries every `retryMs` until `deadlineMs`;
+	 * undefined when none came (or without a spill policy, or once `cancelled`).
 	 */
-	async replaceLost(): Promise<RouterSlot | undefined> {
+	async replaceLost(o: { deadlineMs: number; retryMs: number; cancelled: () => boolean }): Promise<RouterSlot | undefined> {
 		if (this.#slots.length > 0) return this.#primary;
-		const handle = await this.#spill?.addRouter([]);
-		if (!handle) return undefined;
-		this.#primary = this.#push(handle);
-		return this.#primary;
+		const spill = this.#spill;
+		if (!spill) return undefined;
+		const deadline = Date.now() + o.deadlineMs;
+		while (!o.cancelled() && Date.now() < deadline) {
+			const handle = await spill.addRouter([]).catch(() => undefined);
+			if (handle) {
+				this.#primary = this.#push(handle);
+				return this.#primary;
+			}
+			await new Promise((ok) => setTimeout(ok, o.retryMs));
+		}
+		return undefined;
 	}
 
 	/** Makes `producerId` (living on `from`) consumable on `to`; idempotent and shared. */
