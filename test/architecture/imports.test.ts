@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,7 +72,8 @@ function importsOf(file: string): Edge[] {
 }
 
 const existing = new Set<string>();
-const exists = (f: string) => existing.has(f);
+// Files outside DIRS (e.g. scripts/) are not read, but may be imported.
+const exists = (f: string) => existing.has(f) || existsSync(join(ROOT, f));
 
 const files = sourceFiles();
 for (const f of files) existing.add(f);
