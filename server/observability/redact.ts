@@ -29,7 +29,7 @@ export const SAFE_KEYS: ReadonlySet<string> = new Set([
 	'packetsToRoom', 'fromPhone', 'toPhone', 'received', 'lost', 'sent', 'packets', 'bytes', 'rss', 'heapUsed',
 	// codes, reasons, outcomes, states
 	'code', 'reason', 'why', 'result', 'trigger', 'signal', 'status', 'statusCode', 'errno', 'syscall', 'state',
-	'phase', 'outcome', 'ok', 'retry',
+	'phase', 'outcome', 'ok', 'retry', 'budget',
 	// durations and times (numbers)
 	'timeoutMs', 'durationMs', 'elapsedMs', 'graceMs', 'delayMs', 'recoveryMs', 'ageMs', 'ttlS', 'ms', 'seconds',
 	// network shape, never addresses

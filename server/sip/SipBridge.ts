@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { BlockList, isIPv6 } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
@@ -108,7 +109,7 @@ export class SipBridge {
 			logLevel: 'warn',
 			// sip.js logs whole messages; they are scrubbed at the socket, and masked again here.
 			logConnector: (level, category, _label, content) => {
-				if (level === 'error' || level === 'warn') log.warn({ category, detail: content.replace(/\d{5,}/g, '…').slice(0, 200) }, 'sip.js reported a problem');
+				if (level === 'error' || level === 'warn') log.warn({ category, detail: content }, 'sip.js reported a problem'); // the logger scrubs and cuts it
 			},
 			delegate: { onInvite: (inv) => this.#onInvite(inv) },
 		});
@@ -202,10 +203,12 @@ export class SipBridge {
 
 	async #answer(inv: Invitation, displayName: string, guesser: PinGuesser, roomId: RoomId | undefined): Promise<void> {
 		const callId = inv.request.callId;
+		// The call's lines carry a random id of ours: the SIP Call-ID is the caller's and may hold its address.
+		const log = this.#log.child({ callId: randomBytes(9).toString('base64url') });
 		try {
 			await inv.accept();
 		} catch (err) {
-			this.#log.info({ err }, 'SIP call could not be answered');
+			log.info({ err }, 'SIP call could not be answered');
 			this.#metrics.callEnded('failed');
 			this.#listener.forget(callId);
 			return;
@@ -222,7 +225,7 @@ export class SipBridge {
 				const spent = this.#guard.refusal(guesser);
 				if (spent) {
 					this.#metrics.pinRejected('rate_limited');
-					this.#log.info({ budget: spent }, 'phone caller may not try a PIN now');
+					log.info({ budget: spent }, 'phone caller may not try a PIN now');
 				}
 				return spent === undefined;
 			},
@@ -235,7 +238,7 @@ export class SipBridge {
 			},
 			displayName,
 			rtpTimeoutMs: this.#s.rtpTimeoutMs,
-			log: this.#log,
+			log,
 		});
 		this.#calls.add(call);
 		call.once('ended', (result: CallResult) => {
@@ -243,7 +246,7 @@ export class SipBridge {
 			this.#listener.forget(callId);
 			const j = leg.jitter;
 			this.#metrics.callEnded(result, { received: j.received, lost: j.lost, jitterSeconds: j.jitter / 8000 });
-			this.#log.info({ result }, 'phone call ended');
+			log.info({ result, participantId: call.participantId }, 'phone call ended');
 		});
 		inv.delegate = {
 			onInfo: (info) => {
@@ -258,7 +261,7 @@ export class SipBridge {
 		if (inv.state === SessionState.Terminated) call.terminated();
 		const direct = roomId ? this.#rooms.get(roomId) : undefined;
 		if (direct) call.joinDirect(direct);
-		this.#log.info('phone call answered');
+		log.info('phone call answered');
 	}
 
 	#tick(): void {
@@ -270,7 +273,7 @@ export class SipBridge {
 				try {
 					c.tick();
 				} catch (err) {
-					this.#log.error({ err }, 'phone call tick failed');
+					this.#log.error({ err, participantId: c.participantId }, 'phone call tick failed');
 				}
 			}
 		}
