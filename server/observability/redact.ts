@@ -60,6 +60,11 @@ const SETTINGS_KEY = 'config';
 const SETTING_NAME = /^[A-Z][A-Z0-9_]*$/;
 const UNLOGGED_SETTING = /SECRET|TOKEN|PASSWORD|CREDENTIAL|PRIVATE_KEY|CONTROLLER|CONTACT|USERNAME|AOR|EMAIL|PHONE/;
 
+/** Whether a key can reach a line at all (its value is then scrubbed, or serialised as an error). */
+export function isLoggedKey(key: string): boolean {
+	return SAFE_KEYS.has(key) || ERROR_KEYS.has(key) || key === SETTINGS_KEY || NUMERIC_SUFFIX.test(key);
+}
+
 export const REDACTED = '[redacted]';
 
 const MAX_DEPTH = 8;
