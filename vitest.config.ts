@@ -8,7 +8,7 @@ export default defineConfig({
 			{
 				test: {
 					name: 'unit',
-					include: ['server/**/*.test.ts', 'sfu-workers/**/*.test.ts', 'client/src/**/*.test.ts', 'bench/lib/*.test.ts', 'test/architecture/*.test.ts'],
+					include: ['server/**/*.test.ts', 'sfu-workers/**/*.test.ts', 'client/src/**/*.test.ts', 'bench/lib/*.test.ts', 'test/architecture/*.test.ts', 'test/privacy/*.test.ts'],
 					environment: 'node',
 				},
 			},

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { serverCommand } from '../support/serverProcess.js';
 import { serverLogLines } from './serverLog.js';
 
-/** Runs `server/index.ts --check-config` (what `npm start -- --check-config` runs) with `env`. */
+/** Runs the compiled server with `--check-config` (what `npm start -- --check-config` runs) with `env`. */
 function checkConfig(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts', '--check-config'], { env: { PATH: process.env.PATH ?? '', ...env } });
+	const [node, ...args] = serverCommand();
+	const child = spawn(node, [...args, '--check-config'], { env: { PATH: process.env.PATH ?? '', ...env } });
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

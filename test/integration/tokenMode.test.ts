@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import type { Browser } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, stopServer } from '../support/serverProcess.js';
+import { serverCommand, startServer, stopServer } from '../support/serverProcess.js';
 import { ask, connectBrowser } from './helpers.js';
 
 const SECRET = 'integration-secret-with-at-least-32-chars';
@@ -33,7 +33,8 @@ describe('token mode', () => {
 	});
 
 	it('refuses to start in token mode without a key, naming the variables', () => {
-		const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/index.ts'], { env: { ...process.env, AUTH_MODE: 'token', PORT: '0' }, encoding: 'utf8', timeout: 30_000 });
+		const [node, ...args] = serverCommand();
+		const r = spawnSync(node, args, { env: { ...process.env, AUTH_MODE: 'token', PORT: '0' }, encoding: 'utf8', timeout: 30_000 });
 		expect(r.status).toBe(1);
 		expect(r.stderr).toContain('AUTH_MODE=token needs JWT_SECRET');
 	});

@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileWrites } from '../../server/privacy/straceWrites.js';
+import { fileWrites } from '../privacy/straceWrites.js';
 
 export const TURNSERVER_PATH = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
 /** The privacy-minded config operators get; the test overrides only addresses, ports and the secret. */

@@ -1,16 +1,49 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { ensureBuild } from '../../scripts/build.mjs';
 
 const START_TIMEOUT_MS = 60_000;
 
+let built = false;
+
 /**
- * Starts the real server (`server/index.ts`, real mediasoup workers) as a child process on a
- * free HTTP port and its own RTC port range; resolves with its URL once it prints it.
- * stdout and stderr go to `logPath`.
+ * The command that runs the server as `npm start`, systemd and the container do: the compiled
+ * `dist/server/index.js`. The first call in a process builds it when missing or stale (once,
+ * a few seconds; `npm test` has built already), so a test never runs yesterday's server.
  */
-export async function startServer(logPath: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; baseUrl: string; stderr: () => string }> {
-	const log = createWriteStream(logPath);
-	const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+export function serverCommand(nodeArgs: string[] = []): [string, ...string[]] {
+	if (!built) {
+		ensureBuild();
+		built = true;
+	}
+	return [process.execPath, ...nodeArgs, '--enable-source-maps', 'dist/server/index.js'];
+}
+
+export interface Launch {
+	/** Node options before the entry point, e.g. `--inspect=127.0.0.1:0`. */
+	nodeArgs?: string[];
+	/** A program the server runs under, e.g. `strace -f …`. */
+	wrapper?: string[];
+}
+
+export interface StartedServer {
+	/** The spawned process: the server, or the wrapper it runs under. */
+	child: ChildProcess;
+	baseUrl: string;
+	stderr: () => string;
+	/** stdout (the JSON log), kept in memory only when no log file is named. */
+	stdout: () => string;
+}
+
+/**
+ * Starts the real server (compiled, real mediasoup workers) as a child process on a free HTTP
+ * port and its own RTC port range; resolves with its URL once it prints it. stdout and stderr
+ * go to `logPath`; without one they stay in memory (the privacy audit writes no file).
+ */
+export async function startServer(logPath: string | undefined, env: Record<string, string> = {}, launch: Launch = {}): Promise<StartedServer> {
+	const log = logPath === undefined ? undefined : createWriteStream(logPath);
+	const [cmd, ...args] = [...(launch.wrapper ?? []), ...serverCommand(launch.nodeArgs)];
+	const child = spawn(cmd as string, args, {
 		env: {
 			...process.env,
 			PORT: '0',
@@ -29,13 +62,15 @@ export async function startServer(logPath: string, env: Record<string, string> =
 		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	child.stdout?.pipe(log);
+	let stdout = '';
+	if (log) child.stdout?.pipe(log);
+	else child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
 	let stderr = '';
 	const baseUrl = await new Promise<string>((ok, fail) => {
 		const timer = setTimeout(() => fail(new Error(`server did not start:\n${stderr}`)), START_TIMEOUT_MS);
 		child.stderr?.on('data', (d: Buffer) => {
 			stderr += d.toString();
-			log.write(d);
+			log?.write(d);
 			const m = /Plenum is running: open (\S+)/.exec(stderr);
 			if (m?.[1]) {
 				clearTimeout(timer);
@@ -44,13 +79,18 @@ export async function startServer(logPath: string, env: Record<string, string> =
 		});
 		child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${stderr}`)));
 	});
-	return { child, baseUrl, stderr: () => stderr };
+	return { child, baseUrl, stderr: () => stderr, stdout: () => stdout };
 }
 
-export async function stopServer(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null) return;
+/**
+ * SIGTERM (a drain, which ends at once without rooms), SIGKILL after 5 s. `pid` names the
+ * server itself when `child` is a wrapper such as strace, which exits after it.
+ */
+export async function stopServer(child: ChildProcess, pid?: number): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
 	const exited = new Promise((ok) => child.once('exit', ok));
-	child.kill('SIGTERM');
+	if (pid) process.kill(pid, 'SIGTERM');
+	else child.kill('SIGTERM');
 	await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5_000))]);
-	if (child.exitCode === null) child.kill('SIGKILL');
+	if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }

@@ -1,4 +1,4 @@
-/** `npm run privacy:audit`: the zero-retention audit against this build; exit code 1 on any finding. */
+/** `npm run privacy:audit`: the zero-retention audit against the compiled server (built first when stale); exit code 1 on any finding. */
 import { runAudit } from './audit.js';
 
 const r = await runAudit((line) => console.log(`[audit] ${line}`));

@@ -1,0 +1,72 @@
+import { io, type Socket } from 'socket.io-client';
+import { ask as askRaw } from '../integration/helpers.js';
+import { runSipp, scenario } from '../support/sipp.js';
+
+/** The canary texts a meeting is held with, and the phone caller when one takes part. */
+export interface MeetingScript {
+	chatText: string;
+	pollQuestion: string;
+	pollOption: string;
+	password: string;
+	phone?: { sipPort: number; caller: string };
+}
+
+const PHONE_JOIN_TIMEOUT_MS = 20_000;
+
+/**
+ * Two participants join the canary room, set up transports, run a poll, set a password, chat,
+ * raise a hand, react, send bad input with canaries in it; a phone caller dials in by PIN when
+ * `phone` is given. `whileOpen` runs with everyone in the room; then everyone leaves.
+ */
+export async function scriptedMeeting(baseUrl: string, roomId: string, names: string[], c: MeetingScript, whileOpen: () => Promise<void>): Promise<void> {
+	const { chatText } = c;
+	const sockets: Socket[] = [];
+	let pin: string | undefined;
+	try {
+		for (const displayName of names) {
+			const s = io(baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+			sockets.push(s);
+			const joined = await ask(s, 'join', { roomId, displayName });
+			pin ??= joined.dialIn?.pin;
+			await ask(s, 'setRtpCapabilities', { rtpCapabilities: joined.rtpCapabilities });
+			await ask(s, 'createTransport', { direction: 'send' });
+			await ask(s, 'createTransport', { direction: 'recv' });
+		}
+		// The first participant moderates: a poll (question and option are canaries) and a password.
+		const chair = sockets[0] as Socket;
+		const poll = await ask(chair, 'createPoll', { question: c.pollQuestion, options: [c.pollOption, 'no'] });
+		for (const s of sockets) await ask(s, 'vote', { pollId: poll.id, option: 0 });
+		await ask(chair, 'closePoll', { pollId: poll.id });
+		await ask(chair, 'setPassword', { password: c.password });
+		for (const s of sockets) {
+			await ask(s, 'sendChat', { text: chatText });
+			await ask(s, 'setHand', { raised: true });
+			await ask(s, 'sendReaction', { reaction: 'applause' });
+		}
+		// Bad input with canaries in it must not be kept or logged either.
+		await ask(chair, 'join', { roomId, displayName: names[0] }).catch(() => undefined);
+		await ask(chair, 'sendChat', { text: `${chatText}${'x'.repeat(2000)}` }).catch(() => undefined);
+		let call: Promise<unknown> | undefined;
+		if (c.phone) {
+			if (!pin) throw new Error('the room has no dial-in PIN');
+			// Listening before the call starts; none of the three rejects, so none is left unhandled.
+			const joined = new Promise<'joined'>((ok) => chair.on('participantJoined', (p: { kind: string }) => p.kind === 'phone' && ok('joined')));
+			call = runSipp({ xml: scenario(c.phone.caller, [{ pauseMs: 300 }, { info: `${pin}#` }, { pauseMs: 6_000 }, { hangUp: true }]), port: c.phone.sipPort, timeoutMs: 30_000 });
+			const timeout = new Promise<'timed out'>((ok) => setTimeout(() => ok('timed out'), PHONE_JOIN_TIMEOUT_MS).unref());
+			const outcome = await Promise.race([joined, call.then(() => 'the call ended' as const), timeout]);
+			if (outcome !== 'joined') throw new Error(`the phone caller did not join (${outcome})`);
+		}
+		await whileOpen();
+		await call;
+		for (const s of sockets) await ask(s, 'leave', {});
+	} finally {
+		for (const s of sockets) s.disconnect();
+	}
+}
+
+/** A request that must succeed: its data, or an error naming the request and the code. */
+async function ask(s: Socket, event: string, payload: unknown): Promise<{ rtpCapabilities?: unknown; id?: string; dialIn?: { pin: string } | null }> {
+	const ack = await askRaw(s, event, payload);
+	if (!ack.ok) throw new Error(`${event}: ${ack.error?.code}`);
+	return ack.data;
+}
