@@ -13,10 +13,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIRS = ['server', 'sfu-workers', 'client/src', 'test', 'bench'];
 /** The only production files that may import server/signalling. */
 const ENTRY_POINTS = new Set(['server/index.ts']);
-/** Production files still importing test/, each with the reason it may until it moves. */
-const TEST_IMPORT_PENDING = new Set([
-	'server/privacy/audit.ts', // the zero-retention harness, moving under test/ (issue 14)
-]);
 
 type Edge = { from: string; spec: string; file?: string; pkg?: string; builtin?: boolean; typeOnly: boolean };
 
@@ -156,7 +152,7 @@ const RULES: Rule[] = [
 	},
 	{
 		name: 'production code never imports test/ or bench/',
-		from: (f) => isProduction(f) && !TEST_IMPORT_PENDING.has(f),
+		from: isProduction,
 		broken: (e) => under('test')(e.file) || under('bench')(e.file),
 	},
 ];
