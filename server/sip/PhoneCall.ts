@@ -3,10 +3,11 @@ import type { ServerPush } from '../protocol/events.js';
 import type { CloseReason } from '../rooms/CloseReason.js';
 import type { Participant } from '../rooms/Participant.js';
 import type { Room } from '../rooms/Room.js';
+import { PlenumError } from '../shared/errors.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
-import { RoomAudioLink } from './media/RoomAudioLink.js';
+import type { AudioLink, CallLeg, OpenAudioLink } from './PhoneCallTypes.js';
 import { type PromptPlayer, type Prompts } from './Prompts.js';
-import { type PhoneLeg, SAMPLES_PER_FRAME } from './rtp/PhoneLeg.js';
+import { SAMPLES_PER_FRAME } from './rtp/PhoneLeg.js';
 
 export type CallResult = 'answered' | 'wrongPin' | 'rejected' | 'failed';
 
@@ -17,7 +18,9 @@ const HANGUP_AFTER_PROMPT_MAX_MS = 15_000;
 
 /** What a call needs from the bridge; narrow on purpose (STYLE.md §4). */
 export interface CallDeps {
-	leg: PhoneLeg;
+	leg: CallLeg;
+	/** Opens the call's audio link into a room (RoomAudioLink.open). */
+	openLink: OpenAudioLink;
 	prompts: Prompts;
 	player: PromptPlayer;
 	/** The room for a PIN, or undefined. */
@@ -37,19 +40,32 @@ export type PhoneCallEvents = {
 	ended: [result: CallResult];
 };
 
+type CallState = 'pin' | 'joining' | 'inRoom' | 'ending' | 'ended';
+
 /**
  * One phone caller: PIN entry, then a participant of kind 'phone' in a room, with DTMF
- * commands (*6 mute, *1 count). Driven every 20 ms by the bridge's clock (tick()).
+ * commands (*6 mute, *1 count). Driven every 20 ms by the bridge's clock (tick()). Owned by
+ * the SipBridge; owns its participant and its AudioLink. States: pin → joining → inRoom, then
+ * ending (the goodbye prompt plays) and ended (terminated(): everything released). After
+ * terminated(), digit(), joinDirect() and tick() throw PLN_STATE_CLOSED.
  */
 export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 	readonly #d: CallDeps;
-	#state: 'pin' | 'joining' | 'inRoom' | 'ending' | 'ended' = 'pin';
+	#state: CallState = 'pin';
 	#digits = '';
 	#tries = 0;
 	#result: CallResult = 'failed';
 	#room: Room | undefined;
 	#participant: Participant | undefined;
-	#link: RoomAudioLink | undefined;
+	#link: AudioLink | undefined;
+	// The media step in flight (opening or publishing the link), if any: it may still create a
+	// transport or producer for our participant, so the room is left only once it settled.
+	#mediaStep: Promise<void> | undefined;
+	// Each #connectMedia() run gets the next number; a run that is no longer the latest stops.
+	#mediaAttempt = 0;
+	readonly #onDtmf = (d: string) => {
+		if (this.#state !== 'ended') this.digit(d);
+	};
 	#muted = false;
 	#starAt = 0;
 	readonly #pinTimer: NodeJS.Timeout;
@@ -58,7 +74,7 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 	constructor(deps: CallDeps) {
 		super();
 		this.#d = deps;
-		deps.leg.on('dtmf', (d) => this.digit(d));
+		deps.leg.on('dtmf', this.#onDtmf);
 		deps.player.play([deps.prompts.get('welcome')]);
 		this.#pinTimer = setTimeout(() => this.#end('wrongPin', 'tooManyTries'), PIN_ENTRY_MS);
 	}
@@ -71,8 +87,14 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 		return this.#muted;
 	}
 
+	/** True once terminated() released everything. */
+	get closed(): boolean {
+		return this.#state === 'ended';
+	}
+
 	/** A DTMF digit, from RFC 4733 or SIP INFO. Digits are never logged. */
 	digit(d: string): void {
+		this.#assertOpen();
 		if (this.#state === 'pin') return this.#pinDigit(d);
 		if (this.#state !== 'inRoom') return;
 		if (d === '*') {
@@ -109,26 +131,62 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 
 	/** Joins without a PIN: the operator's SBC named the room (SIP_ROOM_HEADER). */
 	joinDirect(room: Room): void {
+		this.#assertOpen();
 		if (this.#state === 'pin') void this.#join(room);
+	}
+
+	#assertOpen(): void {
+		if (this.#state === 'ended') throw new PlenumError('PLN_STATE_CLOSED');
 	}
 
 	async #join(room: Room): Promise<void> {
 		clearTimeout(this.#pinTimer);
 		this.#state = 'joining';
 		try {
-			const p = room.join(this.#d.displayName, (push) => this.#onPush(push), 'participant', 'phone');
+			this.#participant = room.join(this.#d.displayName, (push) => this.#onPush(push), 'participant', 'phone');
 			this.#room = room;
-			this.#participant = p;
-			this.#link = await RoomAudioLink.open(room, p);
-			if (this.#state !== 'joining') return; // hung up meanwhile
-			await this.#link.publish();
-			this.#state = 'inRoom';
-			this.#result = 'answered';
-			this.#d.player.play([this.#d.prompts.get('joined')]);
+			if (!(await this.#connectMedia())) return; // the call ended meanwhile: nothing to tell
 		} catch (err) {
+			if (this.#state !== 'joining') return; // ended meanwhile; #leaveRoom released everything
 			this.#d.log.warn({ err }, 'phone caller could not join');
 			this.#end('failed', 'unavailable');
+			return;
 		}
+		this.#state = 'inRoom';
+		this.#result = 'answered';
+		this.#d.player.play([this.#d.prompts.get('joined')]);
+	}
+
+	/**
+	 * Opens the audio link for the current participant and publishes the caller's voice.
+	 * Resolves true when done, false when the call no longer wants this run (it ended, or
+	 * left the room, or a later run started): after each await it checks, and closes what it
+	 * made that nobody owns yet. May run again for the same participant (a later run makes
+	 * the earlier one stop).
+	 */
+	async #connectMedia(): Promise<boolean> {
+		const room = this.#room;
+		const p = this.#participant;
+		if (!room || !p) return false;
+		const attempt = ++this.#mediaAttempt;
+		const wanted = () => attempt === this.#mediaAttempt && this.#participant === p && this.#state !== 'ending' && this.#state !== 'ended';
+		const link = await this.#mediaStepOf(this.#d.openLink(room, p));
+		if (!wanted()) {
+			link.close(); // not ours to keep: #leaveRoom ran before it existed
+			return false;
+		}
+		this.#link = link;
+		await this.#mediaStepOf(link.publish());
+		return wanted(); // if not, #leaveRoom closed the link, and leaves once the producer exists
+	}
+
+	#mediaStepOf<T>(work: Promise<T>): Promise<T> {
+		const settled = work.then(() => undefined, () => undefined);
+		this.#mediaStep = settled;
+		void settled.then(() => {
+			if (this.#mediaStep === settled) this.#mediaStep = undefined;
+		});
+		return work;
 	}
 
 	#onPush(push: ServerPush): void {
@@ -139,6 +197,12 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 				break;
 			case 'consumerClosed':
 				link?.unsubscribe(push.data.consumerId);
+				break;
+			case 'mediaLost':
+				link?.dropProducers(push.data.producerIds);
+				if (push.data.rebuild && this.#state === 'inRoom') {
+					link?.rebuild(this.#muted).catch((err: unknown) => this.#d.log.warn({ err }, 'phone leg could not rebuild its media'));
+				}
 				break;
 			case 'mutedByModerator':
 				this.#muted = true;
@@ -169,7 +233,7 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 
 	/** Every 20 ms: the phone's voice into the room, the room (and prompts) to the phone. */
 	tick(): void {
-		if (this.#state === 'ended') return;
+		this.#assertOpen();
 		const leg = this.#d.leg;
 		const voice = leg.nextFrame();
 		if (voice && this.#state === 'inRoom' && !this.#muted) this.#link?.send(voice);
@@ -203,11 +267,19 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 	#leaveRoom(reason: CloseReason): void {
 		this.#d.log.debug({ packetsToRoom: this.#link?.packetsOut, fromPhone: this.#d.leg.jitter.received, toPhone: this.#d.leg.sent }, "phone leg counts");
 		const p = this.#participant;
+		const room = this.#room;
 		this.#participant = undefined;
-		if (p && this.#room && !this.#room.closed) this.#room.leave(p.id, reason);
+		this.#room = undefined;
 		this.#link?.close();
 		this.#link = undefined;
-		this.#room = undefined;
+		if (!p || !room) return;
+		const leave = () => {
+			if (!room.closed) room.leave(p.id, reason);
+		};
+		// NOTE: a media step in flight still makes a transport or producer for p; leaving once it
+		// settled lets the room's media close those with p, instead of orphaning them (REVIEW §2.2).
+		if (this.#mediaStep) void this.#mediaStep.then(leave);
+		else leave();
 	}
 
 	/** The SIP dialog is gone (either side hung up, CANCEL, failure): drop everything, once. */
@@ -217,6 +289,7 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 		this.#state = 'ended';
 		clearTimeout(this.#pinTimer);
 		clearTimeout(this.#hangupTimer);
+		this.#d.leg.off('dtmf', this.#onDtmf);
 		this.#leaveRoom('callHungUp');
 		this.#d.player.play([]);
 		this.safeEmit('ended', this.#result);

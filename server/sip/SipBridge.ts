@@ -9,6 +9,7 @@ import { RoomIdSchema } from '../protocol/common.js';
 import { type ErrorCode, PlenumError } from '../shared/errors.js';
 import { asRoomId, type RoomId } from '../shared/ids.js';
 import { callerLabel, displayNameOf, WITHHELD_CALLER_KEY } from './callerId.js';
+import { RoomAudioLink } from './media/RoomAudioLink.js';
 import { type CallResult, PhoneCall } from './PhoneCall.js';
 import { ipFamilyOf, PhoneSdh, type RtpSettings } from './PhoneSdh.js';
 import { type PinBudget, PinGuard, type PinGuesser } from './PinGuard.js';
@@ -218,6 +219,7 @@ export class SipBridge {
 		const leg = await sdh.leg();
 		const call = new PhoneCall({
 			leg,
+			openLink: (room, participant) => RoomAudioLink.open(room, participant),
 			prompts: this.#prompts,
 			player: new PromptPlayer(),
 			roomByPin: (pin) => this.#rooms.byPin(pin),
@@ -252,7 +254,7 @@ export class SipBridge {
 			onInfo: (info) => {
 				const digit = digitOfInfo(info.request.getHeader('Content-Type'), info.request.body);
 				void info.accept().catch(() => {});
-				if (digit) call.digit(digit);
+				if (digit && !call.closed) call.digit(digit);
 			},
 		};
 		inv.stateChange.addListener((state) => {
@@ -270,6 +272,7 @@ export class SipBridge {
 		this.#ticks += due; // drop what we cannot catch up rather than play it late
 		for (let i = 0; i < n; i++) {
 			for (const c of this.#calls) {
+				if (c.closed) continue;
 				try {
 					c.tick();
 				} catch (err) {

@@ -8,7 +8,10 @@ const DTMF_PCAP_DIR = '/usr/share/sip-tester';
 /** One step after the call is up: DTMF by SIP INFO or RFC 4733 (sipp's pcaps), a pause, or audio. */
 export type Step = { info: string } | { rfc4733: string } | { pauseMs: number } | { audio: string } | { expectBye: true } | { hangUp: true };
 
-const INVITE = (caller: string) => `
+/** What an INVITE may carry beyond the usual: extra headers, another SDP connection line. */
+export type InviteOptions = { extraHeaders?: string[]; sdpConnection?: string };
+
+const INVITE = (caller: string, o: InviteOptions = {}) => `
   <send retrans="500"><![CDATA[
 INVITE sip:plenum@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -18,13 +21,13 @@ Call-ID: [call_id]
 CSeq: 1 INVITE
 Contact: <sip:${caller}@[local_ip]:[local_port]>
 Max-Forwards: 70
-Content-Type: application/sdp
+${(o.extraHeaders ?? []).map((h) => `${h}\n`).join('')}Content-Type: application/sdp
 Content-Length: [len]
 
 v=0
 o=- 1 1 IN IP[local_ip_type] [local_ip]
 s=-
-c=IN IP[media_ip_type] [media_ip]
+${o.sdpConnection ?? 'c=IN IP[media_ip_type] [media_ip]'}
 t=0 0
 m=audio [media_port] RTP/AVP 0 101
 a=rtpmap:0 PCMU/8000
@@ -54,7 +57,7 @@ Duration=160
 const PCAP: Record<string, string> = { '#': 'pound', '*': 'star' };
 
 /** Builds a sipp UAC scenario: INVITE (From `caller`), the steps, and a BYE from either side. */
-export function scenario(caller: string, steps: Step[]): string {
+export function scenario(caller: string, steps: Step[], invite: InviteOptions = {}): string {
 	let cseq = 2;
 	const body = steps.map((s) => {
 		if ('info' in s) return [...s.info].map((d) => INFO(d, cseq++) + '\n  <pause milliseconds="120"/>').join('');
@@ -89,7 +92,7 @@ Content-Length: 0
   <recv response="200" crlf="true"/>`;
 	});
 	return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="plenum dial-in">${INVITE(caller)}
+<scenario name="plenum dial-in">${INVITE(caller, invite)}
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
   <recv response="200" rtd="true" rrs="true"/>
@@ -108,13 +111,19 @@ Content-Length: 0
 </scenario>`;
 }
 
-/** A scenario that expects the INVITE to be refused with `status`. */
-export function refusedScenario(caller: string, status: number): string {
+/**
+ * A scenario that expects the INVITE to be refused with `status`, and, with `warningCode`,
+ * a `Warning: 399 plenum "<code>"` header (sipp fails the call when the regexp does not match).
+ */
+export function refusedScenario(caller: string, status: number, o: InviteOptions & { warningCode?: string } = {}): string {
+	const warning = o.warningCode
+		? `>\n    <action><ereg regexp="399 plenum &quot;${o.warningCode}&quot;" search_in="hdr" header="Warning:" check_it="true" assign_to="w"/></action>\n  </recv>\n  <Reference variables="w"/>`
+		: '/>';
 	return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="plenum refused">${INVITE(caller)}
+<scenario name="plenum refused">${INVITE(caller, o)}
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
-  <recv response="${status}"/>
+  <recv response="${status}"${warning}
   <send><![CDATA[
 ACK sip:plenum@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
