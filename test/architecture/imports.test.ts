@@ -133,6 +133,11 @@ const RULES: Rule[] = [
 		broken: (e) => under('server/signalling')(e.file) || under('server/sip')(e.file),
 	},
 	{
+		name: 'signalling, sip and http reach media only through rooms (never sfu-workers or mediasoup)',
+		from: (f) => ['server/signalling', 'server/sip', 'server/http'].some((d) => under(d)(f)) && !isTest(f),
+		broken: (e) => under('sfu-workers')(e.file) || e.pkg === 'mediasoup',
+	},
+	{
 		name: `nothing imports server/signalling but ${[...ENTRY_POINTS].join(', ')}`,
 		from: (f) => isProduction(f) && !under('server/signalling')(f) && !ENTRY_POINTS.has(f),
 		broken: (e) => under('server/signalling')(e.file),
@@ -179,6 +184,7 @@ describe('import directions (STYLE.md §1)', () => {
 			['server/rooms/Room.ts', 'server/signalling/Session.ts', false],
 			['server/rooms/Room.ts', 'sfu-workers/WorkerPool.ts', false],
 			['server/http/app.ts', 'server/signalling/gateway.ts', false],
+			['server/signalling/handlers/media.ts', 'sfu-workers/types.ts', true],
 			['client/src/main.tsx', 'server/rooms/Room.ts', true],
 			['client/src/main.tsx', 'server/protocol/requests.ts', false],
 			['server/sip/PhoneCall.ts', 'test/support/sipp.ts', false],
