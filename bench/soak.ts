@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OUT_OPTION, options, runBench } from './lib/cli.js';
 import { NEEDS } from './lib/preflight.js';
-import { childPids, rssBytes } from './lib/proc.js';
+import { childPids, rssAnonBytes, rssBytes } from './lib/proc.js';
 import { type SoakResult, type SoakSample, soakMarkdown, soakSummary } from './lib/soakReport.js';
 import { SoakParticipant, Tally } from './lib/soakParticipant.js';
 import { spawnPlenum, stopPlenum } from './systems/plenum.js';
@@ -62,7 +62,11 @@ async function main(): Promise<void> {
 	let t0 = 0;
 	const sample = async (): Promise<Omit<SoakSample, 't'>> => {
 		const m = await scrape(url);
-		return { heapUsed: m('plenum_nodejs_heap_size_used_bytes'), serverRss: rssBytes([pid]), workerRss: rssBytes(childPids(pid)), participants: m('plenum_participants'), rooms: m('plenum_rooms') };
+		const workers = childPids(pid);
+		return {
+			heapUsed: m('plenum_nodejs_heap_size_used_bytes'), serverRss: rssBytes([pid]), workerRss: rssBytes(workers),
+			serverAnon: rssAnonBytes([pid]), workerAnon: rssAnonBytes(workers), participants: m('plenum_participants'), rooms: m('plenum_rooms'),
+		};
 	};
 	let after: Omit<SoakSample, 't'> | undefined;
 	let before: Omit<SoakSample, 't'>;
@@ -78,9 +82,10 @@ async function main(): Promise<void> {
 		for (let i = 0; i < roomCount; i++) rooms.push(openRoom());
 		const sampler = (async () => {
 			while (Date.now() < end) {
-				const s = { t: Date.now() - t0, ...(await sample().catch(() => undefined) ?? { heapUsed: Number.NaN, serverRss: rssBytes([pid]), workerRss: rssBytes(childPids(pid)), participants: Number.NaN, rooms: Number.NaN }) };
-				if (Number.isFinite(s.heapUsed)) samples.push(s);
-				if (samples.length % 12 === 0) console.log(`  ${(s.t / 60_000).toFixed(1)} min: heap ${mib(s.heapUsed)}, RSS ${mib(s.serverRss)}, workers ${mib(s.workerRss)} MiB; ${s.participants} participants in ${s.rooms} rooms; ${JSON.stringify(tally.counts)}`);
+				const s = await sample().then((x) => ({ t: Date.now() - t0, ...x }), () => undefined);
+				if (!s) tally.count('sampleFailed');
+				else samples.push(s);
+				if (s && samples.length % 12 === 0) console.log(`  ${(s.t / 60_000).toFixed(1)} min: heap ${mib(s.heapUsed)}, RSS ${mib(s.serverRss)}, workers ${mib(s.workerRss)} (anonymous ${mib(s.workerAnon ?? Number.NaN)}) MiB; ${s.participants} participants in ${s.rooms} rooms; ${JSON.stringify(tally.counts)}`);
 				await sleep(sampleMs * 1000);
 			}
 		})();

@@ -36,6 +36,23 @@ export function rssBytes(pids: number[]): number {
 	return kb * 1024;
 }
 
+/**
+ * Anonymous resident memory (bytes) of the processes: heap and stacks, without the pages of
+ * mapped files (the binary's text), which the kernel may drop and read again at any time.
+ */
+export function rssAnonBytes(pids: number[]): number {
+	let kb = 0;
+	for (const pid of pids) {
+		try {
+			const m = /RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+			kb += Number(m?.[1] ?? 0);
+		} catch {
+			// ended
+		}
+	}
+	return kb * 1024;
+}
+
 /** Direct children of `pid` (e.g. a server's mediasoup workers). */
 export function childPids(pid: number): number[] {
 	return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => statFields(p)?.[1] === String(pid));

@@ -12,6 +12,9 @@ export interface SoakSample {
 	serverRss: number;
 	/** All mediasoup workers of the server together. */
 	workerRss: number;
+	/** The same without file-backed pages (rssAnonBytes); absent in runs before 2026-12-03 08:30. */
+	serverAnon?: number;
+	workerAnon?: number;
 	participants: number;
 	rooms: number;
 }
@@ -81,6 +84,8 @@ export interface SoakSummary {
 	heapFloor: Fit;
 	serverRss: Fit;
 	workerRss: Fit;
+	serverAnon?: Fit;
+	workerAnon?: Fit;
 }
 
 export function soakSummary(samples: readonly SoakSample[], warmupMs: number): SoakSummary {
@@ -91,6 +96,9 @@ export function soakSummary(samples: readonly SoakSample[], warmupMs: number): S
 		heapFloor: fitSeries(bucketMinima(samples, 60_000, heap), warmupMs, heap),
 		serverRss: fitSeries(samples, warmupMs, (s) => s.serverRss),
 		workerRss: fitSeries(samples, warmupMs, (s) => s.workerRss),
+		...(samples.every((s) => s.serverAnon !== undefined && s.workerAnon !== undefined) && samples.length > 0
+			? { serverAnon: fitSeries(samples, warmupMs, (s) => s.serverAnon!), workerAnon: fitSeries(samples, warmupMs, (s) => s.workerAnon!) }
+			: {}),
 	};
 }
 
@@ -136,13 +144,13 @@ ${row('server V8 heap used', s.heapUsed)}
 ${row('server V8 heap, per-minute floor', s.heapFloor)}
 ${row('server RSS', s.serverRss)}
 ${row('mediasoup workers RSS', s.workerRss)}
-
+${s.serverAnon ? `${row('server RSS, anonymous', s.serverAnon)}\n` : ''}${s.workerAnon ? `${row('mediasoup workers RSS, anonymous', s.workerAnon)}\n` : ''}
 | no room | before the churn, MiB | after everyone left, MiB |
 |---|---|---|
 ${idleRow('server V8 heap used', (x) => x.heapUsed)}
 ${idleRow('server RSS', (x) => x.serverRss)}
 ${idleRow('mediasoup workers RSS', (x) => x.workerRss)}
-
+${before.workerAnon !== undefined ? `${idleRow('mediasoup workers RSS, anonymous', (x) => x.workerAnon ?? Number.NaN)}\n` : ''}
 Churn: ${Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ')}.
 Failed requests: ${Object.keys(r.failures).length ? Object.entries(r.failures).map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}.
 `;
