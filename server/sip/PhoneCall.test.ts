@@ -119,22 +119,8 @@ describe('PhoneCall', () => {
 	});
 
 	it('hang-up while publishing: the link closes at once, the participant leaves after the producer exists, and its producer goes with it', async () => {
-		opener.gate = undefined;
 		const publishGate = new Gate();
-		const open = opener.open;
-		opener.gate = undefined;
-		const gatedOpen: typeof open = async (r, p) => {
-			const link = await open(r, p);
-			link.publishGate = publishGate;
-			return link;
-		};
-		call.terminated();
-		call = new PhoneCall({
-			leg, openLink: gatedOpen, prompts, player, roomByPin: () => room, mayTryPin: () => true, pinFailed: () => {}, hangUp: () => { hangUps++; },
-			displayName: '…5678', rtpTimeoutMs: 60_000, log,
-		});
-		call.on('ended', (r) => ended.push(r));
-		ended = [];
+		opener.publishGate = publishGate;
 		leg.press(`${PIN}#`);
 		await settle();
 		expect(publishGate.waiting).toBe(true);

@@ -107,6 +107,8 @@ export class FakeAudioLinkOpener {
 	/** Per open(), whether its participant was still in the room when the link was made (what the real one makes on the router belongs to it then). */
 	readonly memberWhenMade: boolean[] = [];
 	gate: Gate | undefined;
+	/** Given to each link made, to hold its publish(). */
+	publishGate: Gate | undefined;
 	/** Set to make open() fail (after the gate), as when the room's media is gone. */
 	failWith: unknown;
 
@@ -114,6 +116,7 @@ export class FakeAudioLinkOpener {
 		await this.gate?.wait();
 		if (this.failWith !== undefined) throw this.failWith;
 		const link = new FakeAudioLink(room, participant);
+		link.publishGate = this.publishGate;
 		this.links.push(link);
 		this.memberWhenMade.push(room.participants().some((p) => p.id === participant.id));
 		return link;

@@ -149,13 +149,8 @@ export class Baresip {
 		return new Int16Array(wav.buffer.slice(wav.byteOffset + data, wav.byteOffset + wav.length - ((wav.length - data) % 2)));
 	}
 
-	/** RMS (16-bit units) of what the phone heard in each `windowMs` slice. */
-	heardLevels(windowMs = 500): number[] {
-		return this.heardWindows(windowMs, 0).map((w) => w.rms);
-	}
-
 	/**
-	 * Each `windowMs` slice of what the phone heard: its RMS, and the share of its power at
+	 * Each `windowMs` slice of what the phone heard: its RMS (16-bit units), and the share of its power at
 	 * `toneHz` (Goertzel; about 1 for a pure tone, small for speech such as the prompts).
 	 */
 	heardWindows(windowMs: number, toneHz: number): HeardWindow[] {
