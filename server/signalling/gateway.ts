@@ -51,6 +51,8 @@ export function attachSignalling(http: HttpServer, deps: GatewayDeps): Server {
 			origins ??= new Set(loopbackOrigins((http.address() as AddressInfo).port));
 			if (originAllowed(req, origins)) return done(null, true);
 			deps.metrics.signallingErrors.inc({ code: 'PLN_ORIGIN_NOT_ALLOWED' });
+			// Debug only: any page can make a visitor's browser knock. The origin is not logged.
+			deps.log.debug({ code: 'PLN_ORIGIN_NOT_ALLOWED' }, 'signalling handshake refused');
 			done('PLN_ORIGIN_NOT_ALLOWED' satisfies ErrorCode, false);
 		},
 	});
