@@ -126,12 +126,14 @@ export const QUIET_WINDOW_MS = 1_500;
  * whatever was on the wire before a pause has arrived. Resolves with that count.
  */
 export async function settledCount(count: () => Promise<number>, timeoutMs = 10_000, what = 'the count to settle'): Promise<number> {
+	const deadline = Date.now() + timeoutMs;
 	let last = await count();
-	const settled = await eventually(async () => {
+	while (Date.now() < deadline) {
+		// Apart by more than Chromium's getStats cache (50 ms) and many audio packet intervals (20 ms).
+		await new Promise((r) => setTimeout(r, 250));
 		const now = await count();
-		const same = now === last;
+		if (now === last) return now;
 		last = now;
-		return same && { now };
-	}, timeoutMs, what);
-	return settled.now;
+	}
+	throw new Error(`timed out waiting for ${what}`);
 }
