@@ -73,6 +73,7 @@ async function main(): Promise<void> {
 		healthy: () => pool.workersAlive() > 0,
 		notReady: () => (drain?.info ? 'draining' : registry.hasCapacity ? undefined : 'no capacity'),
 		privacy: (lang) => privacyNotice(config, lang),
+		log,
 	});
 	const http = createServer(app);
 	const { mode, ...keys } = config.auth;

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { type Lang, type PrivacyNotice, noticeHtml } from '../privacy/notice.js';
 import { RoomIdSchema } from '../protocol/common.js';
+import type { Logger } from '../observability/log.js';
 import { metricsHandler } from './metricsRoute.js';
 import { PlenumError, httpStatusOf } from '../shared/errors.js';
 
@@ -19,6 +20,8 @@ export interface HttpDeps {
 	healthy: () => boolean;
 	/** Why this instance should get no new meetings ('draining', 'no capacity', …), or undefined when ready. */
 	notReady?: () => string | undefined;
+	/** Where a failed request of ours (not the client's) is reported. */
+	log?: Logger;
 }
 
 /** Same origin only, nothing from anywhere else (invariant 3). */
@@ -90,6 +93,17 @@ export function createHttpApp(deps: HttpDeps): Express {
 	app.use((_req, res) => {
 		const err = new PlenumError('PLN_NOT_FOUND');
 		res.status(httpStatusOf(err.category)).json({ error: { code: err.code, message: err.message } });
+	});
+	// Express's own handler would print the error to stderr, the request's path (a room name)
+	// in it. A 4xx is the client's (a malformed path, a missing asset): its code, no log line.
+	// Anything else is ours: PLN_INTERNAL, reported through the scrubbing logger.
+	app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+		const status = typeof err === 'object' && err !== null && 'status' in err ? err.status : undefined;
+		const byClient = typeof status === 'number' && status >= 400 && status < 500;
+		if (!byClient) deps.log?.error({ err }, 'http request failed');
+		if (res.headersSent) return void res.destroy();
+		const answer = new PlenumError(!byClient ? 'PLN_INTERNAL' : status === 404 ? 'PLN_NOT_FOUND' : 'PLN_INVALID_MESSAGE');
+		res.status(httpStatusOf(answer.category)).json({ error: { code: answer.code, message: answer.message } });
 	});
 	return app;
 }

@@ -88,6 +88,11 @@ describe('a whole meeting through a server of its own', () => {
 		const started = server;
 		const lines = () => started.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 		await eventually(async () => lines().some((l) => l.msg === 'room closed'), 15_000, 'the room closed log line');
+		// Malformed and unknown paths: express would print them (a room name in them) to stderr.
+		for (const [path, code] of [[`/r/${CANARY.room}%E0%A4%A`, 'PLN_INVALID_MESSAGE'], [`/assets/${CANARY.room}-10.77.1.2.js`, 'PLN_NOT_FOUND'], [`/${CANARY.room}%ZZ`, 'PLN_NOT_FOUND']] as const) {
+			const res = await fetch(`${started.baseUrl}${path}`);
+			expect(((await res.json()) as { error: { code: string } }).error.code, path).toBe(code);
+		}
 		const metricsText = await (await fetch(`${started.baseUrl}/metrics`)).text();
 		await stopServer(started.child);
 
