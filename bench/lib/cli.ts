@@ -1,9 +1,9 @@
 /**
- * The start every bench program shares (bench/run.ts, pair.ts, edge.ts, idle.ts, soak.ts,
- * joinTime.ts, sip/*): its options parsed (a bad one: one line, exit 1), its needs checked
- * (preflight.ts: one line saying what to install or how to run it, exit 1), then its main —
- * inside a network namespace of its own for the media benches — and an explicit exit, since a
- * system that failed may leave sockets or timers behind.
+ * The start the bench programs share: options parsed (a bad one: one line, exit 1), needs
+ * checked (preflight.ts: one line saying what to install or how to run it, exit 1), then main —
+ * inside a network namespace of its own for the media benches (run, pair, edge, idle) — and an
+ * explicit exit, since a system that failed may leave sockets or timers behind. The scripts
+ * that run top to bottom (joinTime.ts, sip/*) call options() and preflight() themselves.
  */
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
