@@ -9,10 +9,12 @@ import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import { PlenumError } from '../shared/errors.js';
 import { TokenBucket } from '../shared/TokenBucket.js';
 
-// Generous for a real client (a join with simulcast and 25 tiles sends ~60 requests at once),
-// tight enough that one connection cannot keep the server busy.
-const REQUEST_BURST = 200;
-const REQUESTS_PER_SECOND = 50;
+// Generous for a real client: a join into a full room (99 others with camera and microphone)
+// sends ~200 consume and ~200 resumeConsumer requests, then layer and pause requests for its
+// tiles, within seconds; a rebuild after a worker death sends them again. Tight enough that
+// one connection cannot keep the server busy.
+const REQUEST_BURST = 600;
+const REQUESTS_PER_SECOND = 100;
 const CHAT_BURST = 5;
 const CHAT_PER_SECOND = 1;
 /**
@@ -21,7 +23,7 @@ const CHAT_PER_SECOND = 1;
  * connection can queue while the server (or a media worker) is slow, which the rate alone
  * does not: tokens refill whether or not earlier requests were answered.
  */
-export const MAX_PENDING_REQUESTS = 256;
+export const MAX_PENDING_REQUESTS = 512;
 
 export interface SignallingDeps {
 	registry: RoomRegistry;

@@ -14,7 +14,7 @@ const REQUESTS_PER_SECOND = 40;
 const IN_FLIGHT_PER_SOCKET = 8;
 /** Sockets that blast far past the rate limit and the burst. */
 const BURST_SOCKETS = 3;
-const BURST_REQUESTS = 400;
+const BURST_REQUESTS = 1_000;
 const ACK_TIMEOUT_MS = 10_000;
 
 /** Frames that socket.io refuses as a whole: the connection goes, the server stays. */

@@ -49,7 +49,7 @@ describe('requests in flight are bounded per connection', () => {
 		};
 		// The burst first (all wait for the frozen worker), then a steady trickle while the
 		// rate limit refills, until the bound is met.
-		for (let i = 0; i < 190; i++) restart();
+		for (let i = 0; i < 500; i++) restart();
 		const refused = await eventually(async () => {
 			for (let i = 0; i < 5; i++) restart();
 			return answers.find((a) => a.error?.code === 'PLN_TOO_MANY_PENDING');
