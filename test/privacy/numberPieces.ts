@@ -28,13 +28,16 @@ const CALLER_DIGITS = 12;
 const MAX_TRIES = 10_000;
 
 /**
- * A caller number (12 digits, E.164 without the "+") that nothing but a leak can put into the
- * heap, so one finding is a failure without a second try:
+ * A caller number (12 digits, E.164 without the "+") whose pieces only a leak puts into the
+ * heap, so one finding is a failure without a second try with another number:
  * - none of its five-digit pieces is in `taken`, the pieces already in the heap before the call
- *   (library code, constants, pids, ports and times of the start);
- * - every piece starts with 0, 7, 8 or 9, so no port (at most 65535) and no integer with fewer
- *   than 70000 (milliseconds since start, counters, lengths of a short audit) equals one, and a
- *   run of digits longer than the number cannot be part of it (timestamps in ms have 13).
+ *   (library code, constants such as 90000, the pids, ports and times of the start);
+ * - every piece starts with 0, 7, 8 or 9: no port (at most 65535) and no integer below 70000
+ *   (milliseconds since the start, counters, lengths) equals one, and a digit run must start at
+ *   a piece to be part of the number, so a longer integer must start with 7, 8 or 9 too; runs
+ *   longer than the number (timestamps in ms have 13 digits) are never part of it.
+ * What is left to chance is a string made during the call whose digit run is exactly a part of
+ * the number starting with 0, 7, 8 or 9 (a float's decimals, say): not seen in any run so far.
  * The last four digits are free: a room may show them, and four digits are no piece.
  */
 export function chooseCaller(taken: ReadonlySet<string>, random: (n: number) => number = randomInt): string {
