@@ -118,6 +118,25 @@ describe('PhoneCall', () => {
 		expect(ended).toEqual(['failed']);
 	});
 
+	it('a worker dying while the link is opened (mediaLost with rebuild) makes the link again once it exists; in the room, each loss rebuilds', async () => {
+		opener.gate = new Gate();
+		leg.press(`${PIN}#`);
+		await settle();
+		const pid = call.participantId as string;
+		media.simulateWorkerLoss({ participants: [pid], producers: [] });
+		opener.gate.release();
+		await settle();
+		const [link] = opener.links;
+		expect(link?.rebuilds).toBe(1);
+		media.simulateWorkerLoss({ participants: [pid], producers: [] });
+		await settle();
+		expect(link?.rebuilds).toBe(2);
+		media.simulateWorkerLoss({ participants: [], producers: ['someone-else'] });
+		await settle();
+		expect(link?.rebuilds).toBe(2); // another participant's loss: only that stream is dropped
+		expect(ended).toEqual([]);
+	});
+
 	it('hang-up while publishing: the link closes at once, the participant leaves after the producer exists, and its producer goes with it', async () => {
 		const publishGate = new Gate();
 		opener.publishGate = publishGate;

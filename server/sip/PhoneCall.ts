@@ -63,6 +63,8 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 	#mediaStep: Promise<void> | undefined;
 	// Each #connectMedia() run gets the next number; a run that is no longer the latest stops.
 	#mediaAttempt = 0;
+	/** A mediaLost with rebuild came while joining: the link is made again once it exists. */
+	#lostWhileJoining = false;
 	readonly #onDtmf = (d: string) => {
 		if (this.#state !== 'ended') this.digit(d);
 	};
@@ -146,6 +148,8 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 			this.#participant = room.join(this.#d.displayName, (push) => this.#onPush(push), 'participant', 'phone');
 			this.#room = room;
 			if (!(await this.#connectMedia())) return; // the call ended meanwhile: nothing to tell
+			// The worker died while the link was being made: it may sit on the dead one.
+			if (this.#lostWhileJoining) await this.#link?.rebuild(this.#muted);
 		} catch (err) {
 			if (this.#state !== 'joining') return; // ended meanwhile; #leaveRoom released everything
 			this.#d.log.warn({ err }, 'phone caller could not join');
@@ -200,6 +204,7 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 				break;
 			case 'mediaLost':
 				link?.dropProducers(push.data.producerIds);
+				if (push.data.rebuild && this.#state === 'joining') this.#lostWhileJoining = true;
 				if (push.data.rebuild && this.#state === 'inRoom') {
 					link?.rebuild(this.#muted).catch((err: unknown) => this.#d.log.warn({ err }, 'phone leg could not rebuild its media'));
 				}
