@@ -183,6 +183,19 @@ describe('logs by allowlist', () => {
 		expect(scrubFreeText('room Kd8sP2xq_L3mZ0aB9cDe1f closed at asyncRunEntryPointWithESMLoader')).toBe('room [secret] closed at asyncRunEntryPointWithESMLoader');
 	});
 
+	it('long text is cut after the scrub (no fragment of an address survives the cut), and scrubbing it stays cheap', () => {
+		const { log, lines } = captureLogger();
+		const long = `${'x'.repeat(292)} 10.11.12.13 +49 30 1234567 ${'y'.repeat(10_000)}`;
+		const started = performance.now();
+		log.info({ reason: long, detail: `${'1'.repeat(100_000)}a`, err: new Error(long) }, long);
+		expect(performance.now() - started).toBeLessThan(500);
+		const line = JSON.parse(lines[0] ?? '{}');
+		expect(line.reason).toBe(`${'x'.repeat(292)} [ip] [n…`);
+		expect(lines[0]).not.toMatch(/10\.11|12\.13|1234567/);
+		expect(line.msg.length).toBeLessThanOrEqual(301);
+		expect(line.err.message.length).toBeLessThanOrEqual(301);
+	});
+
 	it('scrub never mutates its input', () => {
 		const input = { displayName: 'A', reason: { ip: '1.2.3.4' }, err: new Error('x 1.2.3.4') };
 		scrub(input);

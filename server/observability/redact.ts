@@ -125,11 +125,18 @@ export function scrubFreeText(s: string): string {
 		.replace(OPAQUE, (m) => (looksOpaque(m) ? '[secret]' : m));
 }
 
-const cut = (s: string): string => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s);
+/**
+ * Free text scrubbed and cut to MAX_TEXT. Cut after the scrub, so a cut cannot leave a
+ * fragment of an address unmasked; a first cut well beyond it bounds the scrub's work.
+ */
+function scrubCut(s: string): string {
+	const out = scrubFreeText(s.length > 4 * MAX_TEXT ? s.slice(0, 4 * MAX_TEXT) : s);
+	return out.length > MAX_TEXT || s.length > 4 * MAX_TEXT ? `${out.slice(0, MAX_TEXT)}…` : out;
+}
 
 /** A log message: free-text scrubbed (messages should be constant; this is the safety net). */
 export function scrubMessage(s: string): string {
-	return scrubFreeText(s);
+	return scrubCut(s);
 }
 
 /** Returns a scrubbed copy of a logged object (allowlisted keys only); never mutates it. */
@@ -163,7 +170,7 @@ function scrubObject(obj: object, depth: number): Record<string, unknown> {
 }
 
 function scrubValue(v: unknown, depth: number): unknown {
-	if (typeof v === 'string') return cut(scrubFreeText(v));
+	if (typeof v === 'string') return scrubCut(v);
 	if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
 	if (typeof v === 'bigint') return scrubText(v.toString());
 	if (typeof v !== 'object') return undefined;
@@ -201,7 +208,7 @@ const ERROR_TYPE = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
  * Idempotent: an already serialised error passes through unchanged.
  */
 export function serializeError(e: unknown, depth = 0): unknown {
-	if (typeof e === 'string') return cut(scrubFreeText(e));
+	if (typeof e === 'string') return scrubCut(e);
 	if (typeof e === 'number' || typeof e === 'boolean' || typeof e === 'bigint') return scrubText(String(e));
 	if (e === null || typeof e !== 'object') return undefined;
 	if (depth >= MAX_DEPTH) return '[deep]';
@@ -218,7 +225,7 @@ export function serializeError(e: unknown, depth = 0): unknown {
 	const rawType = isError ? read('name') : read('type');
 	const type = typeof rawType === 'string' && ERROR_TYPE.test(rawType) ? rawType : 'Error';
 	const message = String(read('message') ?? '');
-	const out: Record<string, unknown> = { type, message: cut(scrubFreeText(message)) };
+	const out: Record<string, unknown> = { type, message: scrubCut(message) };
 	const code = read('code');
 	if (typeof code === 'number') out.code = code;
 	else if (typeof code === 'string') out.code = SAFE_CODE.test(code) ? scrubText(code) : REDACTED;
@@ -243,7 +250,7 @@ export function serializeError(e: unknown, depth = 0): unknown {
 function scrubStack(stack: string, type: string, message: string): string {
 	const lines = stack.split('\n');
 	const frames = lines.filter((l) => /^\s+at /.test(l));
-	if (frames.length === 0) return cut(scrubFreeText(stack));
+	if (frames.length === 0) return scrubCut(stack);
 	return [`${type}: ${message}`, ...frames.slice(0, 30).map((f) => scrubFreeText(f))].join('\n');
 }
 
