@@ -107,6 +107,7 @@ describe('logs by allowlist', () => {
 		}
 		const child2 = log.child({ room: roomRef('Vorstandssitzung') }, { level: 'debug', msgPrefix: 'Erika ' } as never);
 		child2.info({ worker: 1 }, 'room opened');
+		log.child({ room: SECRETS.roomId }).info({ room: SECRETS.roomName }, 'a room id where its hash belongs');
 		const out = lines.join('');
 		expectClean(out);
 		// The lines are still there, with what is safe.

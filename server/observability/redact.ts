@@ -46,6 +46,9 @@ export const SAFE_KEYS: ReadonlySet<string> = new Set([
 	'redacted',
 ]);
 
+/** Keys whose values must have our shape: a room id (perhaps a name) under `room` is refused. */
+const VALUE_SHAPE: ReadonlyMap<string, RegExp> = new Map([['room', /^[a-f][0-9a-f]{11}$/]]);
+
 /** Number-valued keys that pass by their suffix: `recoveredInMs`, `joinCount`, `heapBytes`. */
 const NUMERIC_SUFFIX = /^[a-z][A-Za-z]*(?:Ms|S|Seconds|Count|Bytes|Total)$/;
 
@@ -162,6 +165,7 @@ function scrubObject(obj: object, depth: number): Record<string, unknown> {
 		if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
 		if (ERROR_KEYS.has(key)) out[key] = serializeError(v, depth + 1);
 		else if (key === SETTINGS_KEY && typeof v === 'object' && v !== null && !Array.isArray(v)) out[key] = scrubSettings(v as object);
+		else if (VALUE_SHAPE.has(key) && !(typeof v === 'string' && VALUE_SHAPE.get(key)?.test(v))) out[key] = REDACTED;
 		else if (SAFE_KEYS.has(key) || (NUMERIC_SUFFIX.test(key) && typeof v === 'number')) out[key] = scrubValue(v, depth + 1);
 		else dropped++;
 	}
