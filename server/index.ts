@@ -120,6 +120,12 @@ async function main(): Promise<void> {
 	// SIGINT stops at once.
 	// A bug in one request must not end every meeting on this server (invariant 4).
 	process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+	// A throw nobody caught leaves state unknown: log it scrubbed (Node's own report would print
+	// the raw message) and exit, so the supervisor restarts a clean process.
+	process.on('uncaughtException', (err) => {
+		log.fatal({ err }, 'uncaught exception');
+		process.exit(1);
+	});
 	process.on('SIGINT', () => stop('SIGINT'));
 	process.on('SIGTERM', () => drain?.start('SIGTERM'));
 	process.on('SIGUSR2', () => drain?.start('SIGUSR2'));
