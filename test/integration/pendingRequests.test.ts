@@ -20,9 +20,11 @@ describe('requests in flight are bounded per connection', () => {
 
 	beforeAll(async () => {
 		server = await startServer(logPath, { MEDIASOUP_WORKERS: '1', MEDIA_STATS_INTERVAL_MS: '0' });
-		const started = readFileSync(logPath, 'utf8').split('\n').filter((l) => l.includes('"media worker started"'));
-		workerPid = Number((JSON.parse(started.at(-1) ?? '{}') as { workerPid?: number }).workerPid);
-		expect(workerPid).toBeGreaterThan(0);
+		// stdout reaches the file through a pipe: wait for the line rather than read it once.
+		workerPid = await eventually(async () => {
+			const started = readFileSync(logPath, 'utf8').split('\n').filter((l) => l.includes('"media worker started"'));
+			return Number((JSON.parse(started.at(-1) ?? '{}') as { workerPid?: number }).workerPid) || undefined;
+		}, 10_000, 'the worker pid in the log');
 	});
 	afterAll(async () => {
 		if (workerPid) process.kill(workerPid, 'SIGCONT');
