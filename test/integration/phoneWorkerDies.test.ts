@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, stopServer } from '../support/serverProcess.js';
+import { SIP_TEST_ENV, sipPortOf } from '../support/sipServer.js';
 import { runSipp, scenario } from '../support/sipp.js';
 import { connectBrowser, eventually, type InboundStat, uniqueRoomId } from './helpers.js';
 
@@ -21,12 +22,8 @@ describe('a worker dies under a meeting with a phone caller', () => {
 
 	beforeAll(async () => {
 		logPath = join(mkdtempSync(join(tmpdir(), 'plenum-sipwd-')), 'server.log');
-		server = await startServer(logPath, {
-			MEDIASOUP_WORKERS: '2', LOG_LEVEL: 'info', SIP_ENABLED: 'true', SIP_PORT: '0', SIP_LISTEN_IP: '127.0.0.1',
-			SIP_TRUNK_ALLOW: '127.0.0.1', SIP_DIAL_IN_NUMBER: '+49 30 9870000', SIP_RTP_LISTEN_IP: '127.0.0.1',
-			SIP_RTP_PORT_MIN: '0', SIP_RTP_PORT_MAX: '0',
-		});
-		sipPort = Number(/SIP dial-in on udp port (\d+)/.exec(server.stderr())?.[1]);
+		server = await startServer(logPath, { ...SIP_TEST_ENV, MEDIASOUP_WORKERS: '2', LOG_LEVEL: 'info' });
+		sipPort = sipPortOf(server.stderr());
 		browser = await connectBrowser();
 		ctx = await browser.newContext();
 	}, 90_000);

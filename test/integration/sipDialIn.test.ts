@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processCpuSeconds } from '../support/cpu.js';
 import { startServer, stopServer } from '../support/serverProcess.js';
 import { Baresip } from '../support/baresip.js';
+import { SIP_TEST_ENV, sipPortOf } from '../support/sipServer.js';
 import { runSipp, refusedScenario, scenario } from '../support/sipp.js';
 import { spawnSync } from 'node:child_process';
 import { connectBrowser, eventually, type InboundStat, talkingMic, uniqueRoomId } from './helpers.js';
@@ -73,21 +74,15 @@ describe('SIP dial-in (sipp as the phone, real Chromium in the room)', () => {
 	beforeAll(async () => {
 		logPath = join(mkdtempSync(join(tmpdir(), 'plenum-sip-')), 'server.log');
 		server = await startServer(logPath, {
+			...SIP_TEST_ENV,
 			MEDIASOUP_WORKERS: '1',
 			LOG_LEVEL: 'trace',
-			SIP_ENABLED: 'true',
-			SIP_PORT: '0',
-			SIP_LISTEN_IP: '127.0.0.1',
 			SIP_TRUNK_ALLOW: '127.0.0.1,127.0.0.3',
 			SIP_PIN_GUESSES_PER_MINUTE: '4',
 			SIP_ROOM_HEADER: ROOM_HEADER,
-			SIP_DIAL_IN_NUMBER: '+49 30 9870000',
-			SIP_RTP_LISTEN_IP: '127.0.0.1',
-			SIP_RTP_PORT_MIN: '0',
-			SIP_RTP_PORT_MAX: '0',
 			ROOM_EMPTY_GRACE_MS: '300',
 		});
-		sipPort = Number(/SIP dial-in on udp port (\d+)/.exec(server.stderr())?.[1]);
+		sipPort = sipPortOf(server.stderr());
 		browser = await connectBrowser();
 		ctx = await browser.newContext();
 	}, 90_000);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { startServer, stopServer } from '../support/serverProcess.js';
+import { SIP_TEST_ENV } from '../support/sipServer.js';
 
 // Register mode: the bridge registers to a provider's registrar (sipp playing it) with digest auth.
 it('registers to the provider with digest authentication', async () => {
@@ -12,7 +13,7 @@ it('registers to the provider with digest authentication', async () => {
 	const sipp = spawn('sipp', ['-sf', resolve('test/support/registrar.xml'), '-i', '127.0.0.1', '-p', String(registrarPort), '-m', '1', '-nostdin', '-timeout', '40s', '-timeout_error'], { cwd: dir, stdio: 'ignore' });
 	const registrar = new Promise<number | null>((ok) => sipp.once('exit', ok));
 	const server = await startServer(join(dir, 'server.log'), {
-		MEDIASOUP_WORKERS: '1', SIP_ENABLED: 'true', SIP_PORT: '0', SIP_LISTEN_IP: '127.0.0.1', SIP_DIAL_IN_NUMBER: '+49 30 9870000',
+		...SIP_TEST_ENV, MEDIASOUP_WORKERS: '1',
 		SIP_REGISTRAR: `sip:127.0.0.1:${registrarPort}`, SIP_AOR: 'sip:trunkuser@127.0.0.1', SIP_USERNAME: 'trunkuser', SIP_PASSWORD: 'trunkpass',
 	});
 	try {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { type StartedServer, startServer, stopServer } from '../support/serverProcess.js';
+import { SIP_TEST_ENV as SIP_ENV, sipPortOf } from '../support/sipServer.js';
 
 // Every call that creates, changes or removes a file or directory.
 const TRACED_CALLS = 'open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,rmdir,truncate,link,linkat,symlink,symlinkat';
@@ -7,10 +8,6 @@ const INSPECTOR_BANNER = /^(Debugger listening on ws:\/\/127\.0\.0\.1:\d+\/[\w-]
 // strace's lines ("[pid n] call(...) = r") and the server's own stderr share the pipe.
 const isTrace = (l: string) => /^(\[pid\s+\d+\]\s+)?([a-z_0-9]+\(|<\.\.\. )/.test(l);
 
-const SIP_ENV = {
-	SIP_ENABLED: 'true', SIP_PORT: '0', SIP_LISTEN_IP: '127.0.0.1', SIP_DIAL_IN_NUMBER: '+49 30 9870000',
-	SIP_RTP_LISTEN_IP: '127.0.0.1', SIP_RTP_PORT_MIN: '0', SIP_RTP_PORT_MAX: '0',
-};
 
 /** Whether `program` runs (`strace -V`, `sipp -v`). */
 export function installed(program: string, versionFlag: string): boolean {
@@ -59,7 +56,7 @@ export class ServerUnderAudit {
 
 	/** The SIP dial-in's UDP port (0 without dial-in). */
 	get sipPort(): number {
-		return Number(/SIP dial-in on udp port (\d+)/.exec(this.#server.stderr())?.[1] ?? 0);
+		return sipPortOf(this.#server.stderr()) || 0;
 	}
 
 	/** What the server printed: its log (stdout) and stderr, without strace's lines and Node's inspector banner (the harness's, naming its loopback port). */
