@@ -11,6 +11,7 @@
  *   npm run bench:soak                     30 minutes (the first 5 are warm-up)
  *   npm run bench:soak -- --minutes 5      a shorter run (warm-up 1 min)
  *   npm run bench:soak -- --report bench/results/soak.json    re-render a run's table
+ *   ... --note "shared machine: a test suite ran meanwhile"     recorded with the run
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,6 +36,8 @@ const values = options({
 	seed: { type: 'string', default: '1' },
 	...OUT_OPTION,
 	report: { type: 'string' },
+	/** What else ran on the machine meanwhile, for the record. */
+	note: { type: 'string' },
 });
 
 /** Relative weights of the churn's actions (join and leave also keep each room between --min and --max). */
@@ -120,6 +123,7 @@ async function main(): Promise<void> {
 		minutes,
 		settings: { rooms: roomCount, participantsPerRoom: `${min}–${max}`, roomMinutes: roomMin, tickMs, sampleS: sampleMs, warmupMin, seed: Number(values.seed), mediasoupWorkers: 1 },
 		machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, kernel: os.release(), loadavg: os.loadavg() },
+		...(values.note ? { note: values.note } : {}),
 		counts: tally.counts,
 		failures: tally.failures,
 		idle: { before, after },

@@ -112,6 +112,8 @@ export interface SoakResult {
 	minutes: number;
 	settings: Record<string, number | string>;
 	machine: Record<string, unknown>;
+	/** What else ran on the machine, from `--note`. */
+	note?: string;
 	counts: SoakCounts;
 	failures: SoakCounts;
 	/** Memory with no room, before the churn and after everyone left. */
@@ -120,13 +122,13 @@ export interface SoakResult {
 	summary: SoakSummary;
 }
 
-const mib = (b: number) => (b / 2 ** 20).toFixed(1);
-const mibSigned = (b: number) => `${b >= 0 ? '+' : '−'}${mib(Math.abs(b))}`;
+const mib = (b: number, digits = 1) => (b / 2 ** 20).toFixed(digits);
+const mibSigned = (b: number) => `${b >= 0 ? '+' : '−'}${mib(Math.abs(b), 2)}`;
 
 /** The run as a Markdown table: per series the slope per hour (± standard error) and the fitted start and end. */
 export function soakMarkdown(r: SoakResult): string {
 	const s = r.summary;
-	const row = (name: string, f: Fit) => `| ${name} | ${mibSigned(f.slopePerHour)} ± ${mib(f.slopeErrPerHour)} | ${mib(f.first)} → ${mib(f.last)} | ${f.r2.toFixed(2)} | ${f.n} |`;
+	const row = (name: string, f: Fit) => `| ${name} | ${mibSigned(f.slopePerHour)} ± ${mib(f.slopeErrPerHour, 2)} | ${mib(f.first)} → ${mib(f.last)} | ${f.r2.toFixed(2)} | ${f.n} |`;
 	const before = r.idle.before;
 	const after = r.idle.after;
 	const idleRow = (name: string, pick: (x: Omit<SoakSample, 't'>) => number) => `| ${name} | ${mib(pick(before))} | ${after ? mib(pick(after)) : '–'} |`;
@@ -134,9 +136,7 @@ export function soakMarkdown(r: SoakResult): string {
 
 \`${r.command}\`: ${r.minutes} min of churn, the first ${(s.warmupMs / 60_000).toFixed(1)} min warm-up (not fitted).
 Settings: ${Object.entries(r.settings).map(([k, v]) => `${k} ${v}`).join(', ')}.
-Machine: ${Object.entries(r.machine).map(([k, v]) => `${k} ${Array.isArray(v) ? v.map((x) => Number(x).toFixed(1)).join('/') : v}`).join(', ')}.
-The machine is shared (2 cores, other engineers' builds and tests ran at the same time): memory
-figures are not disturbed much by that, but timing is.
+Machine: ${Object.entries(r.machine).map(([k, v]) => `${k} ${Array.isArray(v) ? v.map((x) => Number(x).toFixed(1)).join('/') : v}`).join(', ')}.${r.note ? `\n${r.note}` : ''}
 
 | series | slope, MiB per hour | fitted MiB, after warm-up → end | R² | samples |
 |---|---|---|---|---|
