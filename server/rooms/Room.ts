@@ -123,7 +123,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 	 */
 	disconnect(pid: ParticipantId, from?: Notify | Connection): void {
 		const p = this.#participants.get(pid);
-		if (!p || !p.disconnect(from)) return;
+		if (!p?.disconnect(from)) return;
 		p.reconnectTimer = setTimeout(() => this.leave(pid, 'disconnected'), this.#opts.reconnectGraceMs);
 		p.reconnectTimer.unref();
 		this.#log.info({ participantId: pid }, 'participant disconnected, waiting for resume');
@@ -136,7 +136,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 	resume(pid: ParticipantId, token: string, notify: Notify | Connection): Participant {
 		if (this.#closed) throw new PlenumError('PLN_RESUME_FAILED');
 		const p = this.#participants.get(pid);
-		if (!p || !p.resume(token, notify)) throw new PlenumError('PLN_RESUME_FAILED');
+		if (!p?.resume(token, notify)) throw new PlenumError('PLN_RESUME_FAILED');
 		this.#log.info({ participantId: pid }, 'participant resumed');
 		return p;
 	}

@@ -153,7 +153,7 @@ export class Session {
 		if (this.#closed) return;
 		this.#closed = true;
 		const k = this.knocking;
-		if (k && k.room.access.cancel(k.entryId)) k.room.toModerators({ event: 'lobbyChanged', data: { waiting: k.room.access.waiting() } });
+		if (k?.room.access.cancel(k.entryId)) k.room.toModerators({ event: 'lobbyChanged', data: { waiting: k.room.access.waiting() } });
 		this.knocking = undefined;
 		if (this.#room && this.#participant) this.#room.disconnect(this.#participant.id, this.connection);
 		this.#detach();

@@ -6,7 +6,7 @@ import type { Room } from '../rooms/Room.js';
 import { PlenumError } from '../shared/errors.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { AudioLink, CallLeg, OpenAudioLink } from './PhoneCallTypes.js';
-import { type PromptPlayer, type Prompts } from './Prompts.js';
+import type { PromptPlayer, Prompts } from './Prompts.js';
 import { SAMPLES_PER_FRAME } from './rtp/PhoneLeg.js';
 
 export type CallResult = 'answered' | 'wrongPin' | 'rejected' | 'failed';

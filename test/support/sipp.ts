@@ -60,7 +60,7 @@ const PCAP: Record<string, string> = { '#': 'pound', '*': 'star' };
 export function scenario(caller: string, steps: Step[], invite: InviteOptions = {}): string {
 	let cseq = 2;
 	const body = steps.map((s) => {
-		if ('info' in s) return [...s.info].map((d) => INFO(d, cseq++) + '\n  <pause milliseconds="120"/>').join('');
+		if ('info' in s) return [...s.info].map((d) => `${INFO(d, cseq++)}\n  <pause milliseconds="120"/>`).join('');
 		if ('rfc4733' in s) return [...s.rfc4733].map((d) => `\n  <nop><action><exec play_pcap_audio="${DTMF_PCAP_DIR}/dtmf_2833_${PCAP[d] ?? d}.pcap"/></action></nop>\n  <pause milliseconds="700"/>`).join('');
 		if ('pauseMs' in s) return `\n  <pause milliseconds="${s.pauseMs}"/>`;
 		if ('audio' in s) return `\n  <nop><action><exec rtp_stream="${s.audio},-1,0"/></action></nop>`;

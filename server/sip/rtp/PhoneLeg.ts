@@ -111,7 +111,7 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 	/** Sends 20 ms of 8 kHz PCM to the phone. */
 	send(pcm: Int16Array): void {
 		const p = this.#params;
-		if (!p || !p.send || this.#closed) return;
+		if (!p?.send || this.#closed) return;
 		const payload = Buffer.from(p.codec.name === 'PCMA' ? g711.alaw.encode(pcm) : g711.mulaw.encode(pcm));
 		const packet = buildRtp({ payloadType: p.codec.payloadType, marker: this.sent === 0, sequence: this.#seq, timestamp: this.#ts, ssrc: this.#ssrc, payload });
 		this.#seq = (this.#seq + 1) & 0xffff;
