@@ -56,14 +56,14 @@ describe('soak analysis', () => {
 			counts: { join: 5 }, failures: {}, idle: { before: idle, after: undefined }, samples, summary: soakSummary(samples, MIN),
 		};
 		const md = soakMarkdown(r);
-		expect(md).toContain('| server V8 heap, per-minute floor | −3.0 ± 0.0 |');
-		expect(md).toContain('| mediasoup workers RSS | +0.0 ± 0.0 | 20.0 → 20.0 |');
+		expect(md).toContain('| server V8 heap, per-minute floor | −3.00 ± 0.00 |');
+		expect(md).toContain('| mediasoup workers RSS | +0.00 ± 0.00 | 20.0 → 20.0 |');
 		expect(md).toContain('| mediasoup workers RSS | 11.0 | – |');
 		expect(md).toContain('Failed requests: none.');
 		expect(md).not.toContain('anonymous');
 		const withAnon = samples.map((x) => ({ ...x, serverAnon: 60 * MIB, workerAnon: 8 * MIB + (2 * MIB * x.t) / 3_600_000 }));
 		const anon = soakMarkdown({ ...r, samples: withAnon, idle: { before: { ...idle, workerAnon: 8 * MIB }, after: undefined }, summary: soakSummary(withAnon, MIN) });
-		expect(anon).toContain('| mediasoup workers RSS, anonymous | +2.0 ± 0.0 |');
+		expect(anon).toContain('| mediasoup workers RSS, anonymous | +2.00 ± 0.00 |');
 		expect(anon).toContain('| mediasoup workers RSS, anonymous | 8.0 | – |');
 	});
 });
