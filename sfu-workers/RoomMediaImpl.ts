@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from './Logger.js';
 import { PlenumError } from '../server/shared/errors.js';
 import { TypedEmitter } from '../server/shared/TypedEmitter.js';
+import { NodePipes, type PipeListen, type PipeState, type PipeTuple, type PipedProducer } from './NodePipes.js';
 import { type AnyTransport, type AppData, type ParticipantMedia, mediaCall, newParticipantMedia, producerInfo } from './participantMedia.js';
 import { type QuotaKind, withinQuota } from './quotas.js';
 import { type RouterHandle, RouterSet, type RouterSlot, type SpillPolicy } from './RouterSet.js';
@@ -44,18 +45,21 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	/** Set while a new primary router is made after the primary's worker died; media calls wait for it. */
 	#recovering: Promise<void> | undefined;
 	#closed = false;
+	/** Pipes to this room's media on other nodes (cluster mode only). */
+	readonly #pipes: NodePipes | undefined;
 
-	private constructor(routers: RouterSet, speakers: types.ActiveSpeakerObserver, log: Logger) {
+	private constructor(routers: RouterSet, speakers: types.ActiveSpeakerObserver, log: Logger, pipe: PipeListen | undefined) {
 		super();
 		this.#routers = routers;
+		this.#pipes = pipe && new NodePipes(pipe);
 		this.#speakers = this.#hookSpeakers(speakers);
 		this.#log = log;
 		this.#watch(routers.primary);
 	}
 
-	static async create(o: { first: RouterHandle; spill?: SpillPolicy; log: Logger }): Promise<RoomMediaImpl> {
+	static async create(o: { first: RouterHandle; spill?: SpillPolicy; log: Logger; pipe?: PipeListen }): Promise<RoomMediaImpl> {
 		const speakers = await o.first.router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
-		return new RoomMediaImpl(new RouterSet(o.first, o.spill), speakers, o.log);
+		return new RoomMediaImpl(new RouterSet(o.first, o.spill), speakers, o.log, o.pipe);
 	}
 
 	get workerIndex(): number {
@@ -213,9 +217,10 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		const slot = m.slot;
 		if (!recv || !slot) throw new PlenumError('PLN_TRANSPORT_NOT_FOUND');
 		const owner = this.#ownerOf(producerId);
-		if (!owner) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
-		if (owner === m || !owner.slot) throw new PlenumError('PLN_CANNOT_CONSUME');
-		const from = owner.slot;
+		// A producer piped in from another node is consumed like a local one.
+		const from = owner ? owner.slot : this.#pipes?.piped(producerId)?.slot;
+		if (!owner && !from) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
+		if (owner === m || !from) throw new PlenumError('PLN_CANNOT_CONSUME');
 		const rtpCapabilities = m.rtpCapabilities;
 		const consumer = await this.#reserve(participantId, m, 'consumers', async () => {
 			await this.#onRouter(participantId, m, slot, () => this.#routers.pipe(producerId, from, slot));
@@ -277,11 +282,52 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		this.#end('closed');
 	}
 
+	/** Pipe news (origin producer paused, resumed, closed) for the agent to pass to the peer node. */
+	get pipes(): NodePipes {
+		if (!this.#pipes) throw new PlenumError('PLN_INTERNAL');
+		return this.#pipes;
+	}
+
+	/** This node's end of the room's pipe to `peer` (on the primary router). */
+	async pipeLink(peer: string): Promise<PipeTuple> {
+		if (this.#recovering) await this.#recovering;
+		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
+		return this.pipes.link(peer, this.#routers.primary);
+	}
+
+	/** Producer's node: sends a participant's producer to `peer`, connecting to its end `remote`. */
+	async pipeOut(producerId: string, peer: string, remote: PipeTuple): Promise<{ tuple: PipeTuple; producer: PipedProducer }> {
+		const owner = this.#ownerOf(producerId);
+		const producer = owner?.producers.get(producerId);
+		if (!owner?.slot || !producer) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
+		const primary = this.#routers.primary;
+		await this.#routers.pipe(producerId, owner.slot, primary);
+		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
+		return this.pipes.out(producer, peer, primary, remote);
+	}
+
+	/** Consumer's node: makes the producer from `peer` consumable here, under its own id. */
+	async pipeIn(peer: string, remote: PipeTuple, producer: PipedProducer): Promise<void> {
+		if (this.#recovering) await this.#recovering;
+		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
+		await this.pipes.in(peer, this.#routers.primary, remote, producer);
+	}
+
+	async pipeState(peer: string, producerId: string, state: PipeState): Promise<void> {
+		if (!this.#closed) await this.pipes.state(peer, producerId, state);
+	}
+
+	/** Ends the pipe to `peer` (its media of the room ended or it died). */
+	dropPeer(peer: string): void {
+		if (!this.#closed) this.#pipes?.dropPeer(peer);
+	}
+
 	// Children close with their routers, silently: #closed is set before the routers close.
 	#end(reason: 'closed' | 'workerDied'): void {
 		if (this.#closed) return;
 		this.#closed = true;
 		this.#routers.close();
+		this.#pipes?.clear();
 		this.#participants.clear();
 		this.#orphans.clear();
 		this.#lost.clear();

@@ -9,7 +9,6 @@ import { MediaStats } from './MediaStats.js';
 import { RoomMediaImpl } from './RoomMediaImpl.js';
 import type { RouterHandle } from './RouterSet.js';
 import { type WorkerLoad, pickWorker } from './placement.js';
-import type { RoomMedia } from './types.js';
 import { workerBinary } from './workerBinary.js';
 
 export interface WorkerPoolOptions {
@@ -19,6 +18,12 @@ export interface WorkerPoolOptions {
 	announcedAddress: string;
 	/** A room's producers + consumers on one router before newcomers go to another worker. */
 	roomSpillLoad: number;
+	/** Cluster mode: the address other nodes' pipe transports send to (CLUSTER_ADDRESS); absent = no pipes. */
+	clusterAddress?: string;
+	/** Where pipe transports listen; default listenIp. */
+	pipeListenIp?: string;
+	/** UDP ports for pipe transports; default the worker's range. */
+	pipePortRange?: { min: number; max: number };
 	/** How often MediaStats reads RTP stats (0 = never); default 10 s. */
 	statsIntervalMs?: number;
 	log: Logger;
@@ -155,11 +160,13 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 	}
 
 	/** Media for a new room: a router on the least-loaded worker, more workers as it grows. */
-	async createRoomMedia(log: Logger): Promise<RoomMedia> {
+	async createRoomMedia(log: Logger): Promise<RoomMediaImpl> {
 		const first = await this.#routerOn([]);
 		if (!first) throw new PlenumError('PLN_NO_WORKER');
 		const spill = { maxLoadPerRouter: this.#opts.roomSpillLoad, addRouter: (exclude: number[]) => this.#routerOn(exclude) };
-		return RoomMediaImpl.create({ first, spill, log });
+		const { clusterAddress, pipeListenIp, pipePortRange, listenIp } = this.#opts;
+		const pipe = clusterAddress ? { ip: pipeListenIp ?? listenIp, announcedAddress: clusterAddress, portRange: pipePortRange } : undefined;
+		return RoomMediaImpl.create({ first, spill, log, pipe });
 	}
 
 	/** A new router on the least-loaded live worker not in `exclude`. */

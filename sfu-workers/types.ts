@@ -43,8 +43,11 @@ export interface RoomMedia extends TypedEmitter<RoomMediaEvents> {
 	readonly workerIndex: number;
 	readonly closed: boolean;
 	rtpCapabilities(): Json;
-	/** Registers a participant; media calls for an unregistered (or removed) id fail with PLN_NOT_JOINED. */
-	addParticipant(participantId: string): void;
+	/**
+	 * Registers a participant; media calls for an unregistered (or removed) id fail with PLN_NOT_JOINED.
+	 * `node`: the participant's home node in cluster mode (where its media should live); ignored by a single node.
+	 */
+	addParticipant(participantId: string, node?: string): void;
 	setRtpCapabilities(participantId: string, rtpCapabilities: Json): void;
 	createTransport(participantId: string, direction: TransportDirection): Promise<TransportInfo>;
 	createPlainTransport(participantId: string, bridge: { ip: string; port: number }): Promise<PlainTransportInfo>;
