@@ -45,6 +45,11 @@ describe('pipes between two nodes (real workers)', () => {
 			}),
 		);
 
+	const rooms = async (): Promise<[RoomMediaImpl, RoomMediaImpl]> => [
+		await (pools[0] as WorkerPool).createRoomMedia(quiet),
+		await (pools[1] as WorkerPool).createRoomMedia(quiet),
+	];
+
 	beforeEach(async () => {
 		consumers = [];
 		pipeTransports = [];
@@ -61,11 +66,11 @@ describe('pipes between two nodes (real workers)', () => {
 	});
 
 	it('pipes a producer P→C with SRTP; packets, pause and close reach the consumer on C', async () => {
-		const [mP, mC] = [await pools[0]?.createRoomMedia(quiet), await pools[1]?.createRoomMedia(quiet)] as RoomMediaImpl[];
+		const [mP, mC] = await rooms();
 		const [feed, sink] = [await udp(), await udp()];
 		sockets.push(feed, sink);
 		let received = 0;
-		sink.on('message', (m) => { if (m.length >= 12 && (m[1] as number & 0x7f) !== 72) received++; });
+		sink.on('message', (m) => { if (m.length >= 12 && ((m[1] as number) & 0x7f) === 100) received++; });
 
 		mP.addParticipant('x');
 		const fromX = await mP.createPlainTransport('x', { ip: '127.0.0.1', port: feed.address().port });
@@ -115,7 +120,7 @@ describe('pipes between two nodes (real workers)', () => {
 	});
 
 	it('dropPeer on C closes the piped producer and its consumers; a stale end on P is replaced on the next pipe', async () => {
-		const [mP, mC] = [await pools[0]?.createRoomMedia(quiet), await pools[1]?.createRoomMedia(quiet)] as RoomMediaImpl[];
+		const [mP, mC] = await rooms();
 		const feed = await udp();
 		sockets.push(feed);
 		mP.addParticipant('x');
