@@ -1,0 +1,195 @@
+import { type Socket, createSocket } from 'node:dgram';
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WorkerPool } from '../../sfu-workers/WorkerPool.js';
+import type { MediaLoss } from '../../sfu-workers/types.js';
+import { MemoryHub } from '../../test/fakes/MemoryBus.js';
+import { TypedEmitter } from '../shared/TypedEmitter.js';
+import { ClusterRoomMedia } from './ClusterRoomMedia.js';
+import { MediaAgent } from './MediaAgent.js';
+import type { ClusterBus, ClusterEvents, NodeInfo, NodeTable } from './types.js';
+
+// Two nodes in one process: real worker pools, one MediaAgent each, the bus in memory (JSON on
+// the way, as over Redis). The room is owned by node A; participants have media on A and B.
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const ROOM = 'room-1';
+const opus = (ssrc: number) => ({ codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc }] });
+
+function rtp(seq: number, ssrc: number): Buffer {
+	const b = Buffer.alloc(32);
+	b[0] = 0x80;
+	b[1] = 100;
+	b.writeUInt16BE(seq & 0xffff, 2);
+	b.writeUInt32BE((seq * 960) >>> 0, 4);
+	b.writeUInt32BE(ssrc, 8);
+	return b;
+}
+
+async function udp(): Promise<Socket> {
+	const s = createSocket('udp4');
+	await new Promise<void>((ok) => s.bind(0, '127.0.0.1', ok));
+	return s;
+}
+
+interface Node {
+	id: string;
+	pool: WorkerPool;
+	agent: MediaAgent;
+	events: TypedEmitter<ClusterEvents>;
+	bus: ClusterBus;
+}
+
+describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () => {
+	let hub: MemoryHub;
+	let nodes: Node[];
+	let loads: Record<string, number>;
+	let sockets: Socket[];
+	let consumers: types.Consumer[];
+	let timers: NodeJS.Timeout[];
+	let media: ClusterRoomMedia;
+	const watch = (w: types.Worker) => w.observer.on('newrouter', (r) => r.observer.on('newtransport', (t) => t.observer.on('newconsumer', (c) => consumers.push(c))));
+	const info = (id: string): NodeInfo => ({ id, publicUrl: `http://${id}`, clusterAddress: '127.0.0.1', load: loads[id] ?? 0, rooms: 0, draining: false, at: Date.now() });
+	const table = (self: string): NodeTable => ({
+		get self() { return info(self); },
+		live: () => nodes.filter((n) => loads[n.id] !== undefined).map((n) => info(n.id)).sort((a, b) => a.load - b.load),
+		isAlive: async (id) => loads[id] !== undefined,
+	});
+	const node = async (id: string, rtcPort: number): Promise<Node> => {
+		const pool = await WorkerPool.create({ workerCount: 1, rtcPort, listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', clusterAddress: '127.0.0.1', roomSpillLoad: 1000, statsIntervalMs: 0, log: quiet });
+		const events = new TypedEmitter<ClusterEvents>();
+		const bus = hub.bus(id);
+		return { id, pool, events, bus, agent: new MediaAgent({ bus, pool, cluster: events, log: quiet }) };
+	};
+	const A = () => nodes[0] as Node;
+	const B = () => nodes[1] as Node;
+	/** A participant sending opus over a plain transport from a socket we feed. */
+	const publisher = async (pid: string, home: string, ssrc: number) => {
+		media.addParticipant(pid, home);
+		const feed = await udp();
+		sockets.push(feed);
+		const t = await media.createPlainTransport(pid, { ip: '127.0.0.1', port: feed.address().port });
+		const p = await media.produce(pid, { transportId: t.id, kind: 'audio', source: 'mic', rtpParameters: opus(ssrc), paused: false });
+		let seq = 0;
+		timers.push(setInterval(() => feed.send(rtp(seq++, ssrc), t.port, t.ip), 20));
+		return p;
+	};
+	const subscriber = async (pid: string, home: string) => {
+		media.addParticipant(pid, home);
+		media.setRtpCapabilities(pid, media.rtpCapabilities());
+		const sink = await udp();
+		sockets.push(sink);
+		return media.createPlainTransport(pid, { ip: '127.0.0.1', port: sink.address().port });
+	};
+	const sent = async (consumerId: string) => {
+		const c = consumers.find((x) => x.id === consumerId);
+		return ((await c?.getStats()) ?? []).find((s) => s.type === 'outbound-rtp')?.packetCount ?? 0;
+	};
+
+	beforeEach(async () => {
+		hub = new MemoryHub();
+		sockets = [];
+		consumers = [];
+		timers = [];
+		loads = { A: 0, B: 0 };
+		mediasoup.observer.on('newworker', watch);
+		const base = 47000 + Math.floor(Math.random() * 1000) * 2;
+		nodes = [await node('A', base), await node('B', base + 1)];
+		media = await ClusterRoomMedia.create({ bus: A().bus, roomId: ROOM, local: A().agent, nodes: table('A'), spillLoad: 100, cluster: A().events, log: quiet });
+	});
+	afterEach(() => {
+		for (const t of timers) clearInterval(t);
+		media.close();
+		mediasoup.observer.off('newworker', watch);
+		for (const n of nodes) {
+			n.agent.close();
+			n.pool.close();
+		}
+		for (const s of sockets) s.close();
+	});
+
+	it('X on node A produces, Y on node B consumes through a pipe: packets reach Y; pause and close follow', async () => {
+		const x = await publisher('x', 'A', 1111);
+		await subscriber('y', 'B');
+		expect(media.nodeOf('y')).toBe('B');
+		const closed: string[] = [];
+		media.on('consumerClosed', (pid, cid) => closed.push(`${pid}:${cid}`));
+		// Two concurrent consumes of one producer on one node share one pipe.
+		const [c1] = await Promise.all([media.consume('y', x.id), media.consume('y', x.id).catch(() => undefined)]);
+		await media.setConsumerPaused('y', c1.id, false);
+		await expect.poll(() => sent(c1.id), { timeout: 5_000 }).toBeGreaterThan(10);
+		const onA = await A().agent.local(ROOM);
+		const onB = await B().agent.local(ROOM);
+		expect(onA?.pipes.counts()).toEqual({ links: 1, outs: 1, ins: 0 });
+		expect(onB?.pipes.counts()).toEqual({ links: 1, outs: 0, ins: 1 });
+		expect(media.producers().map((p) => p.id)).toEqual([x.id]);
+
+		await media.setProducerPaused('x', x.id, true);
+		const consumer = consumers.find((c) => c.id === c1.id) as types.Consumer;
+		await expect.poll(() => consumer.producerPaused, { timeout: 5_000 }).toBe(true);
+		await media.setProducerPaused('x', x.id, false);
+		await expect.poll(() => consumer.producerPaused, { timeout: 5_000 }).toBe(false);
+
+		media.closeProducer('x', x.id);
+		await expect.poll(() => closed, { timeout: 5_000 }).toContain(`y:${c1.id}`);
+		expect(media.producers()).toEqual([]);
+	});
+
+	it('Y on node B also publishes; X on A consumes it; B dies: one workerLost with Y and its producers', async () => {
+		const x = await publisher('x', 'A', 1111);
+		// Y's plain transport both receives and sends.
+		const fromY = await subscriber('y', 'B');
+		const y = await media.produce('y', { transportId: fromY.id, kind: 'audio', source: 'mic', rtpParameters: opus(2222), paused: false });
+		await media.consume('y', x.id);
+		media.setRtpCapabilities('x', media.rtpCapabilities());
+		const sink = await udp();
+		sockets.push(sink);
+		await media.createPlainTransport('x', { ip: '127.0.0.1', port: sink.address().port });
+		await media.consume('x', y.id);
+		const events: string[] = [];
+		media.on('consumerClosed', () => events.push('consumerClosed'));
+		media.on('producerClosed', () => events.push('producerClosed'));
+		const lost = new Promise<MediaLoss>((ok) => media.once('workerLost', ok));
+
+		hub.cut('B');
+		B().agent.close();
+		B().pool.close();
+		delete loads.B;
+		for (const n of nodes) n.events.emit('nodeDied', 'B');
+		expect(await lost).toEqual({ participants: ['y'], producers: [y.id] });
+		expect(media.needsRebuild('y')).toBe(true);
+		expect(media.needsRebuild('x')).toBe(false);
+		expect(media.producers().map((p) => p.id)).toEqual([x.id]);
+		// A dropped its pipe to B.
+		await expect.poll(async () => (await A().agent.local(ROOM))?.pipes.counts().links, { timeout: 5_000 }).toBe(0);
+		// Y rebuilds on a live node (A now), as a resumed participant would.
+		await media.createTransport('y', 'recv');
+		expect(media.nodeOf('y')).toBe('A');
+		expect(media.needsRebuild('y')).toBe(false);
+		await media.consume('y', x.id);
+		expect(events.filter((e) => e === 'producerClosed')).toEqual([]);
+	});
+
+	it('a home node past the spill load takes no newcomer: its media goes to the least-loaded live node', async () => {
+		loads = { A: 500, B: 3 };
+		media.addParticipant('z', 'A');
+		expect(media.nodeOf('z')).toBe('B');
+		await media.createTransport('z', 'recv');
+		expect(B().agent.rooms).toBe(1);
+		// Its node's room media ends with its last participant there.
+		media.removeParticipant('z');
+		await expect.poll(() => B().agent.rooms, { timeout: 5_000 }).toBe(0);
+	});
+
+	it('MediaAgent refuses calls from a node that does not own the room, and malformed params', async () => {
+		await expect(B().agent.handle('media.addParticipant', { roomId: ROOM, participantId: 'q' }, 'A')).rejects.toMatchObject({ code: 'PLN_ROOM_NOT_FOUND' });
+		media.addParticipant('q', 'B');
+		await media.createTransport('q', 'recv');
+		await expect(B().agent.handle('media.createTransport', { roomId: ROOM, participantId: 'q', direction: 'recv' }, 'C')).rejects.toMatchObject({ code: 'PLN_ROOM_NOT_FOUND' });
+		await expect(B().agent.handle('media.createTransport', { roomId: ROOM, participantId: 'q', direction: 'sideways' }, 'A')).rejects.toMatchObject({ code: 'PLN_INVALID_MESSAGE' });
+		await expect(B().agent.handle('media.open', { roomId: ROOM, owner: 'A' }, 'C')).rejects.toMatchObject({ code: 'PLN_ROOM_NOT_FOUND' });
+		// Another owner opening the room ends the old owner's media there.
+		await B().agent.handle('media.open', { roomId: ROOM, owner: 'C' }, 'C');
+		await expect(B().agent.handle('media.createTransport', { roomId: ROOM, participantId: 'q', direction: 'recv' }, 'A')).rejects.toMatchObject({ code: 'PLN_ROOM_NOT_FOUND' });
+	});
+});
