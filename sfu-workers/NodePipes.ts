@@ -22,6 +22,9 @@ export type PipedProducer = { id: string; kind: MediaKind; rtpParameters: Json; 
 /** What the producer's node tells the consumer's node about a piped producer. */
 export type PipeState = 'paused' | 'resumed' | 'closed';
 
+/** What went through a room's pipes on this node, for metrics. */
+export type PipeTraffic = { bytesSent: number; bytesReceived: number; packetsSent: number; packetsReceived: number };
+
 export type NodePipesEvents = {
 	/** The origin producer of a pipe to `peer` paused, resumed or closed; the peer must follow. */
 	state: [peer: string, producerId: string, state: PipeState];
@@ -157,13 +160,50 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 		return { links: this.#links.size, outs: this.#outs.size, ins: this.#ins.size };
 	}
 
-	/** Closes the pipe to `peer`: its consumers here, and the producers it fed (their consumers close). */
-	dropPeer(peer: string): void {
+	/**
+	 * Closes the pipe to `peer`: its consumers here, and the producers it fed (their consumers
+	 * close as the transport closes). Returns the ids of those producers.
+	 */
+	dropPeer(peer: string): string[] {
 		const link = this.#links.get(peer);
 		this.#links.delete(peer);
 		for (const key of [...this.#outs.keys()]) if (key.endsWith(`>${peer}`)) this.#outs.delete(key);
-		for (const [id, entry] of this.#ins) if (entry.peer === peer) this.#ins.delete(id);
+		const fed: string[] = [];
+		for (const [id, entry] of this.#ins) {
+			if (entry.peer !== peer) continue;
+			this.#ins.delete(id);
+			fed.push(id);
+		}
 		link?.then((l) => l.transport.close(), () => {});
+		return fed;
+	}
+
+	/** Which of `ids` are piped-in producers that `peer` feeds. */
+	fedBy(peer: string, ids: string[]): string[] {
+		return ids.filter((id) => this.#ins.get(id)?.peer === peer);
+	}
+
+	/** Closes piped-in producers (their consumers close). */
+	closeIn(ids: string[]): void {
+		for (const id of ids) this.#ins.get(id)?.producer.close();
+	}
+
+	/** Bytes through this room's pipe transports, packets through its pipe consumers and piped producers. */
+	async traffic(): Promise<PipeTraffic> {
+		const t: PipeTraffic = { bytesSent: 0, bytesReceived: 0, packetsSent: 0, packetsReceived: 0 };
+		const links = await Promise.allSettled([...this.#links.values()]);
+		const outs = await Promise.allSettled([...this.#outs.values()]);
+		const stats = async <S>(o: { closed: boolean; getStats(): Promise<S[]> }): Promise<S[]> => (o.closed ? [] : o.getStats().catch(() => []));
+		for (const r of links) {
+			if (r.status !== 'fulfilled') continue;
+			for (const s of await stats(r.value.transport)) {
+				t.bytesSent += s.bytesSent;
+				t.bytesReceived += s.bytesReceived;
+			}
+		}
+		for (const r of outs) if (r.status === 'fulfilled') for (const s of await stats(r.value)) if (s.type === 'outbound-rtp') t.packetsSent += s.packetCount;
+		for (const { producer } of this.#ins.values()) for (const s of await stats(producer)) t.packetsReceived += s.packetCount;
+		return t;
 	}
 
 	/** The routers closed (room end): forget everything, say nothing. */

@@ -317,9 +317,32 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		if (!this.#closed) await this.pipes.state(peer, producerId, state);
 	}
 
-	/** Ends the pipe to `peer` (its media of the room ended or it died). */
+	/**
+	 * Ends the pipe to `peer` (its media of the room ended or it died). The consumers of what
+	 * it fed close without a word: the owner already told the room (a leave or a loss).
+	 */
 	dropPeer(peer: string): void {
-		if (!this.#closed) this.#pipes?.dropPeer(peer);
+		if (!this.#closed && this.#pipes) this.#remember(this.#pipes.dropPeer(peer));
+	}
+
+	/** Producers `peer` fed were lost with a worker there: closed here, silently like a local loss. */
+	pipesLost(peer: string, producerIds: string[]): void {
+		if (this.#closed || !this.#pipes) return;
+		const ids = this.#pipes.fedBy(peer, producerIds);
+		this.#remember(ids);
+		this.#pipes.closeIn(ids);
+	}
+
+	/** The active-speaker observer (on the owner's node) hears a mic piped in from another node. */
+	async observePiped(producerId: string): Promise<void> {
+		const piped = this.#pipes?.piped(producerId);
+		if (this.#closed || !piped) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
+		await this.#observeSpeaker(producerId, piped.slot);
+	}
+
+	#remember(lost: string[]): void {
+		for (const id of lost) this.#lost.add(id);
+		if (lost.length > 0) setTimeout(() => { for (const id of lost) this.#lost.delete(id); }, LOST_MEMORY_MS).unref();
 	}
 
 	// Children close with their routers, silently: #closed is set before the routers close.

@@ -48,7 +48,8 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 	let consumers: types.Consumer[];
 	let timers: NodeJS.Timeout[];
 	let media: ClusterRoomMedia;
-	const watch = (w: types.Worker) => w.observer.on('newrouter', (r) => r.observer.on('newtransport', (t) => t.observer.on('newconsumer', (c) => consumers.push(c))));
+	let workers: types.Worker[];
+	const watch = (w: types.Worker) => workers.push(w) && w.observer.on('newrouter', (r) => r.observer.on('newtransport', (t) => t.observer.on('newconsumer', (c) => consumers.push(c))));
 	const info = (id: string): NodeInfo => ({ id, publicUrl: `http://${id}`, clusterAddress: '127.0.0.1', load: loads[id] ?? 0, rooms: 0, draining: false, at: Date.now() });
 	const table = (self: string): NodeTable => ({
 		get self() { return info(self); },
@@ -90,6 +91,7 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		hub = new MemoryHub();
 		sockets = [];
 		consumers = [];
+		workers = [];
 		timers = [];
 		loads = { A: 0, B: 0 };
 		mediasoup.observer.on('newworker', watch);
@@ -146,6 +148,9 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		sockets.push(sink);
 		await media.createPlainTransport('x', { ip: '127.0.0.1', port: sink.address().port });
 		await media.consume('x', y.id);
+		// Y's mic is piped to the owner too, for the room's one active-speaker observer.
+		const onA = await A().agent.local(ROOM);
+		expect(onA?.pipes.counts().ins).toBe(1);
 		const events: string[] = [];
 		media.on('consumerClosed', () => events.push('consumerClosed'));
 		media.on('producerClosed', () => events.push('producerClosed'));
@@ -169,6 +174,30 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		await media.consume('y', x.id);
 		expect(events.filter((e) => e === 'producerClosed')).toEqual([]);
 	});
+
+	it('a worker dies on node B: one workerLost with Y; X\'s consumer of Y on A closes silently; Y rebuilds on B', async () => {
+		const x = await publisher('x', 'A', 1111);
+		const fromY = await subscriber('y', 'B');
+		const y = await media.produce('y', { transportId: fromY.id, kind: 'audio', source: 'mic', rtpParameters: opus(2222), paused: false });
+		media.setRtpCapabilities('x', media.rtpCapabilities());
+		const sink = await udp();
+		sockets.push(sink);
+		await media.createPlainTransport('x', { ip: '127.0.0.1', port: sink.address().port });
+		const xy = await media.consume('x', y.id);
+		await media.consume('y', x.id);
+		const events: string[] = [];
+		media.on('consumerClosed', (pid) => events.push(`consumerClosed:${pid}`));
+		const lost = new Promise<MediaLoss>((ok) => media.once('workerLost', ok));
+		process.kill((workers[1] as types.Worker).pid, 'SIGKILL');
+		expect(await lost).toEqual({ participants: ['y'], producers: [y.id] });
+		await expect.poll(() => consumers.find((c) => c.id === xy.id)?.closed, { timeout: 5_000 }).toBe(true);
+		expect(media.needsRebuild('y')).toBe(true);
+		// B's pool starts a new worker; Y's media is made there again.
+		await expect.poll(() => media.createTransport('y', 'recv').then(() => 'ok', (e) => e.code), { timeout: 10_000, interval: 250 }).toBe('ok');
+		expect(media.nodeOf('y')).toBe('B');
+		expect(media.needsRebuild('y')).toBe(false);
+		expect(events).toEqual([]);
+	}, 15_000);
 
 	it('a home node past the spill load takes no newcomer: its media goes to the least-loaded live node', async () => {
 		loads = { A: 500, B: 3 };

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { Logger } from '../../sfu-workers/Logger.js';
 import type {
 	ConsumerInfo, Json, MediaKind, MediaSource, PlainTransportInfo, ProducerInfo, RoomMedia, RoomMediaEvents, TransportDirection, TransportInfo,
@@ -6,7 +5,8 @@ import type {
 import { PlenumError } from '../shared/errors.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { MediaAgent, MediaEventSink } from './MediaAgent.js';
-import { MEDIA_ANSWERS, type MediaEvent, type MediaMethod } from './mediaRpc.js';
+import { MEDIA_ANSWERS, type MediaEvent, type MediaMethod, parseAnswer as parse } from './mediaRpc.js';
+import { PipePlan } from './PipePlan.js';
 import type { ClusterBus, ClusterEvents, NodeTable } from './types.js';
 
 export interface ClusterRoomMediaOptions {
@@ -42,8 +42,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	readonly #stale = new Set<string>();
 	readonly #orphans = new Set<string>();
 	readonly #producers = new Map<string, { info: ProducerInfo; node: string }>();
-	/** "<producerId>><node>" → the pipe of that producer to that node, made or in progress. */
-	readonly #pipes = new Map<string, Promise<void>>();
+	readonly #pipes: PipePlan;
 	/** Nodes where the room's media is open (or opening). */
 	readonly #opened = new Map<string, Promise<unknown>>();
 	readonly #dead = new Set<string>();
@@ -57,6 +56,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 		this.#self = o.bus.nodeId;
 		this.#rtpCapabilities = rtpCapabilities;
 		this.#workerIndex = workerIndex;
+		this.#pipes = new PipePlan({ roomId: o.roomId, call: (node, method, params) => this.#call(node, method, params), open: (node) => this.#open(node) });
 		o.local.subscribe(o.roomId, this.#sink);
 		o.cluster.on('nodeDied', this.#onNodeDied);
 	}
@@ -180,7 +180,18 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 		const info = parse(MEDIA_ANSWERS.producer, await this.#on(participantId, 'media.produce', req));
 		if (this.#closed || node === undefined || this.#where.get(participantId) !== node) throw new PlenumError(this.#closed ? 'PLN_ROOM_CLOSED' : 'PLN_NOT_JOINED');
 		this.#producers.set(info.id, { info, node });
+		if (node !== this.#self && info.kind === 'audio' && info.source === 'mic') void this.#observe(info.id, node);
 		return info;
+	}
+
+	// One active-speaker observer for the room, on the owner: mics on other nodes are piped here.
+	async #observe(producerId: string, node: string): Promise<void> {
+		try {
+			await this.#pipes.ensure(producerId, node, this.#self);
+			await this.#call(this.#self, 'media.observePiped', { roomId: this.#o.roomId, producerId });
+		} catch (err) {
+			if (this.#producers.has(producerId)) this.#o.log.warn({ err, producerId }, 'remote mic not observed for the active speaker');
+		}
 	}
 
 	async setProducerPaused(participantId: string, producerId: string, paused: boolean): Promise<ProducerInfo> {
@@ -207,40 +218,16 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 		if (to === undefined) throw new PlenumError(this.#closed ? 'PLN_ROOM_CLOSED' : 'PLN_NOT_JOINED');
 		if (from === undefined) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
 		if (from === to) return parse(MEDIA_ANSWERS.consumer, await this.#on(participantId, 'media.consume', { producerId }));
-		await this.#pipe(producerId, from, to);
+		await this.#pipes.ensure(producerId, from, to);
 		try {
 			return parse(MEDIA_ANSWERS.consumer, await this.#on(participantId, 'media.consume', { producerId }));
 		} catch (err) {
 			// The pipe may have ended there meanwhile (its link dropped): make it again, once.
 			if (!(err instanceof PlenumError) || err.code !== 'PLN_PRODUCER_NOT_FOUND' || !this.#producers.has(producerId)) throw err;
-			this.#pipes.delete(`${producerId}>${to}`);
-			await this.#pipe(producerId, from, to);
+			this.#pipes.forget(producerId, to);
+			await this.#pipes.ensure(producerId, from, to);
 			return parse(MEDIA_ANSWERS.consumer, await this.#on(participantId, 'media.consume', { producerId }));
 		}
-	}
-
-	/** Pipes `producerId` from node `from` to node `to`, once; concurrent consumes share it. */
-	#pipe(producerId: string, from: string, to: string): Promise<void> {
-		const key = `${producerId}>${to}`;
-		let pipe = this.#pipes.get(key);
-		if (!pipe) {
-			const roomId = this.#o.roomId;
-			const attempt = async () => {
-				await Promise.all([this.#open(from), this.#open(to)]);
-				const remote = parse(MEDIA_ANSWERS.pipeTuple, await this.#call(to, 'media.pipeLink', { roomId, peer: from }));
-				const out = parse(MEDIA_ANSWERS.pipeOut, await this.#call(from, 'media.pipeOut', { roomId, producerId, peer: to, remote }));
-				await this.#call(to, 'media.pipeIn', { roomId, peer: from, remote: out.tuple, producer: out.producer });
-			};
-			// A stale end on the consumer's node is dropped there (PLN_STATE_CLOSED): start over once.
-			pipe = attempt().catch((err) => {
-				if (err instanceof PlenumError && err.code === 'PLN_STATE_CLOSED') return attempt();
-				throw err;
-			});
-			const mine = pipe;
-			mine.catch(() => { if (this.#pipes.get(key) === mine) this.#pipes.delete(key); });
-			this.#pipes.set(key, pipe);
-		}
-		return pipe;
 	}
 
 	async setConsumerPaused(participantId: string, consumerId: string, paused: boolean): Promise<void> {
@@ -276,14 +263,14 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	#closeNode(node: string): void {
 		const roomId = this.#o.roomId;
 		this.#opened.delete(node);
-		for (const key of [...this.#pipes.keys()]) if (key.endsWith(`>${node}`)) this.#pipes.delete(key);
+		this.#pipes.forgetNode(node);
 		this.#call(node, 'media.close', { roomId }).catch(() => {});
 		for (const other of this.#opened.keys()) this.#call(other, 'media.dropPeer', { roomId, peer: node }).catch(() => {});
 	}
 
 	#forgetProducer(producerId: string): void {
 		this.#producers.delete(producerId);
-		for (const key of [...this.#pipes.keys()]) if (key.startsWith(`${producerId}>`)) this.#pipes.delete(key);
+		this.#pipes.forgetProducer(producerId);
 	}
 
 	/** A node's media event for this room; only a node that holds the participant may speak for it. */
@@ -297,12 +284,15 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 				this.#forgetProducer(e.producerId);
 				this.safeEmit('producerClosed', e.participantId, e.producerId);
 				return;
-			case 'activeSpeaker': if (on(e.participantId)) this.safeEmit('activeSpeaker', e.participantId); return;
+			case 'activeSpeaker': if (from === this.#self && this.#where.has(e.participantId)) this.safeEmit('activeSpeaker', e.participantId); return;
 			case 'workerLost': {
 				const participants = e.participants.filter(on);
 				const producers = e.producers.filter((id) => this.#producers.get(id)?.node === from);
 				for (const pid of participants) this.#orphans.add(pid);
 				for (const id of producers) this.#forgetProducer(id);
+				// Where those producers were piped to, their consumers end silently (the loss covers them).
+				const roomId = this.#o.roomId;
+				if (producers.length > 0) for (const node of this.#opened.keys()) if (node !== from) this.#call(node, 'media.pipesLost', { roomId, peer: from, producers }).catch(() => {});
 				if (participants.length + producers.length > 0) this.safeEmit('workerLost', { participants, producers });
 				return;
 			}
@@ -322,7 +312,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 			this.#stale.add(pid);
 		}
 		for (const id of producers) this.#forgetProducer(id);
-		for (const key of [...this.#pipes.keys()]) if (key.endsWith(`>${node}`)) this.#pipes.delete(key);
+		this.#pipes.forgetNode(node);
 		if (participants.length + producers.length === 0) return;
 		this.#o.log.warn({ participants: participants.length, producers: producers.length }, 'room lost a media node');
 		this.safeEmit('workerLost', { participants, producers });
@@ -342,11 +332,4 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 		this.#pipes.clear();
 		this.safeEmit('closed', 'closed');
 	}
-}
-
-/** An answer from a node, checked like any inbound message. */
-function parse<S extends z.ZodTypeAny>(schema: S, value: Json): z.infer<S> {
-	const r = schema.safeParse(value);
-	if (!r.success) throw new PlenumError('PLN_INTERNAL');
-	return r.data;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../../sfu-workers/Logger.js';
+import type { PipeTraffic } from '../../sfu-workers/NodePipes.js';
 import type { RoomMediaImpl } from '../../sfu-workers/RoomMediaImpl.js';
 import type { Json } from '../../sfu-workers/types.js';
 import { roomRef } from '../observability/redact.js';
@@ -50,6 +51,8 @@ const HANDLERS: { [M in Exclude<MediaMethod, 'media.open' | 'media.close'>]: Han
 	'media.pipeOut': (m, p) => m.pipeOut(p.producerId, p.peer, p.remote),
 	'media.pipeIn': (m, p) => m.pipeIn(p.peer, p.remote, p.producer).then(none),
 	'media.dropPeer': (m, p) => none(m.dropPeer(p.peer)),
+	'media.pipesLost': (m, p) => none(m.pipesLost(p.peer, p.producers)),
+	'media.observePiped': (m, p) => m.observePiped(p.producerId).then(none),
 };
 
 /**
@@ -97,6 +100,19 @@ export class MediaAgent {
 	/** The room's local media, if this node holds some (tests, metrics). */
 	local(roomId: string): Promise<RoomMediaImpl> | undefined {
 		return this.#rooms.get(roomId)?.media;
+	}
+
+	/** Pipe transports, pipe consumers and piped-in producers of every room here (metrics). */
+	async pipes(): Promise<{ links: number; outs: number; ins: number } & PipeTraffic> {
+		const sum = { links: 0, outs: 0, ins: 0, bytesSent: 0, bytesReceived: 0, packetsSent: 0, packetsReceived: 0 };
+		for (const room of this.#rooms.values()) {
+			const m = await room.media.catch(() => undefined);
+			if (!m || m.closed) continue;
+			const counts = m.pipes.counts();
+			const traffic = await m.pipes.traffic();
+			for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += (counts as Record<string, number>)[k] ?? (traffic as Record<string, number>)[k] ?? 0;
+		}
+		return sum;
 	}
 
 	/** The owner on this node hears the room's media events (from this node and others). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MediaJsonSchema, RoomIdSchema } from '../protocol/common.js';
 import { LIMITS } from '../protocol/limits.js';
+import { PlenumError } from '../shared/errors.js';
 import { ConsumerInfo, MediaKind, MediaSource, ProducerInfo, TransportDirection, TransportInfo } from '../protocol/media.js';
 
 /**
@@ -45,6 +46,8 @@ export const MEDIA_CALLS = {
 	'media.pipeOut': z.object({ ...Room, producerId: Id, peer: NodeIdSchema, remote: PipeTupleSchema }),
 	'media.pipeIn': z.object({ ...Room, peer: NodeIdSchema, remote: PipeTupleSchema, producer: PipedProducerSchema }),
 	'media.dropPeer': z.object({ ...Room, peer: NodeIdSchema }),
+	'media.pipesLost': z.object({ ...Room, peer: NodeIdSchema, producers: z.array(Id).max(10_000) }),
+	'media.observePiped': z.object({ ...Room, producerId: Id }),
 	'media.close': z.object(Room),
 } as const;
 export type MediaMethod = keyof typeof MEDIA_CALLS;
@@ -61,6 +64,13 @@ export const MEDIA_ANSWERS = {
 	pipeTuple: PipeTupleSchema,
 	pipeOut: z.object({ tuple: PipeTupleSchema, producer: PipedProducerSchema }),
 } as const;
+
+/** An answer from a node, checked like any inbound message. */
+export function parseAnswer<S extends z.ZodTypeAny>(schema: S, value: unknown): z.infer<S> {
+	const r = schema.safeParse(value);
+	if (!r.success) throw new PlenumError('PLN_INTERNAL');
+	return r.data;
+}
 
 /** Node → owner: the room's media events on that node (topic 'media.event'). */
 export const MediaEventSchema = z.object({
