@@ -209,16 +209,4 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		media.removeParticipant('z');
 		await expect.poll(() => B().agent.rooms, { timeout: 5_000 }).toBe(0);
 	});
-
-	it('MediaAgent refuses calls from a node that does not own the room, and malformed params', async () => {
-		await expect(B().agent.handle('media.addParticipant', { roomId: ROOM, participantId: 'q' }, 'A')).rejects.toMatchObject({ code: 'PLN_ROOM_NOT_FOUND' });
-		media.addParticipant('q', 'B');
-		await media.createTransport('q', 'recv');
-		await expect(B().agent.handle('media.createTransport', { roomId: ROOM, participantId: 'q', direction: 'recv' }, 'C')).rejects.toMatchObject({ code: 'PLN_ROOM_NOT_FOUND' });
-		await expect(B().agent.handle('media.createTransport', { roomId: ROOM, participantId: 'q', direction: 'sideways' }, 'A')).rejects.toMatchObject({ code: 'PLN_INVALID_MESSAGE' });
-		await expect(B().agent.handle('media.open', { roomId: ROOM, owner: 'A' }, 'C')).rejects.toMatchObject({ code: 'PLN_ROOM_NOT_FOUND' });
-		// Another owner opening the room ends the old owner's media there.
-		await B().agent.handle('media.open', { roomId: ROOM, owner: 'C' }, 'C');
-		await expect(B().agent.handle('media.createTransport', { roomId: ROOM, participantId: 'q', direction: 'recv' }, 'A')).rejects.toMatchObject({ code: 'PLN_ROOM_NOT_FOUND' });
-	});
 });
