@@ -5,7 +5,8 @@ import type {
 import { PlenumError } from '../shared/errors.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { MediaAgent, MediaEventSink } from './MediaAgent.js';
-import { MEDIA_ANSWERS, type MediaEvent, type MediaMethod, parseAnswer as parse } from './mediaRpc.js';
+import { MediaNodes } from './MediaNodes.js';
+import { MEDIA_ANSWERS, type MediaEvent, parseAnswer as parse } from './mediaRpc.js';
 import { PipePlan } from './PipePlan.js';
 import type { ClusterBus, ClusterEvents, NodeTable } from './types.js';
 
@@ -23,51 +24,40 @@ export interface ClusterRoomMediaOptions {
 
 /**
  * A room's media on the owner, spread over nodes: each participant's media lives on one node
- * (its home, or the least-loaded one when home is past ROOM_SPILL_LOAD), and every call goes
- * to that node's MediaAgent (here directly, elsewhere over the bus). A consumer on another
- * node than its producer gets the producer piped there first, once per producer and node.
- * A node that dies takes its participants' media with it: one 'workerLost'.
+ * (its home, or the least-loaded one when home is past ROOM_SPILL_LOAD; MediaNodes), and every
+ * call goes to that node's MediaAgent (here directly, elsewhere over the bus). A consumer on
+ * another node than its producer gets the producer piped there first, once per producer and
+ * node (PipePlan). A node that dies takes its participants' media with it: one 'workerLost'.
  */
 export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements RoomMedia {
 	readonly #o: ClusterRoomMediaOptions;
 	readonly #self: string;
 	readonly #rtpCapabilities: Json;
 	readonly #workerIndex: number;
-	/** Participant → the node its media lives on. */
-	readonly #where = new Map<string, string>();
-	/** Participant → its registration (and capabilities) on that node; later calls wait for it. */
-	readonly #ready = new Map<string, Promise<unknown>>();
-	readonly #caps = new Map<string, Json>();
-	/** Participants whose node's media of the room ended; registered again on their next call. */
-	readonly #stale = new Set<string>();
+	readonly #nodes: MediaNodes;
+	readonly #pipes: PipePlan;
 	readonly #orphans = new Set<string>();
 	readonly #producers = new Map<string, { info: ProducerInfo; node: string }>();
-	readonly #pipes: PipePlan;
-	/** Nodes where the room's media is open (or opening). */
-	readonly #opened = new Map<string, Promise<unknown>>();
-	readonly #dead = new Set<string>();
 	readonly #sink: MediaEventSink = (event, from) => this.#event(event, from);
 	readonly #onNodeDied = (node: string) => this.#nodeLost(node, true);
 	#closed = false;
 
-	private constructor(o: ClusterRoomMediaOptions, rtpCapabilities: Json, workerIndex: number) {
+	private constructor(o: ClusterRoomMediaOptions, nodes: MediaNodes, rtpCapabilities: Json, workerIndex: number) {
 		super();
 		this.#o = o;
-		this.#self = o.bus.nodeId;
+		this.#self = nodes.self;
+		this.#nodes = nodes;
 		this.#rtpCapabilities = rtpCapabilities;
 		this.#workerIndex = workerIndex;
-		this.#pipes = new PipePlan({ roomId: o.roomId, call: (node, method, params) => this.#call(node, method, params), open: (node) => this.#open(node) });
+		this.#pipes = new PipePlan({ roomId: o.roomId, call: (node, method, params) => nodes.call(node, method, params), open: (node) => nodes.open(node) });
 		o.local.subscribe(o.roomId, this.#sink);
 		o.cluster.on('nodeDied', this.#onNodeDied);
 	}
 
 	static async create(o: ClusterRoomMediaOptions): Promise<ClusterRoomMedia> {
-		const self = o.bus.nodeId;
-		const opened = o.local.handle('media.open', { roomId: o.roomId, owner: self }, self);
-		const { rtpCapabilities } = MEDIA_ANSWERS.open.parse(await opened);
-		const media = new ClusterRoomMedia(o, rtpCapabilities, (await o.local.local(o.roomId))?.workerIndex ?? 0);
-		media.#opened.set(self, opened);
-		return media;
+		const nodes = new MediaNodes(o);
+		const { rtpCapabilities } = parse(MEDIA_ANSWERS.open, await nodes.open(nodes.self));
+		return new ClusterRoomMedia(o, nodes, rtpCapabilities, (await o.local.local(o.roomId))?.workerIndex ?? 0);
 	}
 
 	get workerIndex(): number {
@@ -80,7 +70,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 
 	/** The node a participant's media lives on (metrics, tests). */
 	nodeOf(participantId: string): string | undefined {
-		return this.#where.get(participantId);
+		return this.#nodes.nodeOf(participantId);
 	}
 
 	rtpCapabilities(): Json {
@@ -89,70 +79,27 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	}
 
 	addParticipant(participantId: string, node?: string): void {
-		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
-		const at = this.#where.get(participantId);
-		if (at !== undefined && !this.#dead.has(at)) return;
-		this.#register(participantId, node);
-	}
-
-	#register(participantId: string, node: string | undefined): string {
-		const at = this.#place(node);
-		this.#where.set(participantId, at);
-		this.#stale.delete(participantId);
-		const caps = this.#caps.get(participantId);
-		const ready = this.#open(at)
-			.then(() => this.#call(at, 'media.addParticipant', { roomId: this.#o.roomId, participantId }))
-			.then(() => caps !== undefined && this.#call(at, 'media.setRtpCapabilities', { roomId: this.#o.roomId, participantId, rtpCapabilities: caps }));
-		ready.catch((err) => this.#o.log.warn({ err, participantId }, 'participant media not registered on its node'));
-		this.#ready.set(participantId, ready);
-		return at;
-	}
-
-	/** The home node, unless it is past the spill load (then the least-loaded live node below it). */
-	#place(home: string | undefined): string {
-		const live = this.#o.nodes.live().filter((n) => !n.draining && !this.#dead.has(n.id));
-		const target = live.find((n) => n.id === (home ?? this.#self));
-		if (!target) return this.#self;
-		if (target.load <= this.#o.spillLoad) return target.id;
-		return live.find((n) => n.id !== target.id && n.load < this.#o.spillLoad)?.id ?? target.id;
-	}
-
-	#open(node: string): Promise<unknown> {
-		let opened = this.#opened.get(node);
-		if (!opened) {
-			opened = this.#call(node, 'media.open', { roomId: this.#o.roomId, owner: this.#self });
-			const mine = opened;
-			mine.catch(() => { if (this.#opened.get(node) === mine) this.#opened.delete(node); });
-			this.#opened.set(node, opened);
-		}
-		return opened;
-	}
-
-	#call(node: string, method: MediaMethod, params: Record<string, Json>): Promise<Json> {
-		if (node === this.#self) return this.#o.local.handle(method, params, this.#self);
-		return this.#o.bus.call(node, method, params);
-	}
-
-	/** A participant's call on its media node, after its registration there. */
-	async #on(participantId: string, method: MediaMethod, params: Record<string, Json>): Promise<Json> {
-		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
-		let node = this.#where.get(participantId);
-		if (node === undefined) throw new PlenumError('PLN_NOT_JOINED');
-		if (this.#stale.has(participantId)) node = this.#register(participantId, this.#dead.has(node) ? undefined : node);
-		await this.#ready.get(participantId);
-		if (this.#where.get(participantId) !== node) throw new PlenumError(this.#closed ? 'PLN_ROOM_CLOSED' : 'PLN_NOT_JOINED');
-		return this.#call(node, method, { roomId: this.#o.roomId, participantId, ...params });
+		this.#open();
+		if (!this.#nodes.placed(participantId)) this.#nodes.register(participantId, node);
 	}
 
 	setRtpCapabilities(participantId: string, rtpCapabilities: Json): void {
+		this.#open();
+		this.#nodes.setCapabilities(participantId, rtpCapabilities);
+	}
+
+	#open(): void {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
-		const node = this.#where.get(participantId);
-		const ready = this.#ready.get(participantId);
-		if (node === undefined || !ready) throw new PlenumError('PLN_NOT_JOINED');
-		this.#caps.set(participantId, rtpCapabilities);
-		const next = ready.then(() => this.#call(node, 'media.setRtpCapabilities', { roomId: this.#o.roomId, participantId, rtpCapabilities }));
-		next.catch((err) => this.#o.log.warn({ err, participantId }, 'capabilities not set on the media node'));
-		this.#ready.set(participantId, next);
+	}
+
+	async #on(participantId: string, method: Parameters<MediaNodes['on']>[1], params: Parameters<MediaNodes['on']>[2]): Promise<Json> {
+		this.#open();
+		try {
+			return await this.#nodes.on(participantId, method, params);
+		} catch (err) {
+			if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
+			throw err;
+		}
 	}
 
 	async createTransport(participantId: string, direction: TransportDirection): Promise<TransportInfo> {
@@ -176,9 +123,10 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	}
 
 	async produce(participantId: string, req: { transportId: string; kind: MediaKind; source: MediaSource; rtpParameters: Json; paused: boolean }): Promise<ProducerInfo> {
-		const node = this.#where.get(participantId);
+		const node = this.#nodes.nodeOf(participantId);
 		const info = parse(MEDIA_ANSWERS.producer, await this.#on(participantId, 'media.produce', req));
-		if (this.#closed || node === undefined || this.#where.get(participantId) !== node) throw new PlenumError(this.#closed ? 'PLN_ROOM_CLOSED' : 'PLN_NOT_JOINED');
+		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
+		if (node === undefined || this.#nodes.nodeOf(participantId) !== node) throw new PlenumError('PLN_NOT_JOINED');
 		this.#producers.set(info.id, { info, node });
 		if (node !== this.#self && info.kind === 'audio' && info.source === 'mic') void this.#observe(info.id, node);
 		return info;
@@ -188,7 +136,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	async #observe(producerId: string, node: string): Promise<void> {
 		try {
 			await this.#pipes.ensure(producerId, node, this.#self);
-			await this.#call(this.#self, 'media.observePiped', { roomId: this.#o.roomId, producerId });
+			await this.#nodes.call(this.#self, 'media.observePiped', { roomId: this.#o.roomId, producerId });
 		} catch (err) {
 			if (this.#producers.has(producerId)) this.#o.log.warn({ err, producerId }, 'remote mic not observed for the active speaker');
 		}
@@ -213,7 +161,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	}
 
 	async consume(participantId: string, producerId: string): Promise<ConsumerInfo> {
-		const to = this.#where.get(participantId);
+		const to = this.#nodes.nodeOf(participantId);
 		const from = this.#producers.get(producerId)?.node;
 		if (to === undefined) throw new PlenumError(this.#closed ? 'PLN_ROOM_CLOSED' : 'PLN_NOT_JOINED');
 		if (from === undefined) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
@@ -243,29 +191,12 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	}
 
 	removeParticipant(participantId: string): void {
-		const node = this.#where.get(participantId);
-		if (node === undefined) return;
-		const ready = this.#ready.get(participantId);
-		this.#where.delete(participantId);
-		this.#ready.delete(participantId);
-		this.#caps.delete(participantId);
-		this.#stale.delete(participantId);
+		if (this.#nodes.nodeOf(participantId) === undefined) return;
 		this.#orphans.delete(participantId);
 		for (const [id, p] of this.#producers) if (p.info.participantId === participantId) this.#forgetProducer(id);
-		if (this.#closed || this.#dead.has(node)) return;
-		const roomId = this.#o.roomId;
-		void Promise.resolve(ready).catch(() => {}).then(() => this.#call(node, 'media.removeParticipant', { roomId, participantId }))
-			.catch((err) => this.#o.log.warn({ err, participantId }, 'participant media not removed on its node'));
-		// The last participant on another node: the room's media there ends, and the pipes to it.
-		if (node !== this.#self && ![...this.#where.values()].includes(node)) this.#closeNode(node);
-	}
-
-	#closeNode(node: string): void {
-		const roomId = this.#o.roomId;
-		this.#opened.delete(node);
-		this.#pipes.forgetNode(node);
-		this.#call(node, 'media.close', { roomId }).catch(() => {});
-		for (const other of this.#opened.keys()) this.#call(other, 'media.dropPeer', { roomId, peer: node }).catch(() => {});
+		if (this.#closed) return;
+		const closed = this.#nodes.remove(participantId);
+		if (closed !== undefined) this.#pipes.forgetNode(closed);
 	}
 
 	#forgetProducer(producerId: string): void {
@@ -276,7 +207,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	/** A node's media event for this room; only a node that holds the participant may speak for it. */
 	#event(e: MediaEvent, from: string): void {
 		if (this.#closed) return;
-		const on = (pid: string) => this.#where.get(pid) === from;
+		const on = (pid: string) => this.#nodes.nodeOf(pid) === from;
 		switch (e.name) {
 			case 'consumerClosed': if (on(e.participantId)) this.safeEmit('consumerClosed', e.participantId, e.consumerId); return;
 			case 'producerClosed':
@@ -284,7 +215,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 				this.#forgetProducer(e.producerId);
 				this.safeEmit('producerClosed', e.participantId, e.producerId);
 				return;
-			case 'activeSpeaker': if (from === this.#self && this.#where.has(e.participantId)) this.safeEmit('activeSpeaker', e.participantId); return;
+			case 'activeSpeaker': if (from === this.#self && this.#nodes.nodeOf(e.participantId) !== undefined) this.safeEmit('activeSpeaker', e.participantId); return;
 			case 'workerLost': {
 				const participants = e.participants.filter(on);
 				const producers = e.producers.filter((id) => this.#producers.get(id)?.node === from);
@@ -292,7 +223,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 				for (const id of producers) this.#forgetProducer(id);
 				// Where those producers were piped to, their consumers end silently (the loss covers them).
 				const roomId = this.#o.roomId;
-				if (producers.length > 0) for (const node of this.#opened.keys()) if (node !== from) this.#call(node, 'media.pipesLost', { roomId, peer: from, producers }).catch(() => {});
+				if (producers.length > 0) for (const node of this.#nodes.opened()) if (node !== from) this.#nodes.call(node, 'media.pipesLost', { roomId, peer: from, producers }).catch(() => {});
 				if (participants.length + producers.length > 0) this.safeEmit('workerLost', { participants, producers });
 				return;
 			}
@@ -303,14 +234,9 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	/** The room's media on `node` is gone (the node died, or no worker there could keep it). */
 	#nodeLost(node: string, died: boolean): void {
 		if (this.#closed) return;
-		if (died) this.#dead.add(node);
-		if (!this.#opened.delete(node) && !died) return;
-		const participants = [...this.#where].filter(([, n]) => n === node).map(([pid]) => pid);
+		const participants = this.#nodes.lose(node, died);
 		const producers = [...this.#producers].filter(([, p]) => p.node === node).map(([id]) => id);
-		for (const pid of participants) {
-			this.#orphans.add(pid);
-			this.#stale.add(pid);
-		}
+		for (const pid of participants) this.#orphans.add(pid);
 		for (const id of producers) this.#forgetProducer(id);
 		this.#pipes.forgetNode(node);
 		if (participants.length + producers.length === 0) return;
@@ -321,15 +247,12 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	close(): void {
 		if (this.#closed) return;
 		this.#closed = true;
-		const roomId = this.#o.roomId;
-		for (const node of this.#opened.keys()) this.#call(node, 'media.close', { roomId }).catch(() => {});
-		this.#o.local.unsubscribe(roomId, this.#sink);
+		this.#nodes.close();
+		this.#o.local.unsubscribe(this.#o.roomId, this.#sink);
 		this.#o.cluster.off('nodeDied', this.#onNodeDied);
-		this.#opened.clear();
-		this.#where.clear();
-		this.#ready.clear();
 		this.#producers.clear();
 		this.#pipes.clear();
+		this.#orphans.clear();
 		this.safeEmit('closed', 'closed');
 	}
 }
