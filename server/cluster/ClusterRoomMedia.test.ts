@@ -199,7 +199,7 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		expect(events).toEqual([]);
 	}, 15_000);
 
-	it('a home node past the spill load takes no newcomer: its media goes to the least-loaded live node', async () => {
+	it('a home node past the spill load takes no newcomer: its media goes to the least-loaded live node (not a phone leg\'s)', async () => {
 		loads = { A: 500, B: 3 };
 		media.addParticipant('z', 'A');
 		expect(media.nodeOf('z')).toBe('B');
@@ -207,6 +207,14 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		expect(B().agent.rooms).toBe(1);
 		// Its node's room media ends with its last participant there.
 		media.removeParticipant('z');
+		await expect.poll(() => B().agent.rooms, { timeout: 5_000 }).toBe(0);
+		// A phone leg's bridge socket lives on its home node: its media stays there, spill or not.
+		media.addParticipant('phone', 'A');
+		expect(media.nodeOf('phone')).toBe('B');
+		const bridge = await udp();
+		sockets.push(bridge);
+		await media.createPlainTransport('phone', { ip: '127.0.0.1', port: bridge.address().port });
+		expect(media.nodeOf('phone')).toBe('A');
 		await expect.poll(() => B().agent.rooms, { timeout: 5_000 }).toBe(0);
 	});
 });

@@ -109,6 +109,9 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	}
 
 	async createPlainTransport(participantId: string, bridge: { ip: string; port: number }): Promise<PlainTransportInfo> {
+		this.#open();
+		const moved = await this.#nodes.pinHome(participantId);
+		if (moved !== undefined) this.#pipes.forgetNode(moved);
 		const info = parse(MEDIA_ANSWERS.plainTransport, await this.#on(participantId, 'media.createPlainTransport', { bridge }));
 		this.#orphans.delete(participantId);
 		return info;

@@ -28,6 +28,8 @@ export class MediaNodes {
 	/** Participant → its registration (and capabilities) on that node; later calls wait for it. */
 	readonly #ready = new Map<string, Promise<unknown>>();
 	readonly #caps = new Map<string, Json>();
+	/** Participant → the home node the room named for it (its socket's node). */
+	readonly #homes = new Map<string, string>();
 	/** Participants to register again on their next call. */
 	readonly #stale = new Set<string>();
 	/** Nodes where the room's media is open (or opening). */
@@ -55,8 +57,9 @@ export class MediaNodes {
 	}
 
 	/** Places the participant (home node, or another past the spill load) and registers it there. */
-	register(participantId: string, home: string | undefined): string {
-		const at = this.#place(home);
+	register(participantId: string, home: string | undefined, spill = true): string {
+		if (home !== undefined) this.#homes.set(participantId, home);
+		const at = spill ? this.#place(home) : (home ?? this.self);
 		this.#where.set(participantId, at);
 		this.#stale.delete(participantId);
 		const caps = this.#caps.get(participantId);
@@ -108,6 +111,23 @@ export class MediaNodes {
 		return this.call(node, method, { roomId: this.#o.roomId, participantId, ...params });
 	}
 
+	/**
+	 * A bridge in the home node's process (the SIP bridge's RTP socket) needs the participant's
+	 * media on that node, past the spill load or not: moved there before its first transport.
+	 * Returns the node whose room media ended with the move, if any.
+	 */
+	async pinHome(participantId: string): Promise<string | undefined> {
+		const at = this.#where.get(participantId);
+		const home = this.#homes.get(participantId) ?? this.self;
+		if (at === undefined || at === home || this.#dead.has(home)) return undefined;
+		const caps = this.#caps.get(participantId);
+		const closed = this.remove(participantId);
+		if (caps !== undefined) this.#caps.set(participantId, caps);
+		this.register(participantId, home, false);
+		await this.#ready.get(participantId);
+		return closed;
+	}
+
 	setCapabilities(participantId: string, rtpCapabilities: Json): void {
 		const node = this.#where.get(participantId);
 		const ready = this.#ready.get(participantId);
@@ -133,6 +153,7 @@ export class MediaNodes {
 		this.#where.delete(participantId);
 		this.#ready.delete(participantId);
 		this.#caps.delete(participantId);
+		this.#homes.delete(participantId);
 		this.#stale.delete(participantId);
 		if (this.#dead.has(node)) return undefined;
 		const roomId = this.#o.roomId;
@@ -165,6 +186,7 @@ export class MediaNodes {
 		this.#where.clear();
 		this.#ready.clear();
 		this.#caps.clear();
+		this.#homes.clear();
 		this.#stale.clear();
 	}
 }
