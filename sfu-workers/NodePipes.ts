@@ -50,6 +50,7 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 	readonly #outs = new Map<string, Promise<types.Consumer>>();
 	/** Piped-in producers on this (a consumer's) node, by id, with the peer they come from. */
 	readonly #ins = new Map<string, { peer: string; producer: types.Producer<AppData>; slot: RouterSlot }>();
+	readonly #incoming = new Map<string, Promise<void>>();
 
 	constructor(listen: PipeListen) {
 		super();
@@ -125,6 +126,15 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 
 	/** Consumer's node: re-creates the piped producer (same id) on `slot`, fed from `peer`. */
 	async in(peer: string, slot: RouterSlot, remote: PipeTuple, p: PipedProducer): Promise<void> {
+		// Two calls for one producer at once share the first (a second produce of the id would fail).
+		const pending = this.#incoming.get(p.id);
+		if (pending) return pending;
+		const made = this.#in(peer, slot, remote, p).finally(() => this.#incoming.delete(p.id));
+		this.#incoming.set(p.id, made);
+		return made;
+	}
+
+	async #in(peer: string, slot: RouterSlot, remote: PipeTuple, p: PipedProducer): Promise<void> {
 		const link = await this.#connected(peer, slot, remote, false);
 		const have = this.#ins.get(p.id);
 		if (have && !have.producer.closed) return;
