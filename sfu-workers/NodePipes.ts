@@ -30,6 +30,14 @@ export type NodePipesEvents = {
 	state: [peer: string, producerId: string, state: PipeState];
 };
 
+interface PipedIn {
+	peer: string;
+	producer: types.Producer<AppData>;
+	slot: RouterSlot;
+	/** Heard by the room's active-speaker observer (on the owner's node). */
+	observed: boolean;
+}
+
 interface Link {
 	transport: types.PipeTransport;
 	/** The far end this transport was connected to (a transport connects once). */
@@ -49,7 +57,7 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 	/** "<producerId>><peer>" → the pipe consumer on this (the producer's) node. */
 	readonly #outs = new Map<string, Promise<types.Consumer>>();
 	/** Piped-in producers on this (a consumer's) node, by id, with the peer they come from. */
-	readonly #ins = new Map<string, { peer: string; producer: types.Producer<AppData>; slot: RouterSlot }>();
+	readonly #ins = new Map<string, PipedIn>();
 	readonly #incoming = new Map<string, Promise<void>>();
 
 	constructor(listen: PipeListen) {
@@ -146,7 +154,7 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 			producer.close();
 			throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
 		}
-		const entry = { peer, producer, slot };
+		const entry: PipedIn = { peer, producer, slot, observed: false };
 		this.#ins.set(p.id, entry);
 		producer.observer.once('close', () => { if (this.#ins.get(p.id) === entry) this.#ins.delete(p.id); });
 	}
@@ -160,7 +168,7 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 	}
 
 	/** A piped-in producer and the router it lives on, for consume(). */
-	piped(producerId: string): { producer: types.Producer<AppData>; slot: RouterSlot } | undefined {
+	piped(producerId: string): PipedIn | undefined {
 		const entry = this.#ins.get(producerId);
 		return entry && !entry.producer.closed ? entry : undefined;
 	}

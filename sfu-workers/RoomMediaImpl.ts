@@ -337,6 +337,8 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 	async observePiped(producerId: string): Promise<void> {
 		const piped = this.#pipes?.piped(producerId);
 		if (this.#closed || !piped) throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
+		if (piped.observed) return;
+		piped.observed = true;
 		await this.#observeSpeaker(producerId, piped.slot);
 	}
 

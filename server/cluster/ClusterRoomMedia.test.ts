@@ -199,6 +199,20 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		expect(events).toEqual([]);
 	}, 15_000);
 
+	it('a worker dies on the owner A: Y\'s mic on B is piped to A again for the room\'s speaker observer', async () => {
+		await publisher('x', 'A', 1111);
+		const fromY = await subscriber('y', 'B');
+		await media.produce('y', { transportId: fromY.id, kind: 'audio', source: 'mic', rtpParameters: opus(2222), paused: false });
+		await expect.poll(async () => (await A().agent.pipes()).ins, { timeout: 5_000 }).toBe(1);
+		const lost = new Promise<MediaLoss>((ok) => media.once('workerLost', ok));
+		process.kill((workers[0] as types.Worker).pid, 'SIGKILL');
+		expect((await lost).participants).toEqual(['x']);
+		await expect.poll(async () => (await A().agent.pipes()).ins, { timeout: 10_000, interval: 250 }).toBe(0);
+		// A's pool starts a new worker, the room's media there recovers, the mic is piped again.
+		await expect.poll(async () => (await A().agent.pipes()).ins, { timeout: 12_000, interval: 250 }).toBe(1);
+		expect(media.needsRebuild('y')).toBe(false);
+	}, 20_000);
+
 	it('a home node past the spill load takes no newcomer: its media goes to the least-loaded live node (not a phone leg\'s)', async () => {
 		loads = { A: 500, B: 3 };
 		media.addParticipant('z', 'A');

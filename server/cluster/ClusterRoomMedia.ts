@@ -145,6 +145,13 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 		}
 	}
 
+	// A worker died here: the mics piped in for the observer may have gone with it; pipe them again
+	// (a pipe still in place is kept, and a mic already observed is not added twice).
+	#reobserve(): void {
+		this.#pipes.forgetNode(this.#self);
+		for (const [id, p] of this.#producers) if (p.node !== this.#self && p.info.kind === 'audio' && p.info.source === 'mic') void this.#observe(id, p.node);
+	}
+
 	async setProducerPaused(participantId: string, producerId: string, paused: boolean): Promise<ProducerInfo> {
 		const info = parse(MEDIA_ANSWERS.producer, await this.#on(participantId, 'media.setProducerPaused', { producerId, paused }));
 		const known = this.#producers.get(producerId);
@@ -228,6 +235,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 				const roomId = this.#o.roomId;
 				if (producers.length > 0) for (const node of this.#nodes.opened()) if (node !== from) this.#nodes.call(node, 'media.pipesLost', { roomId, peer: from, producers }).catch(() => {});
 				if (participants.length + producers.length > 0) this.safeEmit('workerLost', { participants, producers });
+				if (from === this.#self) this.#reobserve();
 				return;
 			}
 			case 'closed': return this.#nodeLost(from, false);
