@@ -120,8 +120,10 @@ describe('MediaAgent (real workers, bus in memory)', () => {
 		expect((await b.agent.pipes()).bytesReceived).toBeGreaterThan(0);
 		// C claims the producer closed: B does not believe it (only A feeds it).
 		hub.bus('C').send('B', 'media.pipe', { roomId: ROOM, producerId: produced.id, state: 'closed' });
-		await new Promise((ok) => setImmediate(ok));
-		await new Promise((ok) => setImmediate(ok));
+		// A's own news, sent after C's (the hub delivers in order), arrives; C's did nothing.
+		await local('media.setProducerPaused', { participantId: 'x', producerId: produced.id, paused: true });
+		const mediaB = await b.agent.local(ROOM);
+		await expect.poll(() => mediaB?.pipes.piped(produced.id)?.producer.paused, { timeout: 5_000 }).toBe(true);
 		expect((await b.agent.pipes()).ins).toBe(1);
 		// A's producer closes: B's piped producer follows.
 		await local('media.closeProducer', { participantId: 'x', producerId: produced.id });
