@@ -91,16 +91,25 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 	 * new one) is replaced; on the consumer's node it is dropped and the caller starts over.
 	 */
 	async #connected(peer: string, slot: RouterSlot, remote: PipeTuple, replaceStale: boolean): Promise<Link> {
-		let link = await this.#link(peer, slot);
 		const key = `${remote.ip}:${remote.port}`;
+		let made = this.#link(peer, slot);
+		let link = await made;
 		if (link.remote !== undefined && link.remote !== key) {
-			this.dropPeer(peer);
+			// Only the stale end goes: a concurrent call may have replaced it already.
+			if (this.#links.get(peer) === made) this.dropPeer(peer);
 			if (!replaceStale) throw new PlenumError('PLN_STATE_CLOSED');
-			link = await this.#link(peer, slot);
+			made = this.#link(peer, slot);
+			link = await made;
+			if (link.remote !== undefined && link.remote !== key) throw new PlenumError('PLN_STATE_CLOSED');
 		}
 		if (link.remote === undefined) {
 			link.remote = key;
-			await link.transport.connect({ ip: remote.ip, port: remote.port, srtpParameters: remote.srtpParameters as types.SrtpParameters });
+			try {
+				await link.transport.connect({ ip: remote.ip, port: remote.port, srtpParameters: remote.srtpParameters as types.SrtpParameters });
+			} catch (err) {
+				if (this.#links.get(peer) === made) this.dropPeer(peer);
+				throw err;
+			}
 		}
 		return link;
 	}
