@@ -23,9 +23,9 @@ export type RoomRegistryObserverEvents = {
 	roomClosed: [summary: RoomSummary];
 };
 
-/** Where rooms get their media; the WorkerPool in production, a fake in unit tests. */
+/** Where rooms get their media; the WorkerPool in production (ClusterRoomMedia's provider in cluster mode), a fake in unit tests. */
 export interface MediaProvider {
-	createRoomMedia(log: Logger): Promise<RoomMedia>;
+	createRoomMedia(log: Logger, roomId: RoomId): Promise<RoomMedia>;
 }
 
 /** Random draws for a free dial-in PIN before giving up. */
@@ -82,7 +82,7 @@ export class RoomRegistry {
 		if (this.#rooms.size >= this.#limits.maxRooms) throw new PlenumError('PLN_TOO_MANY_ROOMS');
 		// The room id may be a name a user chose: logs get a keyed hash instead.
 		const log = this.#log.child({ room: roomRef(id) });
-		const media = await this.#media.createRoomMedia(log);
+		const media = await this.#media.createRoomMedia(log, id);
 		// The PIN comes before the Room (and its timers): a room refused for want of one leaves nothing.
 		let pin: string | undefined;
 		try {
