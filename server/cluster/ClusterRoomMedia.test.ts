@@ -6,7 +6,7 @@ import { WorkerPool } from '../../sfu-workers/WorkerPool.js';
 import type { MediaLoss } from '../../sfu-workers/types.js';
 import { MemoryHub } from '../../test/fakes/MemoryBus.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
-import { ClusterRoomMedia } from './ClusterRoomMedia.js';
+import { type ClusterRoomMedia, clusterMediaProvider } from './ClusterRoomMedia.js';
 import { MediaAgent } from './MediaAgent.js';
 import type { ClusterBus, ClusterEvents, NodeInfo, NodeTable } from './types.js';
 
@@ -97,7 +97,9 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		mediasoup.observer.on('newworker', watch);
 		const base = 47000 + Math.floor(Math.random() * 1000) * 2;
 		nodes = [await node('A', base), await node('B', base + 1)];
-		media = await ClusterRoomMedia.create({ bus: A().bus, roomId: ROOM, local: A().agent, nodes: table('A'), spillLoad: 100, cluster: A().events, log: quiet });
+		// As the RoomRegistry gets it in cluster mode.
+		const provider = clusterMediaProvider({ bus: A().bus, local: A().agent, nodes: table('A'), spillLoad: 100, cluster: A().events });
+		media = (await provider.createRoomMedia(quiet, ROOM)) as ClusterRoomMedia;
 	});
 	afterEach(() => {
 		for (const t of timers) clearInterval(t);

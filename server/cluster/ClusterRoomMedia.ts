@@ -22,6 +22,11 @@ export interface ClusterRoomMediaOptions {
 	log: Logger;
 }
 
+/** The RoomRegistry's media provider in cluster mode: each room's media spans the nodes. */
+export function clusterMediaProvider(o: Omit<ClusterRoomMediaOptions, 'roomId' | 'log'>): { createRoomMedia(log: Logger, roomId: string): Promise<RoomMedia> } {
+	return { createRoomMedia: (log, roomId) => ClusterRoomMedia.create({ ...o, roomId, log }) };
+}
+
 /**
  * A room's media on the owner, spread over nodes: each participant's media lives on one node
  * (its home, or the least-loaded one when home is past ROOM_SPILL_LOAD; MediaNodes), and every
