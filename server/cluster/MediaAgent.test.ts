@@ -84,6 +84,17 @@ describe('MediaAgent (real workers, bus in memory)', () => {
 		await expect(onB('media.createTransport', { participantId: 'q', direction: 'recv' })).rejects.toMatchObject({ code: 'PLN_ROOM_NOT_FOUND' });
 	});
 
+	it('a pool made without a cluster address: the room cannot open here (it could not pipe)', async () => {
+		const pool = await WorkerPool.create({ workerCount: 1, rtcPort: 49000 + Math.floor(Math.random() * 1000) * 2, listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', roomSpillLoad: 1000, statsIntervalMs: 0, log: quiet });
+		try {
+			const agent = new MediaAgent({ bus: hub.bus('D'), pool, cluster: new TypedEmitter<ClusterEvents>(), log: quiet });
+			await expect(agent.handle('media.open', { roomId: ROOM, owner: 'D' }, 'D')).rejects.toMatchObject({ code: 'PLN_INTERNAL' });
+			expect(agent.rooms).toBe(0);
+		} finally {
+			pool.close();
+		}
+	});
+
 	it('sends the room\'s media events to the owner; the owner dies: the room\'s media here ends', async () => {
 		const heard: Array<[MediaEvent, string]> = [];
 		a.agent.subscribe(ROOM, (e, from) => heard.push([e, from]));

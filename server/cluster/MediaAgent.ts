@@ -160,16 +160,24 @@ export class MediaAgent {
 	}
 
 	#host(roomId: string, owner: string): HostedRoom {
-		const media = this.#pool.createRoomMedia(this.#log);
-		const room: HostedRoom = { owner, media };
-		this.#rooms.set(roomId, room);
-		media.then(
-			(m) => {
-				if (this.#rooms.get(roomId) !== room) return m.close();
+		const media = this.#pool.createRoomMedia(this.#log).then((m) => {
+			if (this.#rooms.get(roomId) !== room) {
+				m.close();
+				throw new PlenumError('PLN_ROOM_CLOSED');
+			}
+			try {
 				this.#wire(roomId, room, m);
-			},
-			() => { if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId); },
-		);
+			} catch (err) {
+				// A pool made without a cluster address has no pipes: a setup mistake, told once per room.
+				this.#log.error({ err }, 'room media here cannot pipe');
+				m.close();
+				throw err;
+			}
+			return m;
+		});
+		const room: HostedRoom = { owner, media };
+		media.catch(() => { if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId); });
+		this.#rooms.set(roomId, room);
 		return room;
 	}
 
