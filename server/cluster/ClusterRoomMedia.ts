@@ -131,10 +131,12 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	}
 
 	async produce(participantId: string, req: { transportId: string; kind: MediaKind; source: MediaSource; rtpParameters: Json; paused: boolean }): Promise<ProducerInfo> {
-		const node = this.#nodes.nodeOf(participantId);
-		const info = parse(MEDIA_ANSWERS.producer, await this.#on(participantId, 'media.produce', req));
+		this.#open();
+		const { node, answer } = await this.#nodes.onNode(participantId, 'media.produce', req);
+		const info = parse(MEDIA_ANSWERS.producer, answer);
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
-		if (node === undefined || this.#nodes.nodeOf(participantId) !== node) throw new PlenumError('PLN_NOT_JOINED');
+		// Left (or moved) meanwhile: its node closed the producer with its transports.
+		if (this.#nodes.nodeOf(participantId) !== node) throw new PlenumError('PLN_NOT_JOINED');
 		this.#producers.set(info.id, { info, node });
 		if (node !== this.#self && info.kind === 'audio' && info.source === 'mic') void this.#observe(info.id, node);
 		return info;

@@ -103,12 +103,17 @@ export class MediaNodes {
 
 	/** A participant's call on its media node, after its registration there. */
 	async on(participantId: string, method: MediaMethod, params: Record<string, Json>): Promise<Json> {
+		return (await this.onNode(participantId, method, params)).answer;
+	}
+
+	/** The same, with the node that answered. */
+	async onNode(participantId: string, method: MediaMethod, params: Record<string, Json>): Promise<{ node: string; answer: Json }> {
 		let node = this.#where.get(participantId);
 		if (node === undefined) throw new PlenumError('PLN_NOT_JOINED');
 		if (this.#stale.has(participantId)) node = this.register(participantId, this.#dead.has(node) ? undefined : node);
 		await this.#ready.get(participantId);
 		if (this.#where.get(participantId) !== node) throw new PlenumError('PLN_NOT_JOINED');
-		return this.call(node, method, { roomId: this.#o.roomId, participantId, ...params });
+		return { node, answer: await this.call(node, method, { roomId: this.#o.roomId, participantId, ...params }) };
 	}
 
 	/**
