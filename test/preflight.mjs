@@ -19,6 +19,7 @@ const TOOLS = [
 	{ path: '/usr/bin/sipp', pkg: 'sip-tester', why: 'dial-in tests' },
 	{ path: '/usr/bin/baresip', pkg: 'baresip', why: 'dial-in tests (a real softphone)' },
 	{ path: '/usr/bin/sox', pkg: 'sox', why: 'dial-in tests (caller audio)' },
+	{ path: process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server', pkg: 'redis-server', why: 'cluster tests (Redis)' },
 	{ path: '/etc/ssl/certs/ca-certificates.crt', pkg: 'ca-certificates', why: 'TLS tests' },
 ];
 
