@@ -36,4 +36,20 @@ describe('loadConfig', () => {
 		expect(c.turn).toEqual({ urls: ['turn:t.example.org:3478?transport=udp', 'turns:t.example.org:443?transport=tcp'], secret: 's'.repeat(32), ttlS: 600 });
 		expect(c.privacy.turn).toBe(true);
 	});
+
+	it('cluster mode only with REDIS_URL; NODE_ID random by default, CLUSTER_ADDRESS defaults to RTC_ANNOUNCED_ADDRESS; the URL is never shown', () => {
+		expect(loadConfig({}).cluster).toBeUndefined();
+		const a = loadConfig({ REDIS_URL: 'redis://:hunter2hunter2@10.0.0.5:6379', RTC_ANNOUNCED_ADDRESS: '192.0.2.7' });
+		expect(a.cluster).toMatchObject({ redisUrl: 'redis://:hunter2hunter2@10.0.0.5:6379', clusterAddress: '192.0.2.7' });
+		expect(a.cluster?.nodeId).toMatch(/^[A-Za-z0-9_-]{11}$/);
+		expect(loadConfig({ REDIS_URL: 'redis://r:6379' }).cluster?.nodeId).not.toBe(a.cluster?.nodeId);
+		expect(a.effective.REDIS_URL).toBe('[set]');
+		expect(JSON.stringify(a.effective)).not.toContain('hunter2');
+		expect(a.effective.NODE_ID).toBe(a.cluster?.nodeId);
+		const b = loadConfig({ REDIS_URL: 'rediss://r.example.org:6380', NODE_ID: 'node-b', CLUSTER_ADDRESS: '10.1.0.2' });
+		expect(b.cluster).toEqual({ redisUrl: 'rediss://r.example.org:6380', nodeId: 'node-b', clusterAddress: '10.1.0.2' });
+		expect(() => loadConfig({ REDIS_URL: 'http://:secretpw@r:6379' })).toThrow(/REDIS_URL: must be a redis/);
+		expect(() => loadConfig({ REDIS_URL: 'http://:secretpw@r:6379' })).not.toThrow(/secretpw/);
+		expect(() => loadConfig({ REDIS_URL: 'redis://r', NODE_ID: 'a b' })).toThrow(/NODE_ID/);
+	});
 });

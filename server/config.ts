@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 import type { SipSettings } from './sip/SipBridge.js';
@@ -35,6 +36,12 @@ const Env = z.object({
 	MAX_PARTICIPANTS_PER_ROOM: z.coerce.number().int().min(1).max(1000).default(100),
 	/** A room's producers + consumers on one worker before newcomers go to another worker. */
 	ROOM_SPILL_LOAD: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+	/** Cluster mode when set (redis:// or rediss://, credentials in the URL); unset: one node, no Redis. */
+	REDIS_URL: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL').optional(),
+	/** This node's id in the cluster; default: random at each start. */
+	NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1 to 40 letters, digits, _ or -').optional(),
+	/** Address other nodes' pipe transports send this node's media to; default: RTC_ANNOUNCED_ADDRESS. */
+	CLUSTER_ADDRESS: z.string().min(1).optional(),
 	/** open: anyone with the link joins, the first one moderates. token: a room token is needed. */
 	AUTH_MODE: z.enum(['open', 'token']).default('open'),
 	/** HS256 secret for room tokens; no default: there are no built-in secrets. */
@@ -120,6 +127,8 @@ export type Config = {
 	maxRooms: number;
 	roomMaxDurationMs: number;
 	roomSpillLoad: number;
+	/** Cluster mode (REDIS_URL set); undefined: a single node, nothing of the cluster loaded. */
+	cluster: { redisUrl: string; nodeId: string; clusterAddress: string } | undefined;
 	clientDistDir: string;
 	sip: SipSettings | undefined;
 	dialInNumber: string | undefined;
@@ -163,6 +172,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	}
 	const workerCount = e.MEDIASOUP_WORKERS || os.availableParallelism();
 	const rtcAnnouncedAddress = e.RTC_ANNOUNCED_ADDRESS ?? firstExternalIPv4() ?? '127.0.0.1';
+	const cluster = e.REDIS_URL
+		? { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? randomBytes(8).toString('base64url'), clusterAddress: e.CLUSTER_ADDRESS ?? rtcAnnouncedAddress }
+		: undefined;
 	const sip = e.SIP_ENABLED === 'true' ? sipSettings(e, rtcAnnouncedAddress) : undefined;
 	const turnUrls = (e.TURN_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
 	const badTurnUrl = turnUrls.find((u) => !/^turns?:[^\s]+$/.test(u));
@@ -184,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		maxRooms: e.MAX_ROOMS,
 		roomMaxDurationMs: e.ROOM_MAX_DURATION_MS,
 		roomSpillLoad: e.ROOM_SPILL_LOAD,
+		cluster,
 		clientDistDir: e.CLIENT_DIST_DIR,
 		sip,
 		dialInNumber: sip ? e.SIP_DIAL_IN_NUMBER : undefined,
@@ -193,7 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		privacy: { controllerName: e.PRIVACY_CONTROLLER_NAME, controllerContact: e.PRIVACY_CONTROLLER_CONTACT, dialIn: e.SIP_ENABLED === 'true', turn: Boolean(e.TURN_URLS) },
 		auth: { mode: e.AUTH_MODE, secret: e.JWT_SECRET, jwksFile: e.JWT_JWKS_FILE, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
 		metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN, statsIntervalMs: e.MEDIA_STATS_INTERVAL_MS },
-		effective: publicSettings({ ...e, MEDIASOUP_WORKERS: workerCount, RTC_ANNOUNCED_ADDRESS: rtcAnnouncedAddress }),
+		effective: publicSettings({ ...e, MEDIASOUP_WORKERS: workerCount, RTC_ANNOUNCED_ADDRESS: rtcAnnouncedAddress, NODE_ID: cluster?.nodeId, CLUSTER_ADDRESS: cluster?.clusterAddress }),
 	};
 }
 

@@ -6,8 +6,8 @@ export type SettingSources = Record<string, string>;
 
 const ENVIRONMENT = 'environment';
 
-/** Settings whose values are never printed: in errors, in the start-up log, anywhere. */
-export const isSecretSetting = (name: string): boolean => /SECRET|TOKEN|PASSWORD|CREDENTIAL|PRIVATE_KEY/.test(name);
+/** Settings whose values are never printed: in errors, in the start-up log, anywhere (REDIS_URL may carry a password). */
+export const isSecretSetting = (name: string): boolean => /SECRET|TOKEN|PASSWORD|CREDENTIAL|PRIVATE_KEY|REDIS_URL/.test(name);
 
 /**
  * The raw settings: the PLENUM_CONFIG file (JSON object, same keys as the environment
