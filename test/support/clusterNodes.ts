@@ -1,9 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { type RedisServer, startRedis } from './redisServer.js';
 import { type StartedServer, startServer, stopServer } from './serverProcess.js';
 
 /** A free loopback TCP port (asked from the kernel, then released for the caller to bind). */
@@ -16,65 +18,6 @@ export function freePort(): Promise<number> {
 			s.close(() => ok(port));
 		});
 	});
-}
-
-export interface TestRedis {
-	port: number;
-	url: string;
-	child: ChildProcess;
-	/** Runs one redis-cli command against it; resolves with its raw stdout. */
-	cli(...args: string[]): Promise<string>;
-	stop(): Promise<void>;
-	/** Starts it again on the same port (after stop(); a test of Redis going away). */
-	restart(): Promise<void>;
-}
-
-const redisArgs = (port: number) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', mkdtempSync(join(tmpdir(), 'plenum-redis-'))];
-
-/**
- * Debian's redis-server on a free loopback port, no persistence. `wrapper` runs it under
- * another program (the audit's strace). Resolves once it answers PING.
- */
-export async function startRedis(wrapper: string[] = []): Promise<TestRedis> {
-	const port = await freePort();
-	const spawnIt = () => {
-		const [cmd, ...args] = [...wrapper, 'redis-server', ...redisArgs(port)];
-		return spawn(cmd as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-	};
-	const cli = (...args: string[]) => new Promise<string>((ok, fail) => {
-		const c = spawn('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-		let out = '';
-		c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-		c.once('error', fail);
-		c.once('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`redis-cli ${args[0]} exited ${code}`))));
-	});
-	const ready = async () => {
-		for (let i = 0; i < 100; i++) {
-			if ((await cli('PING').catch(() => '')).includes('PONG')) return;
-			await new Promise((r) => setTimeout(r, 100));
-		}
-		throw new Error('redis-server did not answer PING');
-	};
-	const redis: TestRedis = {
-		port,
-		url: `redis://127.0.0.1:${port}`,
-		child: spawnIt(),
-		cli,
-		stop: async () => {
-			const c = redis.child;
-			if (c.exitCode !== null || c.signalCode !== null) return;
-			const exited = new Promise((ok) => c.once('exit', ok));
-			c.kill('SIGTERM');
-			await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5_000))]);
-			if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-		},
-		restart: async () => {
-			redis.child = spawnIt();
-			await ready();
-		},
-	};
-	await ready();
-	return redis;
 }
 
 /** roomKey() of server/cluster: sha256 hex of the room id, so a SCAN shows no room name. */
@@ -94,7 +37,9 @@ export interface ClusterNode {
 }
 
 export interface Cluster {
-	redis: TestRedis;
+	redis: RedisServer;
+	/** A client of the test's own, to read what the nodes wrote (never used by the nodes). */
+	client: Redis;
 	nodes: ClusterNode[];
 	/** The node whose id owns `roomId` now (its lease in Redis), if any. */
 	ownerOf(roomId: string): Promise<ClusterNode | undefined>;
@@ -106,8 +51,10 @@ export interface Cluster {
 export interface ClusterOptions {
 	/** Extra env for every node. */
 	env?: Record<string, string>;
-	/** A Redis already started (e.g. under strace); else one is started and stopped with the cluster. */
-	redis?: TestRedis;
+	/** Extra env for node i (e.g. SIP dial-in on one node only). */
+	nodeEnv?: Array<Record<string, string> | undefined>;
+	/** A Redis already started (e.g. the audit's, under strace); else one is started and stopped with the cluster. */
+	redis?: RedisServer;
 	/** Logs to files in this directory (default: a new temp dir); undefined = keep logs in memory. */
 	logDir?: string | null;
 }
@@ -135,6 +82,7 @@ export async function startCluster(n: number, opts: ClusterOptions = {}): Promis
 			NODE_ID: id,
 			CLUSTER_ADDRESS: '127.0.0.1',
 			...opts.env,
+			...opts.nodeEnv?.[i],
 		});
 		const exit = new Promise<number | null>((ok) => {
 			if (server.child.exitCode !== null || server.child.signalCode !== null) ok(server.child.exitCode);
@@ -142,25 +90,31 @@ export async function startCluster(n: number, opts: ClusterOptions = {}): Promis
 		});
 		return { id, baseUrl: server.baseUrl, child: server.child, server, logPath, kill: (s) => server.child.kill(s), exited: () => exit };
 	}));
+	// Fails fast while Redis is down (a test of that), reconnects by itself after.
+	const client = new Redis(redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+	client.on('error', () => undefined);
+	await new Promise((ok) => client.once('ready', ok));
 	const keys = async (pattern: string) => {
 		const found: string[] = [];
 		let cursor = '0';
 		do {
-			const [next, ...batch] = (await redis.cli('--raw', 'SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000')).trim().split('\n');
-			cursor = next ?? '0';
-			found.push(...batch.filter((k) => k !== ''));
+			const [next, batch] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+			cursor = next;
+			found.push(...batch);
 		} while (cursor !== '0');
 		return found;
 	};
 	return {
 		redis,
+		client,
 		nodes,
 		keys,
 		ownerOf: async (roomId) => {
-			const id = (await redis.cli('--raw', 'GET', `pln:room:${roomKeyOf(roomId)}:owner`)).trim();
+			const id = await client.get(`pln:room:${roomKeyOf(roomId)}:owner`);
 			return nodes.find((x) => x.id === id);
 		},
 		stop: async () => {
+			client.disconnect();
 			await Promise.all(nodes.map((x) => stopServer(x.child)));
 			if (!opts.redis) await redis.stop();
 		},
