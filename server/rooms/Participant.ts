@@ -16,6 +16,8 @@ export interface Connection {
 	readonly notify: Notify;
 	/** Once, when a resume bound the participant to another connection: close this one. */
 	readonly replaced?: () => void;
+	/** The cluster node the client's socket is on (its home node); undefined on a single node. */
+	readonly node?: string;
 }
 
 const asConnection = (c: Notify | Connection): Connection => (typeof c === 'function' ? { notify: c } : c);
@@ -34,20 +36,33 @@ export class Participant {
 	/** When the hand went up; undefined while it is down. */
 	handRaisedAt: number | undefined;
 	/** Lets the same participant come back on a new connection after a drop; never logged. */
-	readonly resumeToken = randomBytes(16).toString('base64url');
+	readonly resumeToken: string;
 	/** A digest of the token this participant joined with, for bans; undefined without a token. */
 	tokenDigest: string | undefined;
 	/** Set while the connection is gone and the room waits for a resume. */
 	reconnectTimer: NodeJS.Timeout | undefined;
+	/** The node this participant's media was registered on (its home node then). */
+	mediaNode: string | undefined;
+	/** False for a participant restored from saved state until its resume registers its media. */
+	mediaRegistered = true;
+	/** Set by the last resume: the media was registered anew (another node), so the client rebuilds. */
+	mediaReset = false;
 	/** The one live connection; undefined while disconnected. */
 	#connection: Connection | undefined;
 
-	constructor(id: ParticipantId, displayName: string, connection: Notify | Connection, role: Role = 'participant', kind: ParticipantKind = 'browser') {
+	/** `connection` undefined and `resumeToken` given: a participant restored from replicated state, waiting for its resume. */
+	constructor(id: ParticipantId, displayName: string, connection: Notify | Connection | undefined, role: Role = 'participant', kind: ParticipantKind = 'browser', resumeToken?: string) {
 		this.id = id;
 		this.kind = kind;
 		this.displayName = displayName;
-		this.#connection = asConnection(connection);
+		this.#connection = connection === undefined ? undefined : asConnection(connection);
 		this.role = role;
+		this.resumeToken = resumeToken ?? randomBytes(16).toString('base64url');
+	}
+
+	/** The node of the bound connection (undefined while disconnected or on a single node). */
+	get node(): string | undefined {
+		return this.#connection?.node;
 	}
 
 	/** Pushes to the connection; dropped while disconnected (the resume answer resyncs). */

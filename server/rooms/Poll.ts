@@ -7,17 +7,26 @@ import { PlenumError } from '../shared/errors.js';
  * chose; counts are per option. Memory only, dropped with its room.
  */
 export class Poll {
-	readonly id = randomBytes(6).toString('base64url');
+	readonly id: string;
 	readonly question: string;
 	readonly options: string[];
 	readonly #counts: number[];
 	readonly #voted = new Set<string>();
 	open = true;
 
-	constructor(question: string, options: string[]) {
+	/** With `saved`: the poll as exported by state() (a new owner restoring the room). */
+	constructor(question: string, options: string[], saved?: { id: string; open: boolean; counts: number[]; voted: string[] }) {
+		this.id = saved?.id ?? randomBytes(6).toString('base64url');
 		this.question = question;
 		this.options = options;
-		this.#counts = options.map(() => 0);
+		this.#counts = options.map((_, i) => saved?.counts[i] ?? 0);
+		for (const v of saved?.voted ?? []) this.#voted.add(v);
+		this.open = saved?.open ?? true;
+	}
+
+	/** Everything for a restore: counts and who voted, still kept apart (no link between them). */
+	state(): { id: string; question: string; options: string[]; open: boolean; counts: number[]; voted: string[] } {
+		return { ...this.view(), counts: [...this.#counts], voted: [...this.#voted] };
 	}
 
 	vote(voterId: string, option: number): void {

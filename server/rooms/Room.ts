@@ -25,6 +25,11 @@ export interface RoomOptions {
 export type RoomEvents = {
 	/** Once, after every participant was told and the media (router) is closed. */
 	closed: [reason: CloseReason];
+	/**
+	 * After every change of the state a cluster replicates (RoomState): join, leave, role, hand,
+	 * chat, poll open/vote/close, access settings, ban. Not for media or connections.
+	 */
+	changed: [];
 };
 
 /**
@@ -50,7 +55,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 	#maxDurationTimer: NodeJS.Timeout | undefined;
 	#closed = false;
 	/** When the room opened (ms since epoch) and the most participants it had at once: for metrics. */
-	readonly openedAt = Date.now();
+	openedAt = Date.now();
 	#peakSize = 0;
 	/** Who the SFU last named the active speaker, so a newcomer learns it at once (it may not change for a while). */
 	#activeSpeaker: ParticipantId | undefined;
@@ -103,11 +108,13 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (this.#participants.size >= this.#opts.maxParticipants) throw new PlenumError('PLN_ROOM_FULL');
 		clearTimeout(this.#emptyTimer);
 		const p = new Participant(newParticipantId(), displayName, notify, role, kind);
-		this.media.addParticipant(p.id);
+		p.mediaNode = p.node;
+		this.media.addParticipant(p.id, p.node);
 		this.broadcast({ event: 'participantJoined', data: p.info() });
 		this.#participants.set(p.id, p);
 		this.#peakSize = Math.max(this.#peakSize, this.#participants.size);
 		this.#log.info({ participantId: p.id, participants: this.size }, 'participant joined');
+		this.noteChanged();
 		return p;
 	}
 
@@ -137,6 +144,14 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (this.#closed) throw new PlenumError('PLN_RESUME_FAILED');
 		const p = this.#participants.get(pid);
 		if (!p?.resume(token, notify)) throw new PlenumError('PLN_RESUME_FAILED');
+		// Back on another node (or restored by a new owner): the media starts again there.
+		p.mediaReset = !p.mediaRegistered || p.mediaNode !== p.node;
+		if (p.mediaReset) {
+			if (p.mediaRegistered) this.media.removeParticipant(pid);
+			p.mediaNode = p.node;
+			this.media.addParticipant(pid, p.node);
+			p.mediaRegistered = true;
+		}
 		this.#log.info({ participantId: pid }, 'participant resumed');
 		return p;
 	}
@@ -150,6 +165,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.media.removeParticipant(pid);
 		this.broadcast({ event: 'participantLeft', data: { participantId: pid } });
 		this.#log.info({ participantId: pid, reason, participants: this.size }, 'participant left');
+		this.noteChanged();
 		if (this.#participants.size === 0) this.#armEmptyTimer();
 	}
 
@@ -186,6 +202,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#chat.push(msg);
 		if (this.#chat.length > LIMITS.CHAT_HISTORY_MAX) this.#chat.shift();
 		this.broadcast({ event: 'chatMessage', data: msg });
+		this.noteChanged();
 		return msg;
 	}
 
@@ -199,13 +216,34 @@ export class Room extends TypedEmitter<RoomEvents> {
 		const p = this.member(pid);
 		const before = p.handRaisedAt;
 		p.handRaisedAt = raised ? (p.handRaisedAt ?? Date.now()) : undefined;
-		if (p.handRaisedAt !== before) this.broadcast({ event: 'handChanged', data: { participantId: p.id, raisedAt: p.handRaisedAt ?? null } });
+		if (p.handRaisedAt !== before) {
+			this.broadcast({ event: 'handChanged', data: { participantId: p.id, raisedAt: p.handRaisedAt ?? null } });
+			this.noteChanged();
+		}
 		return p.handRaisedAt ?? null;
 	}
 
 	react(pid: ParticipantId, reaction: Reaction): void {
 		this.member(pid);
 		this.broadcast({ event: 'reaction', data: { participantId: pid, reaction } });
+	}
+
+	/** Replicated state changed (see RoomEvents.changed); moderation calls it too. */
+	noteChanged(): void {
+		if (!this.#closed) this.safeEmit('changed');
+	}
+
+	/** Only for restoreRoom (RoomState.ts): a saved participant back, disconnected, waiting for its resume. */
+	restoreParticipant(p: Participant): void {
+		clearTimeout(this.#emptyTimer);
+		this.#participants.set(p.id, p);
+		p.reconnectTimer = setTimeout(() => this.leave(p.id, 'disconnected'), this.#opts.reconnectGraceMs);
+		p.reconnectTimer.unref();
+	}
+
+	/** Only for restoreRoom: the saved chat. */
+	restoreChat(chat: ChatMessage[]): void {
+		this.#chat = chat.slice(-LIMITS.CHAT_HISTORY_MAX);
 	}
 
 	participants(): Participant[] {

@@ -92,6 +92,18 @@ export class RoomAccess {
 		return this.#waiting.delete(id);
 	}
 
+	/** What a new owner needs (not the knockers or tickets: they are bound to this node's sockets). */
+	exportState(): { locked: boolean; lobby: boolean; passwordDigest: string | null; banned: string[] } {
+		return { locked: this.locked, lobby: this.lobby, passwordDigest: this.#password?.toString('base64') ?? null, banned: [...this.#banned] };
+	}
+
+	restoreState(s: { locked: boolean; lobby: boolean; passwordDigest: string | null; banned: string[] }): void {
+		this.locked = s.locked;
+		this.lobby = s.lobby;
+		this.#password = s.passwordDigest === null ? undefined : Buffer.from(s.passwordDigest, 'base64');
+		for (const d of s.banned) this.#banned.add(d);
+	}
+
 	close(): void {
 		for (const e of this.#waiting.values()) e.notify({ event: 'lobbyDecision', data: { admitted: false } });
 		this.#waiting.clear();

@@ -62,6 +62,7 @@ export function removeParticipant(room: Room, by: ParticipantId, id: Participant
 	const p = target(room, id);
 	if (ban && p.tokenDigest) room.access.ban(p.tokenDigest);
 	room.leave(p.id, 'kicked');
+	if (ban) room.noteChanged();
 }
 
 export function makeModerator(room: Room, by: ParticipantId, id: ParticipantId): void {
@@ -69,6 +70,7 @@ export function makeModerator(room: Room, by: ParticipantId, id: ParticipantId):
 	const p = target(room, id);
 	p.role = 'moderator';
 	room.broadcast({ event: 'participantUpdated', data: p.info() });
+	room.noteChanged();
 }
 
 export function lowerAllHands(room: Room, by: ParticipantId): void {
@@ -86,18 +88,21 @@ export function setRoomLock(room: Room, by: ParticipantId, locked: boolean): voi
 	moderator(room, by);
 	room.access.locked = locked;
 	room.broadcast({ event: 'roomSettings', data: room.access.settings() });
+	room.noteChanged();
 }
 
 export function setLobby(room: Room, by: ParticipantId, enabled: boolean): void {
 	moderator(room, by);
 	room.access.lobby = enabled;
 	room.broadcast({ event: 'roomSettings', data: room.access.settings() });
+	room.noteChanged();
 }
 
 export function setPassword(room: Room, by: ParticipantId, password: string | null): void {
 	moderator(room, by);
 	room.access.setPassword(password);
 	room.broadcast({ event: 'roomSettings', data: room.access.settings() });
+	room.noteChanged();
 }
 
 /** Lets one knocker in (or not), or everyone waiting; moderators see the updated lobby. */
@@ -113,6 +118,7 @@ export function createPoll(room: Room, by: ParticipantId, question: string, opti
 	const poll = new Poll(question, options);
 	room.polls.set(poll.id, poll);
 	room.broadcast({ event: 'pollOpened', data: poll.view() });
+	room.noteChanged();
 	return poll.view();
 }
 
@@ -122,6 +128,7 @@ export function closePoll(room: Room, by: ParticipantId, pollId: string): PollRe
 	if (!poll) throw new PlenumError('PLN_POLL_NOT_FOUND');
 	const result = poll.close();
 	room.broadcast({ event: 'pollClosed', data: result });
+	room.noteChanged();
 	return result;
 }
 
@@ -131,4 +138,5 @@ export function vote(room: Room, by: ParticipantId, pollId: string, option: numb
 	const poll = room.polls.get(pollId);
 	if (!poll) throw new PlenumError('PLN_POLL_NOT_FOUND');
 	poll.vote(by, option);
+	room.noteChanged();
 }
