@@ -53,6 +53,11 @@ export const Pushes = {
 	 */
 	mediaLost: z.object({ rebuild: z.boolean(), producerIds: z.array(z.string()) }),
 	/**
+	 * The server moves this meeting (cluster drain): reconnect now, to `url` or (null) to any
+	 * failover URL, and resume; the media is rebuilt there.
+	 */
+	reconnect: z.object({ url: z.string().url().nullable() }),
+	/**
 	 * The room closed (or this participant was removed); the client should leave. `reason` is
 	 * the internal CloseReason mapped by `toClientReason` (server/protocol/closeReasons.ts).
 	 */

@@ -21,6 +21,8 @@ describe('protocol', () => {
 		expectTypeOf<Responses['leave']>().toEqualTypeOf<Record<string, never>>();
 		expectTypeOf<Responses['setHand']>().toEqualTypeOf<{ raisedAt: number | null }>();
 		expectTypeOf<ServerEvents['roomClosed']['reason']>().toEqualTypeOf<ClientCloseReason>();
+		expectTypeOf<ServerEvents['reconnect']>().toEqualTypeOf<{ url: string | null }>();
+		expectTypeOf<Responses['resume']['failoverUrls']>().toEqualTypeOf<string[]>();
 		expectTypeOf<ServerEvents['lobbyDecision']>().toEqualTypeOf<{ admitted: boolean; ticket?: string | undefined }>();
 	});
 
@@ -31,6 +33,14 @@ describe('protocol', () => {
 		expect(toClientReason('roomEmpty')).toBe('closed');
 		expect(toClientReason('kicked')).toBe('kicked');
 		expect(Pushes.roomClosed.safeParse({ reason: 'roomEmpty' }).success).toBe(false);
+	});
+
+	it('reconnect names a URL or none; a snapshot carries the failover URLs', () => {
+		expect(Pushes.reconnect.parse({ url: 'https://n2.example.org' })).toEqual({ url: 'https://n2.example.org' });
+		expect(Pushes.reconnect.parse({ url: null })).toEqual({ url: null });
+		expect(Pushes.reconnect.safeParse({ url: 'not a url' }).success).toBe(false);
+		expect(ResponseSchemas.resume.shape.failoverUrls.parse(['https://n2.example.org'])).toEqual(['https://n2.example.org']);
+		expect(ResponseSchemas.resume.shape.failoverUrls.safeParse(['x']).success).toBe(false);
 	});
 
 	it('the zod-free room-id check agrees with the schema', () => {

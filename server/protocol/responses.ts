@@ -78,6 +78,8 @@ export const RoomSnapshot = z.object({
 	 * (its connection was down): rebuild them, as for a mediaLost push with rebuild.
 	 */
 	mediaLost: z.boolean(),
+	/** Public URLs of the cluster's other live nodes, to resume at when this one is unreachable; empty on a single node. */
+	failoverUrls: z.array(z.string().url()),
 });
 export type RoomSnapshot = z.infer<typeof RoomSnapshot>;
 

@@ -11,7 +11,10 @@ import { RoomStateSchema, exportRoomState, restoreRoom } from './RoomState.js';
 const log = pino({ level: 'silent' });
 const opts = { emptyGraceMs: 1_000, maxParticipants: 10, reconnectGraceMs: 5_000 };
 const rooms: Room[] = [];
-const make = (r: Room) => (rooms.push(r), r);
+const make = (r: Room): Room => {
+	rooms.push(r);
+	return r;
+};
 
 describe('RoomState', () => {
 	afterEach(() => {

@@ -33,6 +33,8 @@ export interface SignallingDeps {
 	dialInNumber?: string;
 	/** TURN servers with fresh credentials for one transport; absent without TURN. */
 	iceServers?: () => IceServer[];
+	/** Cluster mode: public URLs of the other live nodes, for the join and resume answers. */
+	failoverUrls?: () => string[];
 }
 
 /** What a Session needs of its socket.io socket (a test gives a fake). */

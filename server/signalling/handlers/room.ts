@@ -34,7 +34,9 @@ function snapshot(s: Session, room: Room, self: Participant): RoomSnapshot {
 		chat: room.chatHistory(),
 		activeSpeaker: room.activeSpeaker ?? null,
 		dialIn: room.dialInPin && s.deps.dialInNumber ? { number: s.deps.dialInNumber, pin: room.dialInPin } : null,
-		mediaLost: room.media.needsRebuild(self.id),
+		// A resume that moved the media to another node (or to a restored room) rebuilds it too.
+		mediaLost: room.media.needsRebuild(self.id) || self.mediaReset,
+		failoverUrls: s.deps.failoverUrls?.() ?? [],
 	};
 }
 
