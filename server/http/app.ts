@@ -22,12 +22,14 @@ export interface HttpDeps {
 	notReady?: () => string | undefined;
 	/** Where a failed request of ours (not the client's) is reported. */
 	log?: Logger;
+	/** Cluster mode: the live nodes' PUBLIC_URL origins, which the client may connect to (failover). */
+	clusterOrigins?: () => string[];
 }
 
-/** Same origin only, nothing from anywhere else (invariant 3). */
-const CSP = [
+/** Same origin only, nothing from anywhere else (invariant 3); in a cluster also our own other nodes. */
+const cspWith = (connect: string) => [
 	"default-src 'self'",
-	"connect-src 'self'",
+	`connect-src 'self'${connect}`,
 	"img-src 'self' data: blob:",
 	"media-src 'self' blob:",
 	"style-src 'self'",
@@ -36,6 +38,27 @@ const CSP = [
 	"base-uri 'none'",
 	"form-action 'self'",
 ].join('; ');
+const CSP = cspWith('');
+
+/**
+ * connect-src sources for other nodes: each origin and its WebSocket form (a host source with
+ * https: does not cover wss:, only 'self' does). Only what parses as an http(s) origin, so
+ * nothing else can get into the header.
+ */
+export function clusterConnectSources(origins: readonly string[]): string {
+	const out = new Set<string>();
+	for (const o of origins) {
+		try {
+			const u = new URL(o);
+			if (u.protocol !== 'http:' && u.protocol !== 'https:') continue;
+			out.add(u.origin);
+			out.add(`${u.protocol === 'https:' ? 'wss' : 'ws'}://${u.host}`);
+		} catch {
+			// not a URL: left out
+		}
+	}
+	return [...out].map((x) => ` ${x}`).join('');
+}
 
 /** The express app: built client, health, metrics. No fixed port, so tests can mount it anywhere. */
 export function createHttpApp(deps: HttpDeps): Express {
@@ -44,7 +67,7 @@ export function createHttpApp(deps: HttpDeps): Express {
 	app.set('trust proxy', false);
 	app.use((_req, res, next) => {
 		res.set({
-			'Content-Security-Policy': CSP,
+			'Content-Security-Policy': deps.clusterOrigins ? cspWith(clusterConnectSources(deps.clusterOrigins())) : CSP,
 			'Referrer-Policy': 'no-referrer',
 			'X-Content-Type-Options': 'nosniff',
 			'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=(self)',

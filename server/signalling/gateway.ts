@@ -11,7 +11,7 @@ import { conversationHandlers } from './handlers/conversation.js';
 import { mediaHandlers } from './handlers/media.js';
 import { moderationHandlers } from './handlers/moderation.js';
 import { roomHandlers } from './handlers/room.js';
-import { loopbackOrigins, originAllowed } from './originCheck.js';
+import { loopbackOrigins, normalOrigin, originAllowed } from './originCheck.js';
 import { payloadShapeProblem } from './payloadShape.js';
 import { Session, type SignallingDeps } from './Session.js';
 
@@ -36,6 +36,8 @@ export interface GatewayDeps extends SignallingDeps {
 	 * PUBLIC_URL's); undefined: the server's own loopback origins on the port it listens on.
 	 */
 	allowedOrigins?: readonly string[];
+	/** Cluster mode: the live nodes' PUBLIC_URL origins, allowed too (a client failing over from them). */
+	clusterOrigins?: () => string[];
 }
 
 /** Attaches socket.io to the HTTP server: parse every request, dispatch, answer with one ack. */
@@ -50,6 +52,7 @@ export function attachSignalling(http: HttpServer, deps: GatewayDeps): Server {
 		allowRequest: (req, done) => {
 			origins ??= new Set(loopbackOrigins((http.address() as AddressInfo).port));
 			if (originAllowed(req, origins)) return done(null, true);
+			if (deps.clusterOrigins && originAllowed(req, new Set(deps.clusterOrigins().flatMap((o) => normalOrigin(o) ?? [])))) return done(null, true);
 			deps.metrics.signallingErrors.inc({ code: 'PLN_ORIGIN_NOT_ALLOWED' });
 			// Debug only: any page can make a visitor's browser knock. The origin is not logged.
 			deps.log.debug({ code: 'PLN_ORIGIN_NOT_ALLOWED' }, 'signalling handshake refused');
