@@ -58,6 +58,8 @@ export interface RoomLeases {
 	owner(roomId: string): Promise<string | undefined>;
 	/** Takes the lease if free (SET NX); true if this node owns the room now. Renewed until release. */
 	claim(roomId: string): Promise<boolean>;
+	/** Failover: takes the lease if it is still `deadNodeId`'s (or nobody's); true if this node owns the room now. */
+	takeOver(roomId: string, deadNodeId: string): Promise<boolean>;
 	/** Gives the lease to `to` (a drain's hand-over), only if this node still holds it. */
 	handOver(roomId: string, to: string): Promise<boolean>;
 	/** Drops the lease and every key of the room (its close). */

@@ -38,6 +38,8 @@ export const SAFE_KEYS: ReadonlySet<string> = new Set([
 	// (not `level`, `time` or `msg`: pino writes those itself)
 	'event', 'type', 'request', 'kind', 'direction', 'source', 'role', 'category', 'codec', 'mimeType',
 	'spatialLayer', 'temporalLayer', 'muted', 'paused', 'draining', 'version',
+	// cluster: node ids (random, or the operator's NODE_ID) and bus method/topic names from our code
+	'node', 'method', 'topic',
 	// a library's warning text (sip.js), free-text scrubbed like every value
 	'detail',
 	// a refused WebSocket's Origin: a site, not a person (addresses in it are masked)

@@ -39,6 +39,7 @@ export const ERRORS = {
 	PLN_INVALID_MEDIA: { category: 'invalid', message: 'The media parameters were rejected.' },
 	PLN_QUOTA_EXCEEDED: { category: 'unavailable', message: 'Too many media streams or connections for one participant or meeting.' },
 	PLN_NO_WORKER: { category: 'unavailable', message: 'No media server is available.' },
+	PLN_CLUSTER_UNAVAILABLE: { category: 'unavailable', message: 'The server cluster is not reachable right now.' },
 	PLN_NOT_MODERATOR: { category: 'forbidden', message: 'Only moderators can do that.' },
 	PLN_PARTICIPANT_NOT_FOUND: { category: 'notFound', message: 'That participant is not in the meeting.' },
 	PLN_TOKEN_REQUIRED: { category: 'forbidden', message: 'This meeting needs an invitation token.' },
