@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { roomKey } from '../../server/cluster/roomKey.js';
 import { type RedisServer, startRedis } from './redisServer.js';
 import { type StartedServer, startServer, stopServer } from './serverProcess.js';
 
@@ -20,10 +20,8 @@ export function freePort(): Promise<number> {
 	});
 }
 
-/** roomKey() of server/cluster: sha256 hex of the room id, so a SCAN shows no room name. */
-export function roomKeyOf(roomId: string): string {
-	return createHash('sha256').update(roomId).digest('hex').slice(0, 32);
-}
+/** The hash a room's keys are named by (server/cluster/roomKey.ts), so a SCAN shows no room name. */
+export const roomKeyOf = roomKey;
 
 export interface ClusterNode {
 	id: string;
