@@ -17,14 +17,16 @@ const PHONE_JOIN_TIMEOUT_MS = 20_000;
  * Two participants join the canary room, set up transports, run a poll, set a password, chat,
  * raise a hand, react, send bad input with canaries in it; a phone caller dials in by PIN when
  * `phone` is given. `whileOpen` runs with everyone in the room; then everyone leaves.
+ * `baseUrl` may name one server per participant (a cluster: each on another node).
  */
-export async function scriptedMeeting(baseUrl: string, roomId: string, names: string[], c: MeetingScript, whileOpen: () => Promise<void>): Promise<void> {
+export async function scriptedMeeting(baseUrl: string | string[], roomId: string, names: string[], c: MeetingScript, whileOpen: () => Promise<void>): Promise<void> {
 	const { chatText } = c;
 	const sockets: Socket[] = [];
 	let pin: string | undefined;
 	try {
-		for (const displayName of names) {
-			const s = io(baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+		for (const [i, displayName] of names.entries()) {
+			const url = Array.isArray(baseUrl) ? baseUrl[i % baseUrl.length] as string : baseUrl;
+			const s = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
 			sockets.push(s);
 			const joined = await ask(s, 'join', { roomId, displayName });
 			pin ??= joined.dialIn?.pin;

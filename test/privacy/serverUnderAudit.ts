@@ -3,7 +3,7 @@ import { type StartedServer, startServer, stopServer } from '../support/serverPr
 import { SIP_TEST_ENV as SIP_ENV, sipPortOf } from '../support/sipServer.js';
 
 // Every call that creates, changes or removes a file or directory.
-const TRACED_CALLS = 'open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,rmdir,truncate,link,linkat,symlink,symlinkat';
+export const TRACED_CALLS = 'open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,rmdir,truncate,link,linkat,symlink,symlinkat';
 const INSPECTOR_BANNER = /^(Debugger listening on ws:\/\/127\.0\.0\.1:\d+\/[\w-]+|Debugger attached\.|Debugger ending on ws:\/\/127\.0\.0\.1:\d+\/[\w-]+|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Waiting for the debugger to disconnect\.\.\.)$/;
 // strace's lines ("[pid n] call(...) = r") and the server's own stderr share the pipe.
 const isTrace = (l: string) => /^(\[pid\s+\d+\]\s+)?([a-z_0-9]+\(|<\.\.\. )/.test(l);
