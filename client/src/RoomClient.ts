@@ -9,6 +9,7 @@ import type { Reaction } from '../../server/protocol/limits.js';
 import type { ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, Role, RoomSettings, RoomSnapshot } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
 import type { EndReason, InboundStat, JoinExtras, RemoteTrack, RoomClientEvents, Source } from './RoomClientTypes.js';
+import { Failover } from './failover.js';
 import { receivedSoFar } from './inboundStats.js';
 import { RequestError, createTransport, request, waitInLobby } from './signal.js';
 
@@ -76,12 +77,15 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly #roomId: string;
 	readonly #resumeToken: string;
 	#giveUp: ReturnType<typeof setTimeout> | undefined;
+	/** Where reconnects go in a cluster (the next node when ours is unreachable, or where a `reconnect` push says). */
+	readonly #failover: Failover;
 
 	private constructor(socket: Socket, device: Device, send: types.Transport, recv: types.Transport, joined: { roomId: string; participantId: string; resumeToken: string }) {
 		super();
 		this.#roomId = joined.roomId;
 		this.#resumeToken = joined.resumeToken;
 		this.#socket = socket;
+		this.#failover = new Failover(socket);
 		this.#device = device;
 		this.#send = send;
 		this.#recv = recv;
@@ -126,6 +130,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		const client = new RoomClient(socket, device, send, recv, { roomId, participantId: joined.participantId, resumeToken: joined.resumeToken });
 		client.#watchIce(send);
 		client.#watchIce(recv);
+		client.#failover.urls = joined.failoverUrls;
 		for (const p of joined.participants) client.participants.set(p.id, p);
 		client.chatLog.push(...joined.chat);
 		client.role = joined.role;
@@ -219,6 +224,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			this.emit('draining', deadlineAt);
 		});
 		on('mediaLost', (loss) => this.#mediaLost(loss));
+		// The server moves the meeting; its resume answer says whether our media must be rebuilt (mediaLost).
+		on('reconnect', ({ url }) => this.#failover.moveTo(url));
 		on('roomClosed', ({ reason }) => this.#teardown(reason));
 		this.#socket.on('disconnect', (reason) => this.#onDisconnect(reason));
 		this.#socket.io.on('reconnect', () => void this.#resume());
@@ -239,7 +246,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			clearTimeout(this.#giveUp);
 			this.#giveUp = undefined;
 			this.#resync(snap);
-			// Our media went with a dead worker while we were away: rebuild as the push would have said.
+			this.#failover.urls = snap.failoverUrls;
+			// Our media went with a dead worker, or stayed on the node we left: rebuild as the push would have said.
 			if (snap.mediaLost) this.#mediaLost({ rebuild: true, producerIds: [] });
 			this.emit('connection', 'connected');
 		} catch {
@@ -369,6 +377,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		// Closing the dead pair only cleans up here (tracks stay live); the server already forgot it.
 		this.#send.close();
 		this.#recv.close();
+		// The media may be on another node now, which has not heard our capabilities yet.
+		await request(this.#socket, 'setRtpCapabilities', { rtpCapabilities: this.#device.rtpCapabilities });
 		this.#send = await createTransport(this.#socket, this.#device, 'send');
 		this.#recv = await createTransport(this.#socket, this.#device, 'recv');
 		this.#watchIce(this.#send);

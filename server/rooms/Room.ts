@@ -147,7 +147,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		// Back on another node (or restored by a new owner): the media starts again there.
 		p.mediaReset = !p.mediaRegistered || p.mediaNode !== p.node;
 		if (p.mediaReset) {
-			if (p.mediaRegistered) this.media.removeParticipant(pid);
+			if (p.mediaRegistered) this.#dropMedia(pid);
 			p.mediaNode = p.node;
 			this.media.addParticipant(pid, p.node);
 			p.mediaRegistered = true;
@@ -167,6 +167,13 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#log.info({ participantId: pid, reason, participants: this.size }, 'participant left');
 		this.noteChanged();
 		if (this.#participants.size === 0) this.#armEmptyTimer();
+	}
+
+	/** The participant's media goes (it moves to another node): the others drop its tracks. */
+	#dropMedia(pid: ParticipantId): void {
+		const gone = this.media.producers().filter((x) => x.participantId === pid).map((x) => x.id);
+		this.media.removeParticipant(pid);
+		for (const producerId of gone) this.broadcast({ event: 'producerClosed', data: { producerId } }, pid);
 	}
 
 	#armEmptyTimer(): void {

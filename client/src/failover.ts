@@ -1,0 +1,74 @@
+import type { Socket } from 'socket.io-client';
+
+/** Try another node after this many failed reconnects to the current one, or this long. */
+const FAILED_ATTEMPTS = 2;
+const FAILED_FOR_MS = 2_000;
+
+/** `scheme://host[:port]` of a URL; undefined if it is not an http(s) URL. */
+function originOf(url: string): string | undefined {
+	try {
+		const u = new URL(url);
+		return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The URL to try after `current` failed: round robin over our own node and the failover URLs
+ * (each origin once). Not in the list (a node that left the cluster): the first of it.
+ */
+export function nextUrl(current: string, home: string, failover: readonly string[]): string {
+	const list = [...new Set([home, ...failover].flatMap((u) => originOf(u) ?? []))];
+	if (list.length === 0) return home;
+	const i = list.indexOf(originOf(current) ?? '');
+	return list[(i + 1) % list.length] ?? home;
+}
+
+/**
+ * Points a socket's reconnects at other nodes of a cluster: after a few failed attempts at
+ * the current URL, and at once on the server's `reconnect` push. Uses socket.io-client's
+ * Manager.uri (read again by every reconnect attempt, 4.8): the socket, its listeners and
+ * RoomClient's resume stay as they are.
+ */
+export class Failover {
+	/** Public URLs of the cluster's other live nodes, from the last join or resume answer. */
+	urls: string[] = [];
+	readonly #socket: Socket;
+	readonly #home: string;
+	#failed = 0;
+	#since = 0;
+
+	constructor(socket: Socket) {
+		this.#socket = socket;
+		this.#home = this.#uri;
+		const io = socket.io;
+		io.on('close', () => this.#reset());
+		io.on('reconnect_error', () => this.#failed++);
+		io.on('reconnect_attempt', () => {
+			if (this.#failed >= FAILED_ATTEMPTS || Date.now() - this.#since >= FAILED_FOR_MS) this.#switch(nextUrl(this.#uri, this.#home, this.urls));
+		});
+	}
+
+	get #uri(): string {
+		return (this.#socket.io as unknown as { uri: string }).uri;
+	}
+
+	#switch(url: string): void {
+		(this.#socket.io as unknown as { uri: string }).uri = url;
+		this.#reset();
+	}
+
+	#reset(): void {
+		this.#failed = 0;
+		this.#since = Date.now();
+	}
+
+	/** The server moves the meeting: drop the connection and reconnect to `url` (or the next node; our own if none). */
+	moveTo(url: string | null): void {
+		const target = url && originOf(url) ? url : this.urls.length > 0 ? nextUrl(this.#uri, this.#home, this.urls) : this.#home;
+		this.#switch(target);
+		// A transport close, not a client disconnect: the Manager reconnects (to the new uri) and RoomClient resumes.
+		this.#socket.io.engine.close();
+	}
+}
