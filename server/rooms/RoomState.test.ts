@@ -93,6 +93,23 @@ describe('RoomState', () => {
 		expect(RoomStateSchema.safeParse({ v: 1, participants: 'x' }).success).toBe(false);
 	});
 
+	it("joins register the media on the socket's node; a resume from another node moves it and the others drop its tracks", async () => {
+		const media = new FakeRoomMedia();
+		const added = vi.spyOn(media, 'addParticipant');
+		const room = make(new Room(asRoomId('r3'), media, opts, log));
+		const other: ServerPush[] = [];
+		room.join('O', (x) => other.push(x));
+		const p = room.join('A', { notify: () => undefined, node: 'n1' });
+		expect(added).toHaveBeenLastCalledWith(p.id, 'n1');
+		const mic = await room.produce(p.id, { transportId: 't', kind: 'audio', source: 'mic', rtpParameters: {}, paused: false });
+		room.disconnect(p.id);
+		room.resume(p.id, p.resumeToken, { notify: () => undefined, node: 'n2' });
+		expect(p.mediaReset).toBe(true);
+		expect(media.removed).toContain(p.id);
+		expect(added).toHaveBeenLastCalledWith(p.id, 'n2');
+		expect(other).toContainEqual({ event: 'producerClosed', data: { producerId: mic.id } });
+	});
+
 	it('a resume on the same node keeps the media (single node unchanged)', () => {
 		const media = new FakeRoomMedia();
 		const room = make(new Room(asRoomId('r2'), media, opts, log));
