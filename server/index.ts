@@ -12,7 +12,11 @@ import { createMetrics } from './observability/metrics.js';
 import { Drain } from './rooms/Drain.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { turnCredentials } from './auth/turnCredentials.js';
-import { attachSignalling } from './signalling/gateway.js';
+import { type GatewayDeps, attachSignalling, hostSession } from './signalling/gateway.js';
+import { Relay } from './signalling/relay.js';
+import { startClusterNode } from './cluster/clusterNode.js';
+import { handOverRooms } from './cluster/handOverRooms.js';
+import { registerClusterMetrics } from './cluster/clusterMetrics.js';
 import { TypedEmitter } from './shared/TypedEmitter.js';
 import { SipBridge } from './sip/SipBridge.js';
 
@@ -39,14 +43,16 @@ async function main(): Promise<void> {
 		announcedAddress: config.rtcAnnouncedAddress,
 		roomSpillLoad: config.roomSpillLoad,
 		statsIntervalMs: config.metrics.statsIntervalMs,
+		clusterAddress: config.cluster?.clusterAddress,
 		log,
 	});
-	const registry = new RoomRegistry(
-		pool,
-		{ emptyGraceMs: config.roomEmptyGraceMs, maxParticipants: config.maxParticipantsPerRoom, reconnectGraceMs: config.reconnectGraceMs, maxDurationMs: config.roomMaxDurationMs },
-		log,
-		{ maxRooms: config.maxRooms, dialInPinDigits: config.dialInPinDigits },
-	);
+	const roomOpts = { emptyGraceMs: config.roomEmptyGraceMs, maxParticipants: config.maxParticipantsPerRoom, reconnectGraceMs: config.reconnectGraceMs, maxDurationMs: config.roomMaxDurationMs };
+	const limits = { maxRooms: config.maxRooms, dialInPinDigits: config.dialInPinDigits };
+	// REDIS_URL set: this node joins the cluster (server/cluster/, docs/cluster.md); else nothing of it loads.
+	const node = config.cluster
+		? await startClusterNode(config.cluster, config.publicUrl ?? `http://localhost:${config.port}`, pool, config.roomSpillLoad, roomOpts, limits, log)
+		: undefined;
+	const registry = node?.registry ?? new RoomRegistry(pool, roomOpts, log, limits);
 	const metrics = createMetrics({
 		rooms: () => registry.size,
 		participants: () => registry.participants(),
@@ -63,11 +69,13 @@ async function main(): Promise<void> {
 	registry.observer.on('roomOpened', () => metrics.roomOpened());
 	registry.observer.on('roomClosed', (summary) => metrics.roomClosed(summary));
 	pool.on('workerDied', () => metrics.workerRestarts.inc({ reason: 'died' }));
+	if (node) registerClusterMetrics(metrics.registry, node.cluster);
 
 	// Created before HTTP so /readyz can read it; started by a signal below.
 	let drain: Drain | undefined;
 	const app = createHttpApp({
 		clientDistDir: config.clientDistDir,
+		clusterOrigins: node?.failoverUrls,
 		registry: config.metrics.port === undefined ? metrics.registry : undefined,
 		metricsToken: config.metrics.token,
 		healthy: () => pool.workersAlive() > 0,
@@ -79,13 +87,25 @@ async function main(): Promise<void> {
 	const { mode, ...keys } = config.auth;
 	const verifier = keys.secret || keys.jwksFile || keys.jwksUrl ? new TokenVerifier(keys) : undefined;
 	const { turn } = config;
-	const io = attachSignalling(http, {
+	const signalling: GatewayDeps = {
 		registry, log, metrics, auth: { mode, verifier },
 		iceServers: turn ? () => [turnCredentials(turn)] : undefined,
 		draining: () => drain?.info,
 		dialInNumber: config.dialInNumber,
 		allowedOrigins: config.allowedOrigins,
-	});
+	};
+	if (node) {
+		const relay = new Relay({ bus: node.cluster, log, open: (socket, home) => hostSession(socket, home, signalling) });
+		// A dead owner's relayed clients resume (routed anew); a dead home node's sessions here drop.
+		node.cluster.on('nodeDied', (id) => {
+			relay.ownerGone(id);
+			relay.homeGone(id);
+		});
+		signalling.cluster = { where: (roomId, create) => node.rooms.where(roomId, create), relay: (owner, socket) => relay.relay(owner, socket) };
+		signalling.failoverUrls = node.failoverUrls;
+		signalling.clusterOrigins = node.failoverUrls;
+	}
+	const io = attachSignalling(http, signalling);
 	const sip = config.sip ? await SipBridge.start(config.sip, registry, metrics.registry, log) : undefined;
 	await new Promise<void>((ok) => http.listen(config.port, config.host, ok));
 	const { port } = http.address() as AddressInfo;
@@ -104,14 +124,21 @@ async function main(): Promise<void> {
 		registry.closeAll('shutdown');
 		void sip?.close();
 		io.close();
+		void node?.close();
 		pool.close();
 		http.close(() => process.exit(0));
 		setTimeout(() => process.exit(0), 3_000).unref();
 	};
 	drain = new Drain({
-		drainRooms: () => registry.drain(),
+		// Cluster mode: the rooms move to other nodes first; what none can take ends as on a single node.
+		drainRooms: async () => {
+			if (node) await handOverRooms(registry.openRooms(), node.cluster, node.rooms, log);
+			await registry.drain();
+		},
 		timeoutMs: config.drainTimeoutMs,
-		notify: (info) => io.emit('serverDraining', info),
+		notify: (info) => {
+			if (!node) io.emit('serverDraining', info);
+		},
 		finish: () => stop('drained'),
 		log,
 	});

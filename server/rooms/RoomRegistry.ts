@@ -8,6 +8,7 @@ import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { CloseReason } from './CloseReason.js';
 import type { Participant } from './Participant.js';
 import { Room, type RoomOptions } from './Room.js';
+import { type RoomState, restoreRoom } from './RoomState.js';
 
 /** What metrics learn of a closed room: counts and times only, never its id. */
 export interface RoomSummary {
@@ -30,6 +31,14 @@ export interface MediaProvider {
 
 /** Random draws for a free dial-in PIN before giving up. */
 const PIN_TRIES = 32;
+
+/** Cluster mode: a room's state may come from Redis (a dead or draining owner's), and an opened room is watched. */
+export interface RegistryHooks {
+	/** The replicated state of `id`, if another owner left one. */
+	stateOf(id: RoomId): Promise<RoomState | undefined>;
+	/** Right after a room opened here (registered, not yet joined). */
+	opened(room: Room): void;
+}
 
 export interface RegistryLimits {
 	maxRooms: number;
@@ -56,6 +65,8 @@ export class RoomRegistry {
 	readonly observer = new TypedEmitter<RoomRegistryObserverEvents>();
 	/** Set by drain(): no new rooms; resolved once the last room has closed. */
 	#drained: { promise: Promise<void>; resolve: () => void } | undefined;
+	/** Set in cluster mode (server/cluster/ClusterRooms.ts). */
+	hooks: RegistryHooks | undefined;
 
 	constructor(media: MediaProvider, opts: RoomOptions, log: Logger, limits: RegistryLimits = { maxRooms: Number.POSITIVE_INFINITY }) {
 		this.#media = media;
@@ -82,16 +93,17 @@ export class RoomRegistry {
 		if (this.#rooms.size >= this.#limits.maxRooms) throw new PlenumError('PLN_TOO_MANY_ROOMS');
 		// The room id may be a name a user chose: logs get a keyed hash instead.
 		const log = this.#log.child({ room: roomRef(id) });
+		const state = await this.hooks?.stateOf(id);
 		const media = await this.#media.createRoomMedia(log, id);
 		// The PIN comes before the Room (and its timers): a room refused for want of one leaves nothing.
 		let pin: string | undefined;
 		try {
-			pin = this.#limits.dialInPinDigits ? this.#newPin(this.#limits.dialInPinDigits) : undefined;
+			pin = state ? (state.dialInPin ?? undefined) : this.#limits.dialInPinDigits ? this.#newPin(this.#limits.dialInPinDigits) : undefined;
 		} catch (err) {
 			media.close();
 			throw err;
 		}
-		const room = new Room(id, media, this.#opts, log);
+		const room = state ? restoreRoom(id, media, this.#opts, log, state) : new Room(id, media, this.#opts, log);
 		this.#rooms.set(id, room);
 		if (pin) {
 			room.dialInPin = pin;
@@ -103,7 +115,8 @@ export class RoomRegistry {
 			this.observer.safeEmit('roomClosed', { reason, openSeconds: (Date.now() - room.openedAt) / 1000, peakParticipants: room.peakSize });
 			this.#checkDrained();
 		});
-		log.info({ worker: media.workerIndex }, 'room opened');
+		log.info({ worker: media.workerIndex, restored: state !== undefined }, 'room opened');
+		this.hooks?.opened(room);
 		this.observer.safeEmit('roomOpened');
 		return room;
 	}
@@ -171,6 +184,11 @@ export class RoomRegistry {
 		const n = { browser: 0, phone: 0 };
 		for (const r of this.#rooms.values()) for (const p of r.participants()) n[p.kind]++;
 		return n;
+	}
+
+	/** The open rooms (a cluster drain hands them over). */
+	openRooms(): Room[] {
+		return [...this.#rooms.values()].filter((r) => !r.closed);
 	}
 
 	closeAll(reason: CloseReason): void {

@@ -69,9 +69,11 @@ export class Session {
 	readonly requests = new TokenBucket(REQUEST_BURST, REQUESTS_PER_SECOND);
 	readonly chat = new TokenBucket(CHAT_BURST, CHAT_PER_SECOND);
 	/** This connection as the room sees it; its identity is what binds a participant to it. */
-	readonly connection: Connection = { notify: (p) => this.push(p), replaced: () => this.#replaced() };
+	readonly connection: Connection;
 
-	constructor(socket: SessionSocket, deps: SignallingDeps) {
+	/** `node`: the client's home node when its socket is relayed from another node (cluster mode). */
+	constructor(socket: SessionSocket, deps: SignallingDeps, node?: string) {
+		this.connection = { notify: (p) => this.push(p), replaced: () => this.#replaced(), node };
 		this.socket = socket;
 		this.deps = deps;
 		this.log = deps.log;

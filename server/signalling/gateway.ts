@@ -13,7 +13,8 @@ import { moderationHandlers } from './handlers/moderation.js';
 import { roomHandlers } from './handlers/room.js';
 import { loopbackOrigins, normalOrigin, originAllowed } from './originCheck.js';
 import { payloadShapeProblem } from './payloadShape.js';
-import { Session, type SignallingDeps } from './Session.js';
+import type { RelayedSocket } from './relay.js';
+import { Session, type SessionSocket, type SignallingDeps } from './Session.js';
 
 /** The dispatch table: one entry per request, checked exhaustive by its type. */
 const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers, ...conversationHandlers, ...moderationHandlers };
@@ -38,7 +39,19 @@ export interface GatewayDeps extends SignallingDeps {
 	allowedOrigins?: readonly string[];
 	/** Cluster mode: the live nodes' PUBLIC_URL origins, allowed too (a client failing over from them). */
 	clusterOrigins?: () => string[];
+	/** Cluster mode: where a room lives, and the relay to its owner when that is another node. */
+	cluster?: ClusterRouting;
 }
+
+/** What the gateway needs of the cluster (server/cluster/ClusterRooms.ts, relay.ts). */
+export interface ClusterRouting {
+	/** undefined: this node answers; else the owner's node id. */
+	where(roomId: string, create: boolean): Promise<string | undefined>;
+	relay(owner: string, socket: SessionSocket): RelayedSocket;
+}
+
+/** Requests that pick a room: in cluster mode they decide whether the socket is relayed. */
+const ROUTED = new Set(['join', 'resume', 'knock']);
 
 /** Attaches socket.io to the HTTP server: parse every request, dispatch, answer with one ack. */
 export function attachSignalling(http: HttpServer, deps: GatewayDeps): Server {
@@ -71,10 +84,25 @@ function onConnection(socket: Socket, deps: GatewayDeps): void {
 	// joins into a room that already has media count: the first one in would time its wait.
 	const connectedAt = performance.now();
 	let timing: 'beforeJoin' | 'joined' | 'done' = 'beforeJoin';
+	let relayed: RelayedSocket | undefined;
 	socket.onAny((event: unknown, ...args: unknown[]) => {
 		const ack = args.at(-1);
 		if (typeof ack !== 'function') return; // every request must carry an ack to answer
 		const payload = args.length > 1 ? args[0] : undefined;
+		if (relayed) return void forward(relayed, session, String(event), payload, ack as AckFn, deps);
+		const roomId = deps.cluster && ROUTED.has(String(event)) && !session.participant && !session.knocking ? roomIdOf(payload) : undefined;
+		if (roomId !== undefined && deps.cluster) {
+			const cluster = deps.cluster;
+			void cluster.where(roomId, event === 'join').then(
+				(owner) => {
+					if (owner === undefined || relayed) return void handle(session, String(event), payload, ack as AckFn, deps);
+					relayed = cluster.relay(owner, socket);
+					return void forward(relayed, session, String(event), payload, ack as AckFn, deps);
+				},
+				(err: unknown) => reply(ack as AckFn, { ok: false, error: toWireError(err) }, String(event), deps),
+			);
+			return;
+		}
 		void handle(session, String(event), payload, ack as AckFn, deps).then((answer) => {
 			if (!answer.ok) return;
 			if (event === 'join' && timing === 'beforeJoin') timing = hasProducers(answer.data) ? 'joined' : 'done';
@@ -84,7 +112,35 @@ function onConnection(socket: Socket, deps: GatewayDeps): void {
 			}
 		});
 	});
-	socket.on('disconnect', () => session.dropped());
+	socket.on('disconnect', () => {
+		relayed?.close(true);
+		session.dropped();
+	});
+}
+
+/** The room id of a join/resume/knock payload, before its schema (the owner checks it all). */
+function roomIdOf(payload: unknown): string | undefined {
+	if (typeof payload !== 'object' || payload === null || !('roomId' in payload)) return undefined;
+	const parsed = Requests.join.shape.roomId.safeParse(payload.roomId);
+	return parsed.success ? parsed.data : undefined;
+}
+
+/** A relayed socket's request: the home node keeps its rate limits, the owner does the rest. */
+async function forward(r: RelayedSocket, session: Session, event: string, payload: unknown, ack: AckFn, deps: GatewayDeps): Promise<void> {
+	const type = isRequestName(event) ? event : 'unknown';
+	if (!session.requests.take() || (event === 'sendChat' && !session.chat.take())) return void reply(ack, { ok: false, error: toWireError(new PlenumError('PLN_RATE_LIMITED')) }, type, deps);
+	const shape = payloadShapeProblem(payload);
+	if (shape) return void reply(ack, invalid(`payload: ${shape}`), type, deps);
+	ack(await r.forward(event, payload));
+}
+
+/** The owner's side of a relayed socket: a Session whose socket is on another node, and the same checks as here. */
+export function hostSession(socket: SessionSocket, home: string, deps: GatewayDeps): { handle(event: string, payload: unknown): Promise<Ack<unknown>>; dropped(): void } {
+	const session = new Session(socket, deps, home);
+	return {
+		handle: (event, payload) => new Promise((done) => void handle(session, event, payload, done, deps)),
+		dropped: () => session.dropped(),
+	};
 }
 
 const hasProducers = (data: unknown): boolean =>
