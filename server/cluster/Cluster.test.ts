@@ -223,3 +223,31 @@ describe('Cluster while Redis is down', () => {
 		}
 	});
 });
+
+describe('cluster metrics', () => {
+	it('count nodes, owned rooms, Redis, calls, failovers and migrations, with no room id in any label', async () => {
+		const { Registry } = await import('prom-client');
+		const { registerClusterMetrics } = await import('./clusterMetrics.js');
+		const a = await node('a');
+		const b = await node('b');
+		const registry = new Registry();
+		registerClusterMetrics(registry, a);
+		b.serve('echo', async (p) => p);
+		await a.claim('Room Metrics');
+		await a.call(b.nodeId, 'echo', 1);
+		await code(a.call('nobody', 'echo', 1));
+		a.countFailover();
+		a.countMigration();
+		await until('both nodes', () => a.live().length === 2);
+		const text = await registry.metrics();
+		expect(text).toContain('plenum_cluster_nodes_alive 2');
+		expect(text).toContain('plenum_cluster_rooms_owned 1');
+		expect(text).toContain('plenum_cluster_redis_up 1');
+		expect(text).toContain('plenum_cluster_calls_total{result="ok"} 1');
+		expect(text).toContain('plenum_cluster_calls_total{result="unavailable"} 1');
+		expect(text).toContain('plenum_cluster_failovers_total 1');
+		expect(text).toContain('plenum_cluster_migrations_total 1');
+		expect(text).not.toContain('Room Metrics');
+		expect(text).not.toContain(roomKey('Room Metrics'));
+	});
+});

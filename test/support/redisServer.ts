@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const REDIS_SERVER_PATH = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 const START_TIMEOUT_MS = 10_000;
@@ -30,7 +33,9 @@ export interface RedisOptions {
  */
 export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> {
 	const port = await freePort();
-	const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+	// Its own working directory: a test that turns persistence on must not leave dump.rdb in the checkout.
+	const dir = mkdtempSync(join(tmpdir(), 'plenum-redis-'));
+	const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
 	if (opts.password) args.push('--requirepass', opts.password);
 	args.push(...(opts.args ?? []));
 	let child: ChildProcess = await launch(args, port, opts.password);
@@ -43,6 +48,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
 		const timer = setTimeout(() => c.kill('SIGKILL'), STOP_TIMEOUT_MS);
 		await exited;
 		clearTimeout(timer);
+		rmSync(dir, { recursive: true, force: true });
 	};
 	return {
 		url: `redis://${auth}127.0.0.1:${port}`,
@@ -53,6 +59,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
 		stop,
 		async restart() {
 			await stop();
+			mkdirSync(dir, { recursive: true });
 			child = await launch(args, port, opts.password);
 		},
 	};
