@@ -26,7 +26,7 @@ describe('Content-Security-Policy connect-src', () => {
 		const csp = await cspOf(() => live);
 		expect(csp).toContain("connect-src 'self' https://n2.example.org wss://n2.example.org http://10.0.0.3:3000 ws://10.0.0.3:3000;");
 		live = [];
-		const res = await fetch(`http://127.0.0.1:${(server?.address() as AddressInfo).port}/healthz`);
+		const res = await fetch(`http://127.0.0.1:${((server as Server).address() as AddressInfo).port}/healthz`);
 		expect(res.headers.get('content-security-policy')).toContain("connect-src 'self';");
 	});
 
