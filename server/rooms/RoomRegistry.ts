@@ -115,7 +115,8 @@ export class RoomRegistry {
 			this.observer.safeEmit('roomClosed', { reason, openSeconds: (Date.now() - room.openedAt) / 1000, peakParticipants: room.peakSize });
 			this.#checkDrained();
 		});
-		log.info({ worker: media.workerIndex, restored: state !== undefined }, 'room opened');
+		log.info({ worker: media.workerIndex }, 'room opened');
+		if (state) log.info('room state restored from the cluster');
 		this.hooks?.opened(room);
 		this.observer.safeEmit('roomOpened');
 		return room;

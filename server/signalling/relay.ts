@@ -98,7 +98,7 @@ export class Relay {
 		this.#d = d;
 		d.bus.onMessage(RELAY_TOPIC, (data, from) => {
 			const m = Message.safeParse(data);
-			if (!m.success) return d.log.warn({ from }, 'relay message refused');
+			if (!m.success) return d.log.warn({ node: from }, 'relay message refused');
 			const key = `${from}/${m.data.conn}`;
 			if (m.data.kind === 'request') this.#request(key, from, m.data);
 			else if (m.data.kind === 'closed' && this.#hosted.has(key)) this.#hostedClosed(key);
