@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoomMediaImpl } from './RoomMediaImpl.js';
 import { WorkerPool } from './WorkerPool.js';
+import { buildRtp } from '../server/sip/rtp/rtpPacket.js';
 
 // Two real worker pools in one process stand for two nodes: a producer fed with RTP on node P
 // is piped to node C (SRTP pipe transports on loopback) and consumed there.
@@ -13,13 +14,7 @@ const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 4
 
 /** A minimal RTP packet (RFC 3550 header, opus payload type 100). */
 function rtp(seq: number): Buffer {
-	const b = Buffer.alloc(12 + 20);
-	b[0] = 0x80;
-	b[1] = 100;
-	b.writeUInt16BE(seq & 0xffff, 2);
-	b.writeUInt32BE((seq * 960) >>> 0, 4);
-	b.writeUInt32BE(SSRC, 8);
-	return b;
+	return buildRtp({ payloadType: 100, marker: false, sequence: seq, timestamp: seq * 960, ssrc: SSRC, payload: Buffer.alloc(20) });
 }
 
 async function udp(): Promise<Socket> {

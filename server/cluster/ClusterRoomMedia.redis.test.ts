@@ -9,6 +9,7 @@ import { type RedisServer, startRedis } from '../../test/support/redisServer.js'
 import { Cluster } from './Cluster.js';
 import { ClusterRoomMedia } from './ClusterRoomMedia.js';
 import { MediaAgent } from './MediaAgent.js';
+import { buildRtp } from '../sip/rtp/rtpPacket.js';
 
 // The same two-node room as ClusterRoomMedia.test.ts, on the real bus: a loopback redis-server
 // without persistence, one Cluster per node, real worker pools. Node A owns the room.
@@ -18,13 +19,7 @@ const SSRC = 4444;
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: SSRC }] };
 
 function rtp(seq: number): Buffer {
-	const b = Buffer.alloc(32);
-	b[0] = 0x80;
-	b[1] = 100;
-	b.writeUInt16BE(seq & 0xffff, 2);
-	b.writeUInt32BE((seq * 960) >>> 0, 4);
-	b.writeUInt32BE(SSRC, 8);
-	return b;
+	return buildRtp({ payloadType: 100, marker: false, sequence: seq, timestamp: seq * 960, ssrc: SSRC, payload: Buffer.alloc(20) });
 }
 
 interface Node {

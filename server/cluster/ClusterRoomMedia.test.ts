@@ -9,6 +9,7 @@ import { TypedEmitter } from '../shared/TypedEmitter.js';
 import { type ClusterRoomMedia, clusterMediaProvider } from './ClusterRoomMedia.js';
 import { MediaAgent } from './MediaAgent.js';
 import type { ClusterBus, ClusterEvents, NodeInfo, NodeTable } from './types.js';
+import { buildRtp } from '../sip/rtp/rtpPacket.js';
 
 // Two nodes in one process: real worker pools, one MediaAgent each, the bus in memory (JSON on
 // the way, as over Redis). The room is owned by node A; participants have media on A and B.
@@ -17,13 +18,7 @@ const ROOM = 'room-1';
 const opus = (ssrc: number) => ({ codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc }] });
 
 function rtp(seq: number, ssrc: number): Buffer {
-	const b = Buffer.alloc(32);
-	b[0] = 0x80;
-	b[1] = 100;
-	b.writeUInt16BE(seq & 0xffff, 2);
-	b.writeUInt32BE((seq * 960) >>> 0, 4);
-	b.writeUInt32BE(ssrc, 8);
-	return b;
+	return buildRtp({ payloadType: 100, marker: false, sequence: seq, timestamp: seq * 960, ssrc: ssrc, payload: Buffer.alloc(20) });
 }
 
 async function udp(): Promise<Socket> {

@@ -6,6 +6,7 @@ import { TypedEmitter } from '../shared/TypedEmitter.js';
 import { MediaAgent } from './MediaAgent.js';
 import type { MediaEvent } from './mediaRpc.js';
 import type { ClusterBus, ClusterEvents } from './types.js';
+import { buildRtp } from '../sip/rtp/rtpPacket.js';
 
 // Two nodes' agents on real worker pools, the bus in memory; node A plays the room's owner and
 // drives node B's share of the room with bus calls, as ClusterRoomMedia does.
@@ -15,13 +16,7 @@ const SSRC = 3333;
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: SSRC }] };
 
 function rtp(seq: number): Buffer {
-	const b = Buffer.alloc(32);
-	b[0] = 0x80;
-	b[1] = 100;
-	b.writeUInt16BE(seq & 0xffff, 2);
-	b.writeUInt32BE((seq * 960) >>> 0, 4);
-	b.writeUInt32BE(SSRC, 8);
-	return b;
+	return buildRtp({ payloadType: 100, marker: false, sequence: seq, timestamp: seq * 960, ssrc: SSRC, payload: Buffer.alloc(20) });
 }
 
 interface Node {
