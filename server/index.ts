@@ -17,6 +17,7 @@ import { Relay } from './signalling/relay.js';
 import { startClusterNode } from './cluster/clusterNode.js';
 import { handOverRooms } from './cluster/handOverRooms.js';
 import { registerClusterMetrics } from './cluster/clusterMetrics.js';
+import { registerPipeMetrics } from './cluster/pipeMetrics.js';
 import { TypedEmitter } from './shared/TypedEmitter.js';
 import { SipBridge } from './sip/SipBridge.js';
 
@@ -69,7 +70,10 @@ async function main(): Promise<void> {
 	registry.observer.on('roomOpened', () => metrics.roomOpened());
 	registry.observer.on('roomClosed', (summary) => metrics.roomClosed(summary));
 	pool.on('workerDied', () => metrics.workerRestarts.inc({ reason: 'died' }));
-	if (node) registerClusterMetrics(metrics.registry, node.cluster);
+	if (node) {
+		registerClusterMetrics(metrics.registry, node.cluster);
+		registerPipeMetrics(metrics.registry, node.agent);
+	}
 
 	// Created before HTTP so /readyz can read it; started by a signal below.
 	let drain: Drain | undefined;

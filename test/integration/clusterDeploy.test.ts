@@ -139,11 +139,18 @@ describe('deploy/ for a cluster: redis.conf, users.acl, nginx cluster.conf, comp
 		const [a, b] = (await Promise.all(pages.map((p) => idOf(p)))) as [string, string];
 		await Promise.all([decodesAll(pages[0] as Page, [b], 40_000, 'Ana'), decodesAll(pages[1] as Page, [a], 40_000, 'Ben')]);
 		// least_conn put the second long-lived socket on the other node: each node holds one camera.
-		const cameras = await Promise.all(nodes.map(async (n) => {
-			const text = await (await fetch(`http://127.0.0.1:${n.port}/metrics`)).text();
-			return Number(/^plenum_media_producers\{kind="video"\} (\d+)$/m.exec(text)?.[1]);
-		}));
-		expect(cameras).toEqual([1, 1]);
+		const value = (text: string, series: string) => Number(text.split('\n').find((l) => l.startsWith(`${series} `))?.split(' ')[1]);
+		const texts = await Promise.all(nodes.map(async (n) => (await fetch(`http://127.0.0.1:${n.port}/metrics`)).text()));
+		expect(texts.map((t) => value(t, 'plenum_media_producers{kind="video"}'))).toEqual([1, 1]);
+		// Each node pipes its camera and mic to the other and receives the other's.
+		for (const t of texts) {
+			expect(value(t, 'plenum_cluster_pipe_transports')).toBeGreaterThanOrEqual(1);
+			expect(value(t, 'plenum_cluster_piped_producers{direction="out"}')).toBe(2);
+			expect(value(t, 'plenum_cluster_piped_producers{direction="in"}')).toBe(2);
+			expect(value(t, 'plenum_cluster_pipe_packets_total{direction="out"}')).toBeGreaterThan(0);
+			expect(value(t, 'plenum_cluster_pipe_bytes_total{direction="in"}')).toBeGreaterThan(0);
+			expect(t).not.toContain(roomId);
+		}
 	});
 
 	it('every metric the alert rules and the dashboard use is on a cluster node’s /metrics, and promtool accepts the rules', async () => {
