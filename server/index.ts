@@ -107,7 +107,7 @@ async function main(): Promise<void> {
 		});
 		signalling.cluster = { where: (roomId, create) => node.rooms.where(roomId, create), relay: (owner, socket) => relay.relay(owner, socket) };
 		signalling.failoverUrls = node.failoverUrls;
-		signalling.clusterOrigins = node.failoverUrls;
+		signalling.clusterOrigins = node.clusterOrigins;
 	}
 	const io = attachSignalling(http, signalling);
 	const sip = config.sip ? await SipBridge.start(config.sip, registry, metrics.registry, log) : undefined;

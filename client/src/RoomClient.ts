@@ -98,10 +98,15 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		// socket.io reconnects by itself after a drop; we then resume the same participant.
 		const socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 4_000 });
 		await new Promise<void>((ok, fail) => {
-			socket.once('connect', () => ok());
-			socket.once('connect_error', (e) => {
+			// Only the first connect: a later connect_error is a reconnect attempt, retried (and failed over).
+			const refused = (e: Error) => {
 				socket.disconnect();
 				fail(e);
+			};
+			socket.once('connect_error', refused);
+			socket.once('connect', () => {
+				socket.off('connect_error', refused);
+				ok();
 			});
 		});
 		// Pushes can arrive while we set up transports (someone starts their camera): keep
@@ -228,7 +233,9 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		on('reconnect', ({ url }) => this.#failover.moveTo(url));
 		on('roomClosed', ({ reason }) => this.#teardown(reason));
 		this.#socket.on('disconnect', (reason) => this.#onDisconnect(reason));
-		this.#socket.io.on('reconnect', () => void this.#resume());
+		// Every connect after the first is a reconnect: by the Manager after a drop, or by us after the
+		// server closed the socket (a relaying node whose room owner died). Either way: resume.
+		this.#socket.on('connect', () => void this.#resume());
 	}
 
 	#onDisconnect(reason: Socket.DisconnectReason): void {

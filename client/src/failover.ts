@@ -1,8 +1,9 @@
 import type { Socket } from 'socket.io-client';
 
 /** Try another node after this many failed reconnects to the current one, or this long. */
-const FAILED_ATTEMPTS = 2;
-const FAILED_FOR_MS = 2_000;
+// One refused attempt is enough: any live node serves the meeting, so moving costs nothing.
+const FAILED_ATTEMPTS = 1;
+const FAILED_FOR_MS = 1_500;
 
 /** `scheme://host[:port]` of a URL; undefined if it is not an http(s) URL. */
 function originOf(url: string): string | undefined {

@@ -38,6 +38,8 @@ export type ClusterObserverEvents = {
 const RECONNECT_CAP_MS = 1_000;
 /** After Redis came back, every node needs a moment to rewrite its entry: no deaths seen meanwhile. */
 const DEATH_GRACE_MS = 2 * HEARTBEAT_MS + RECONNECT_CAP_MS;
+/** A bound on remembered node URLs (a cluster has a few dozen nodes, not thousands). */
+const MAX_SEEN_URLS = 1_000;
 const NodeInfoJson = z.object({
 	id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), publicUrl: z.url().max(2000), clusterAddress: z.string().min(1).max(255),
 	load: z.number().min(0), rooms: z.number().int().min(0), draining: z.boolean(), at: z.number(),
@@ -66,6 +68,7 @@ export class Cluster extends TypedEmitter<ClusterEvents> implements ClusterBus, 
 	#table = new Map<string, NodeInfo>();
 	/** Nodes reported dead, until seen alive again. */
 	readonly #dead = new Set<string>();
+	readonly #seenUrls = new Set<string>();
 	#noDeathsUntil = 0;
 
 	/** Connects, checks Redis keeps nothing on disk, subscribes, writes the first heartbeat. */
@@ -208,6 +211,14 @@ export class Cluster extends TypedEmitter<ClusterEvents> implements ClusterBus, 
 		release: (pin) => this.releasePin(pin),
 	};
 
+	/**
+	 * Public URLs of every node seen since this one started, dead ones too: a page served by a
+	 * node that died connects here from that node's origin.
+	 */
+	seenUrls(): string[] {
+		return [...this.#seenUrls, this.self.publicUrl];
+	}
+
 	// NodeTable
 	live(): NodeInfo[] {
 		const nodes = [...this.#table.values()].filter((n) => n.id !== this.nodeId && !this.#dead.has(n.id));
@@ -307,6 +318,7 @@ export class Cluster extends TypedEmitter<ClusterEvents> implements ClusterBus, 
 		others.forEach((id, i) => { if (!(Number(subs[2 * i + 1]) > 0)) table.delete(id); });
 		for (const id of this.#table.keys()) if (!table.has(id) && id !== this.nodeId) this.#died(id);
 		for (const id of table.keys()) this.#dead.delete(id);
+		for (const n of table.values()) if (this.#seenUrls.size < MAX_SEEN_URLS) this.#seenUrls.add(n.publicUrl);
 		this.#table = table;
 	}
 

@@ -15,6 +15,8 @@ export interface ClusterNode {
 	rooms: ClusterRooms;
 	/** Public URLs of the live nodes that take newcomers: clients fail over to them. */
 	failoverUrls(): string[];
+	/** Origins whose pages may connect: every node seen, a dead one's too (its pages fail over here). */
+	clusterOrigins(): string[];
 	close(): Promise<void>;
 }
 
@@ -35,10 +37,12 @@ export async function startClusterNode(settings: NonNullable<Config['cluster']>,
 	});
 	const agent = new MediaAgent({ bus: cluster, pool, cluster, log });
 	registry = new RoomRegistry(clusterMediaProvider({ bus: cluster, local: agent, nodes: cluster, spillLoad, cluster }), roomOpts, log, limits);
+	registry.clusterPins = cluster.pins; // dial-in PINs unique across the nodes
 	const rooms = new ClusterRooms(cluster, registry, log);
 	return {
 		cluster, agent, registry, rooms,
 		failoverUrls: () => cluster.live().filter((n) => !n.draining).map((n) => n.publicUrl),
+		clusterOrigins: () => cluster.seenUrls(),
 		close: async () => {
 			agent.close();
 			await cluster.close();

@@ -32,6 +32,8 @@ export type RoomEvents = {
 	changed: [];
 };
 
+/** How long a restored participant (its owner node died) may take to resume. */
+const FAILOVER_GRACE_MS = 15_000;
 /**
  * One meeting, in memory only. Owns its participants and its RoomMedia; close() drops both,
  * and with them every name and id the room held. Knows nothing of socket.io: participants
@@ -244,7 +246,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 	restoreParticipant(p: Participant): void {
 		clearTimeout(this.#emptyTimer);
 		this.#participants.set(p.id, p);
-		p.reconnectTimer = setTimeout(() => this.leave(p.id, 'disconnected'), this.#opts.reconnectGraceMs);
+		// Longer than a dropped connection's grace: the client must first find a live node.
+		p.reconnectTimer = setTimeout(() => this.leave(p.id, 'disconnected'), Math.max(this.#opts.reconnectGraceMs, FAILOVER_GRACE_MS));
 		p.reconnectTimer.unref();
 	}
 

@@ -80,12 +80,14 @@ describe('RoomState', () => {
 		expect(restored.chatHistory().map((m) => m.text)).toEqual(['hello', 'hi']);
 	});
 
-	it('lets restored participants go after the reconnect grace', () => {
+	it('lets restored participants go after the failover grace (15 s; longer than a dropped connection’s)', () => {
 		vi.useFakeTimers();
 		const { room } = busyRoom();
 		const restored = make(restoreRoom(asRoomId('r1'), new FakeRoomMedia(), opts, log, exportRoomState(room)));
 		expect(restored.size).toBe(3);
-		vi.advanceTimersByTime(opts.reconnectGraceMs + 1);
+		vi.advanceTimersByTime(Math.max(opts.reconnectGraceMs, 15_000) - 1);
+		expect(restored.size).toBe(3);
+		vi.advanceTimersByTime(2);
 		expect(restored.size).toBe(0);
 	});
 

@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cluster, roomKeyOf, startCluster } from '../support/clusterNodes.js';
-import { connectedAs, decodesAll, decodesNow, idOf, watchEnds } from '../integration/clusterPages.js';
-import { ask, connectBrowser, eventually, joinInBrowser, rawSocket, uniqueRoomId } from '../integration/helpers.js';
+import { connectedAs, decodesAll, decodesNow, idOf, watchEnds } from './clusterPages.js';
+import { ask, connectBrowser, eventually, joinInBrowser, rawSocket, uniqueRoomId } from './helpers.js';
 
 // Issue 15, behaviour 4: the node that owns a room is SIGKILLed mid-meeting. Within 5 s the
 // room has a new owner (restored from its replicated state) and everyone is back and decoding:
