@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cluster, startCluster } from '../support/clusterNodes.js';
-import { connectedAs, decodesAll, decodesNow, idOf, watchEnds } from '../integration/clusterPages.js';
-import { connectBrowser, eventually, joinInBrowser, uniqueRoomId } from '../integration/helpers.js';
+import { connectedAs, decodesAll, decodesNow, idOf, watchEnds } from './clusterPages.js';
+import { connectBrowser, eventually, joinInBrowser, uniqueRoomId } from './helpers.js';
 
 // Issue 15, behaviour 5: SIGTERM on the node that owns a room, in cluster mode, moves the room
 // and that node's participants to other nodes: nobody sees the meeting end, media returns,
