@@ -79,7 +79,7 @@ async function main(): Promise<void> {
 	let drain: Drain | undefined;
 	const app = createHttpApp({
 		clientDistDir: config.clientDistDir,
-		clusterOrigins: node?.failoverUrls,
+		clusterOrigins: node?.clusterOrigins,
 		registry: config.metrics.port === undefined ? metrics.registry : undefined,
 		metricsToken: config.metrics.token,
 		healthy: () => pool.workersAlive() > 0,

@@ -88,6 +88,15 @@ export async function startCluster(n: number, opts: ClusterOptions = {}): Promis
 		});
 		return { id, baseUrl: server.baseUrl, child: server.child, server, logPath, kill: (s) => server.child.kill(s), exited: () => exit };
 	}));
+	// Each node must know the others before a page loads: its CSP names the nodes a page may fail over to.
+	await Promise.all(nodes.map(async (x) => {
+		for (let i = 0; i < 100; i++) {
+			const text = await fetch(`${x.baseUrl}/metrics`).then((r) => r.text(), () => '');
+			if (new RegExp(`^plenum_cluster_nodes_alive ${n}$`, 'm').test(text)) return;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		throw new Error(`node ${x.id} did not see all ${n} nodes`);
+	}));
 	// Fails fast while Redis is down (a test of that), reconnects by itself after.
 	const client = new Redis(redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
 	client.on('error', () => undefined);
