@@ -110,7 +110,8 @@ async function main(): Promise<void> {
 		signalling.clusterOrigins = node.clusterOrigins;
 	}
 	const io = attachSignalling(http, signalling);
-	const sip = config.sip ? await SipBridge.start(config.sip, registry, metrics.registry, log) : undefined;
+	// Cluster mode: a caller whose PIN is another node's room is relayed there (server/sip/CallRelay.ts).
+	const sip = config.sip ? await SipBridge.start(config.sip, registry, metrics.registry, log, node?.cluster) : undefined;
 	await new Promise<void>((ok) => http.listen(config.port, config.host, ok));
 	const { port } = http.address() as AddressInfo;
 	const url = config.publicUrl ?? `http://localhost:${port}`;

@@ -33,7 +33,10 @@ return 0`;
 const PIN_CLAIM = `local v = redis.call('GET', KEYS[1])
 if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0`;
-const PIN_RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
+/** Drops the PIN unless its room moved: KEYS[2] = the room's owner key, ARGV[2] = this node (a hand-over keeps it). */
+const PIN_RELEASE = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local o = redis.call('GET', KEYS[2])
+if o == false or o == ARGV[2] then redis.call('DEL', KEYS[1]) return 1 end
 return 0`;
 
 const StateJson = z.record(z.string(), z.unknown());
@@ -113,7 +116,8 @@ export class RoomKeys {
 	async releasePin(pin: string): Promise<void> {
 		const roomId = this.#pins.get(pin);
 		this.#pins.delete(pin);
-		if (roomId !== undefined) await this.#eval(PIN_RELEASE, [keys.pin(pin)], [roomId]);
+		// Renewed no more from here either way; the new owner of a handed-over room renews it.
+		if (roomId !== undefined) await this.#eval(PIN_RELEASE, [keys.pin(pin), keys.owner(roomId)], [roomId, this.#me]);
 	}
 
 	/** Renews every PIN this node claimed; one that another room took meanwhile is forgotten. */

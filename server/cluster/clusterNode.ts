@@ -37,6 +37,7 @@ export async function startClusterNode(settings: NonNullable<Config['cluster']>,
 	});
 	const agent = new MediaAgent({ bus: cluster, pool, cluster, log });
 	registry = new RoomRegistry(clusterMediaProvider({ bus: cluster, local: agent, nodes: cluster, spillLoad, cluster }), roomOpts, log, limits);
+	registry.clusterPins = cluster.pins;
 	const rooms = new ClusterRooms(cluster, registry, log);
 	return {
 		cluster, agent, registry, rooms,

@@ -40,6 +40,13 @@ export interface RegistryHooks {
 	opened(room: Room): void;
 }
 
+/** Cluster mode: PINs unique across the nodes (server/cluster/RoomKeys.ts; claim is SET NX, renewed until release). */
+export interface ClusterPinStore {
+	/** Takes `pin` for `roomId` (or keeps it: a restored room); false if another open room has it. */
+	claim(pin: string, roomId: string): Promise<boolean>;
+	release(pin: string): Promise<void>;
+}
+
 export interface RegistryLimits {
 	maxRooms: number;
 	/** Digits of each room's dial-in PIN; undefined when dial-in is off. */
@@ -67,6 +74,8 @@ export class RoomRegistry {
 	#drained: { promise: Promise<void>; resolve: () => void } | undefined;
 	/** Set in cluster mode (server/cluster/ClusterRooms.ts). */
 	hooks: RegistryHooks | undefined;
+	/** Set in cluster mode (server/cluster/clusterNode.ts); unset, PINs are unique on this node only. */
+	clusterPins: ClusterPinStore | undefined;
 
 	constructor(media: MediaProvider, opts: RoomOptions, log: Logger, limits: RegistryLimits = { maxRooms: Number.POSITIVE_INFINITY }) {
 		this.#media = media;
@@ -98,7 +107,8 @@ export class RoomRegistry {
 		// The PIN comes before the Room (and its timers): a room refused for want of one leaves nothing.
 		let pin: string | undefined;
 		try {
-			pin = state ? (state.dialInPin ?? undefined) : this.#limits.dialInPinDigits ? this.#newPin(this.#limits.dialInPinDigits) : undefined;
+			pin = this.clusterPins ? await this.#clusterPin(id, state?.dialInPin ?? undefined, state !== undefined)
+				: state ? (state.dialInPin ?? undefined) : this.#limits.dialInPinDigits ? this.#newPin(this.#limits.dialInPinDigits) : undefined;
 		} catch (err) {
 			media.close();
 			throw err;
@@ -111,7 +121,11 @@ export class RoomRegistry {
 		}
 		room.once('closed', (reason) => {
 			if (this.#rooms.get(id) === room) this.#rooms.delete(id);
-			if (room.dialInPin) this.#pins.delete(room.dialInPin);
+			if (room.dialInPin) {
+				this.#pins.delete(room.dialInPin);
+				// A handed-over room keeps its PIN in Redis (RoomKeys' release checks the owner).
+				this.clusterPins?.release(room.dialInPin).catch((err: unknown) => log.warn({ err }, 'dial-in PIN not released'));
+			}
 			this.observer.safeEmit('roomClosed', { reason, openSeconds: (Date.now() - room.openedAt) / 1000, peakParticipants: room.peakSize });
 			this.#checkDrained();
 		});
@@ -132,6 +146,24 @@ export class RoomRegistry {
 		for (let i = 0; i < PIN_TRIES && this.#pins.size < space; i++) {
 			const pin = String(randomInt(10 ** (digits - 1), 10 ** digits));
 			if (!this.#pins.has(pin)) return pin;
+		}
+		throw new PlenumError('PLN_DIAL_IN_PIN_UNAVAILABLE');
+	}
+
+	/**
+	 * Cluster mode: a restored room keeps its PIN (claimed again, so this node renews it); a new
+	 * room draws PINs until one is free in the whole cluster. A restored room whose PIN another
+	 * room took meanwhile (its key expired) gets a new one.
+	 */
+	async #clusterPin(id: RoomId, kept: string | undefined, restored: boolean): Promise<string | undefined> {
+		const store = this.clusterPins;
+		if (!store) return undefined;
+		if (kept && (await store.claim(kept, id))) return kept;
+		const digits = this.#limits.dialInPinDigits;
+		if (!digits || (restored && !kept)) return undefined;
+		for (let i = 0; i < PIN_TRIES; i++) {
+			const pin = this.#newPin(digits);
+			if (await store.claim(pin, id)) return pin;
 		}
 		throw new PlenumError('PLN_DIAL_IN_PIN_UNAVAILABLE');
 	}

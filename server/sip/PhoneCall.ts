@@ -25,6 +25,11 @@ export interface CallDeps {
 	player: PromptPlayer;
 	/** The room for a PIN, or undefined. */
 	roomByPin(pin: string): Room | undefined;
+	/**
+	 * Cluster mode: hands the call to the node whose room has `pin` (the bridge relays its media
+	 * there); true if that node hosts it now, false if no room has the PIN. Absent on a single node.
+	 */
+	elsewhere?(pin: string): Promise<boolean>;
 	/** false once this caller's source or the whole bridge guessed too many PINs. */
 	mayTryPin(): boolean;
 	pinFailed(): void;
@@ -40,12 +45,13 @@ export type PhoneCallEvents = {
 	ended: [result: CallResult];
 };
 
-type CallState = 'pin' | 'joining' | 'inRoom' | 'ending' | 'ended';
+type CallState = 'pin' | 'joining' | 'inRoom' | 'relayed' | 'ending' | 'ended';
 
 /**
  * One phone caller: PIN entry, then a participant of kind 'phone' in a room, with DTMF
  * commands (*6 mute, *1 count). Driven every 20 ms by the bridge's clock (tick()). Owned by
- * the SipBridge; owns its participant and its AudioLink. States: pin → joining → inRoom, then
+ * the SipBridge; owns its participant and its AudioLink. States: pin → joining → inRoom (or
+ * relayed: another node's PhoneCall hosts the caller, this one only keeps the dialog), then
  * ending (the goodbye prompt plays) and ended (terminated(): everything released). After
  * terminated(), digit(), joinDirect() and tick() throw PLN_STATE_CLOSED.
  */
@@ -124,6 +130,38 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 		if (!this.#d.mayTryPin()) return this.#end('wrongPin', 'tooManyTries');
 		const room = pin ? this.#d.roomByPin(pin) : undefined;
 		if (room) return void this.#join(room);
+		if (pin && this.#d.elsewhere) return void this.#tryElsewhere(this.#d.elsewhere, pin);
+		this.#wrongPin();
+	}
+
+	/** The PIN is no room's here: perhaps another node's (digits typed meanwhile are ignored). */
+	async #tryElsewhere(elsewhere: (pin: string) => Promise<boolean>, pin: string): Promise<void> {
+		this.#state = 'joining';
+		let moved: boolean | 'failed';
+		try {
+			moved = await elsewhere(pin);
+		} catch (err) {
+			this.#d.log.warn({ err }, 'phone caller could not reach the node of the room');
+			moved = 'failed';
+		}
+		if (this.#state !== 'joining') return; // ended meanwhile; the bridge ends the other node's side
+		if (moved === 'failed') return this.#end('failed', 'unavailable');
+		if (!moved) {
+			this.#state = 'pin';
+			return this.#wrongPin();
+		}
+		clearTimeout(this.#pinTimer);
+		this.#state = 'relayed';
+		this.#result = 'answered';
+		this.#d.player.play([]);
+	}
+
+	/** The node hosting a relayed call ended it (the room closed, the caller was removed): hang up. */
+	remoteEnded(): void {
+		if (this.#state === 'relayed') this.#end('answered');
+	}
+
+	#wrongPin(): void {
 		this.#d.pinFailed();
 		this.#tries++;
 		this.#d.log.info({ tries: this.#tries }, 'phone caller entered a wrong PIN');

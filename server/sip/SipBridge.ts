@@ -8,6 +8,7 @@ import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import { RoomIdSchema } from '../protocol/common.js';
 import { type ErrorCode, PlenumError } from '../shared/errors.js';
 import { asRoomId, type RoomId } from '../shared/ids.js';
+import { CallRelay, type RelayCluster, type RelayedCall } from './CallRelay.js';
 import { callerLabel, displayNameOf, WITHHELD_CALLER_KEY } from './callerId.js';
 import { RoomAudioLink } from './media/RoomAudioLink.js';
 import { type CallResult, PhoneCall } from './PhoneCall.js';
@@ -15,6 +16,7 @@ import { ipFamilyOf, PhoneSdh, type RtpSettings } from './PhoneSdh.js';
 import { type PinBudget, PinGuard, type PinGuesser } from './PinGuard.js';
 import { type PromptLanguage, PromptPlayer, Prompts } from './Prompts.js';
 import { digitOfInfo } from './rtp/dtmfEvents.js';
+import { PhoneLeg } from './rtp/PhoneLeg.js';
 import { readOffer } from './sdpOffer.js';
 import { createSipMetrics, type SipMetrics } from './sipMetrics.js';
 import { SipJsTransport } from './transport/SipJsTransport.js';
@@ -64,6 +66,9 @@ export class SipBridge {
 	readonly #ua: UserAgent;
 	readonly #registerer: Registerer | undefined;
 	readonly #calls = new Set<PhoneCall>();
+	/** Calls hosted here for another node's caller (CallRelay); ticked, counted there. */
+	readonly #hosted = new Set<PhoneCall>();
+	readonly #relay: CallRelay | undefined;
 	readonly #allow = new BlockList();
 	readonly #guard: PinGuard;
 	readonly #prompts: Prompts;
@@ -76,7 +81,7 @@ export class SipBridge {
 	#closed = false;
 	readonly #start = performance.now();
 
-	private constructor(listener: SipListener, s: SipSettings, rooms: RoomRegistry, registry: Registry, log: Logger) {
+	private constructor(listener: SipListener, s: SipSettings, rooms: RoomRegistry, registry: Registry, log: Logger, cluster: RelayCluster | undefined) {
 		this.#listener = listener;
 		this.#s = s;
 		this.#rooms = rooms;
@@ -120,12 +125,18 @@ export class SipBridge {
 			this.#registerer = target ? new Registerer(this.#ua, { registrar: UserAgent.makeURI(s.register.registrar), expires: 600 }) : undefined;
 		}
 		this.#clock = setInterval(() => this.#tick(), TICK_MS);
+		this.#relay = cluster && new CallRelay({
+			cluster, log,
+			openLeg: () => PhoneLeg.open(s.rtp.listenIp, s.rtp.portMin, s.rtp.portMax),
+			host: (roomId, leg, displayName, hangUp) => this.#host(roomId, leg, displayName, hangUp),
+		});
 	}
 
-	static async start(s: SipSettings, rooms: RoomRegistry, registry: Registry, log: Logger): Promise<SipBridge> {
+	/** `cluster` in cluster mode: callers whose PIN is another node's room are relayed there (CallRelay). */
+	static async start(s: SipSettings, rooms: RoomRegistry, registry: Registry, log: Logger, cluster?: RelayCluster): Promise<SipBridge> {
 		const tls = s.tls ? { cert: readFileSync(s.tls.certFile), key: readFileSync(s.tls.keyFile) } : undefined;
 		const listener = await SipListener.listen({ protocol: s.protocol, host: s.listenIp, port: s.port, tls });
-		const bridge = new SipBridge(listener, s, rooms, registry, log);
+		const bridge = new SipBridge(listener, s, rooms, registry, log, cluster);
 		await bridge.#ua.start();
 		await bridge.#registerer?.register();
 		log.info({ protocol: s.protocol, port: listener.port, mode: s.register ? 'register' : 'trunk' }, 'SIP dial-in listening');
@@ -217,12 +228,21 @@ export class SipBridge {
 		const sdh = inv.sessionDescriptionHandler;
 		if (!(sdh instanceof PhoneSdh)) return;
 		const leg = await sdh.leg();
-		const call = new PhoneCall({
+		const relay = this.#relay;
+		let relayed: RelayedCall | undefined;
+		const call: PhoneCall = new PhoneCall({
 			leg,
 			openLink: (room, participant) => RoomAudioLink.open(room, participant),
 			prompts: this.#prompts,
 			player: new PromptPlayer(),
 			roomByPin: (pin) => this.#rooms.byPin(pin),
+			elsewhere: relay && (async (pin) => {
+				const r = await relay.relayOut(pin, leg, displayName, () => call.remoteEnded());
+				if (!r) return false;
+				if (call.closed) r.end(); // the caller hung up while the other node answered
+				else relayed = r;
+				return true;
+			}),
 			mayTryPin: () => {
 				const spent = this.#guard.refusal(guesser);
 				if (spent) {
@@ -245,6 +265,7 @@ export class SipBridge {
 		this.#calls.add(call);
 		call.once('ended', (result: CallResult) => {
 			this.#calls.delete(call);
+			relayed?.end();
 			this.#listener.forget(callId);
 			const j = leg.jitter;
 			this.#metrics.callEnded(result, { received: j.received, lost: j.lost, jitterSeconds: j.jitter / 8000 });
@@ -254,7 +275,8 @@ export class SipBridge {
 			onInfo: (info) => {
 				const digit = digitOfInfo(info.request.getHeader('Content-Type'), info.request.body);
 				void info.accept().catch(() => {});
-				if (digit && !call.closed) call.digit(digit);
+				if (digit && relayed) relayed.digit(digit);
+				else if (digit && !call.closed) call.digit(digit);
 			},
 		};
 		inv.stateChange.addListener((state) => {
@@ -266,12 +288,37 @@ export class SipBridge {
 		log.info('phone call answered');
 	}
 
+	/** A caller of another node, in `roomId` here (CallRelay); its leg is fed by that node. */
+	#host(roomId: RoomId, leg: PhoneLeg, displayName: string, hangUp: () => void): PhoneCall | undefined {
+		const room = this.#rooms.get(roomId);
+		if (!room || this.#closed) return undefined;
+		const player = new PromptPlayer();
+		const log = this.#log.child({ callId: randomBytes(9).toString('base64url') });
+		const call = new PhoneCall({
+			leg, player, displayName, hangUp, log,
+			openLink: (r, participant) => RoomAudioLink.open(r, participant),
+			prompts: this.#prompts,
+			roomByPin: () => undefined,
+			mayTryPin: () => false,
+			pinFailed: () => {},
+			rtpTimeoutMs: this.#s.rtpTimeoutMs,
+		});
+		player.play([]); // the caller heard the welcome on its own node
+		this.#hosted.add(call);
+		call.once('ended', (result: CallResult) => {
+			this.#hosted.delete(call);
+			log.info({ result, participantId: call.participantId }, 'hosted phone call ended');
+		});
+		call.joinDirect(room);
+		return call;
+	}
+
 	#tick(): void {
 		const due = Math.floor((performance.now() - this.#start) / TICK_MS) - this.#ticks;
 		const n = Math.min(due, MAX_CATCH_UP_TICKS);
 		this.#ticks += due; // drop what we cannot catch up rather than play it late
 		for (let i = 0; i < n; i++) {
-			for (const c of this.#calls) {
+			for (const c of [...this.#calls, ...this.#hosted]) {
 				if (c.closed) continue;
 				try {
 					c.tick();
@@ -288,6 +335,7 @@ export class SipBridge {
 		this.#closed = true;
 		clearInterval(this.#clock);
 		for (const c of [...this.#calls]) c.terminated();
+		this.#relay?.close();
 		await this.#registerer?.unregister().catch(() => {});
 		await this.#ua.stop().catch(() => {});
 		this.#listener.close();

@@ -40,6 +40,8 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 	#ts = (Math.random() * 0xffffffff) >>> 0;
 	#last: Int16Array<ArrayBufferLike> = new Int16Array(SAMPLES_PER_FRAME);
 	#closed = false;
+	/** Another node hosts this call (relayTo): where the phone's packets go, unchanged. */
+	#relay: { address: string; port: number } | undefined;
 	/** When the last RTP packet came from the phone (ms, monotonic); for the no-media timeout. */
 	lastPacketAt = performance.now();
 	sent = 0;
@@ -77,11 +79,29 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 		return this.#params;
 	}
 
+	/**
+	 * Dial-in across nodes: from now on this leg is a plain forwarder. The phone's packets go
+	 * to `to` (the node hosting the call: its own leg decodes them, DTMF too) unchanged, and
+	 * `to`'s packets go to the phone unchanged; send() sends nothing.
+	 */
+	relayTo(to: { address: string; port: number }): void {
+		this.#relay = to;
+	}
+
+	get relayed(): boolean {
+		return this.#relay !== undefined;
+	}
+
 	#onPacket(buf: Buffer, rinfo: dgram.RemoteInfo): void {
 		const p = this.#params;
 		if (!p) return;
 		const pkt = parseRtp(buf);
 		if (!pkt) return;
+		const relay = this.#relay;
+		if (relay && rinfo.address === relay.address && rinfo.port === relay.port) {
+			this.#socket.send(buf, p.remote.port, p.remote.address);
+			return;
+		}
 		if (!this.#latched || p.remote.address !== rinfo.address || p.remote.port !== rinfo.port) {
 			// Latch only to the address the SDP named, or on the first packet (phone behind NAT).
 			if (this.#latched && p.remote.address !== rinfo.address) return;
@@ -89,6 +109,10 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 			this.#latched = true;
 		}
 		this.lastPacketAt = performance.now();
+		if (relay) {
+			this.#socket.send(buf, relay.port, relay.address);
+			return;
+		}
 		if (pkt.payloadType === p.dtmfPayloadType) {
 			const digit = this.#dtmf.push(pkt.payload, pkt.timestamp);
 			if (digit) this.safeEmit('dtmf', digit);
@@ -111,7 +135,7 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 	/** Sends 20 ms of 8 kHz PCM to the phone. */
 	send(pcm: Int16Array): void {
 		const p = this.#params;
-		if (!p?.send || this.#closed) return;
+		if (!p?.send || this.#closed || this.#relay) return;
 		const payload = Buffer.from(p.codec.name === 'PCMA' ? g711.alaw.encode(pcm) : g711.mulaw.encode(pcm));
 		const packet = buildRtp({ payloadType: p.codec.payloadType, marker: this.sent === 0, sequence: this.#seq, timestamp: this.#ts, ssrc: this.#ssrc, payload });
 		this.#seq = (this.#seq + 1) & 0xffff;

@@ -1,0 +1,134 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Baresip } from '../support/baresip.js';
+import { type Cluster, type ClusterNode, startCluster } from '../support/clusterNodes.js';
+import { SIP_TEST_ENV, sipPortOf } from '../support/sipServer.js';
+import { runSipp, scenario } from '../support/sipp.js';
+import { statsOf } from './clusterPages.js';
+import { connectBrowser, eventually, talkingMic, uniqueRoomId } from './helpers.js';
+
+// Issue 15, behaviour 3: a caller dials the node that does not own the room; the call is
+// relayed to the owner, where the caller is a participant like on a single node.
+const CALLER = '+4915112345678';
+const TONE = resolve('test/support/tone440.wav');
+const ROOM_TONE_HZ = 440;
+const DIGITS = CALLER.replace(/\D/g, '');
+/** Every run of five of the caller's digits: none may show up anywhere. */
+const NUMBER_PIECES = Array.from({ length: DIGITS.length - 4 }, (_, i) => DIGITS.slice(i, i + 5));
+
+describe('dial-in across nodes (two nodes with SIP, sipp and baresip as phones, Chromium in the room)', () => {
+	let cluster: Cluster;
+	let browser: Browser;
+	let ctx: BrowserContext;
+
+	beforeAll(async () => {
+		cluster = await startCluster(2, { env: { ...SIP_TEST_ENV, LOG_LEVEL: 'debug', ROOM_EMPTY_GRACE_MS: '300' } });
+		browser = await connectBrowser();
+		ctx = await browser.newContext();
+	}, 90_000);
+	afterAll(async () => {
+		await ctx?.close();
+		await browser?.close();
+		await cluster?.stop();
+	});
+
+	/** A room opened on node 1 with a talking browser in it, its PIN, and the node that does not own it. */
+	async function meeting(prefix: string): Promise<{ roomId: string; page: Page; host: Socket; pin: string; other: ClusterNode; owner: ClusterNode }> {
+		const roomId = uniqueRoomId(prefix);
+		const [n1] = cluster.nodes as [ClusterNode];
+		const host = io(n1.baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+		const res = await host.timeout(10_000).emitWithAck('join', { roomId, displayName: 'Host' });
+		if (!res.ok) throw new Error(JSON.stringify(res.error));
+		const page = await ctx.newPage();
+		await talkingMic(page);
+		await page.goto(`${n1.baseUrl}/r/${roomId}?name=Browser&join=1`);
+		await eventually(() => page.evaluate(() => window.plenum?.client?.participantId !== undefined), 30_000, 'the browser in the room');
+		const owner = await cluster.ownerOf(roomId);
+		const other = cluster.nodes.find((n) => n !== owner);
+		if (!owner || !other) throw new Error('no owner');
+		return { roomId, page, host, pin: res.data.dialIn.pin, other, owner };
+	}
+
+	const phoneAudio = async (page: Page) => (await statsOf(page)).filter((s) => s.kind === 'audio');
+
+	it('a caller who dials the other node joins with the PIN, shows as …5678 and is heard in the room; hanging up leaves', async () => {
+		const { page, host, pin, other, owner } = await meeting('cdi');
+		const left: string[] = [];
+		let phoneId: string | undefined;
+		host.on('participantJoined', (p: { id: string; kind: string; displayName: string }) => { if (p.kind === 'phone') phoneId = p.id; });
+		host.on('participantLeft', (p: { participantId: string }) => left.push(p.participantId));
+		const sipPort = sipPortOf(other.server.stderr());
+		const call = runSipp({ xml: scenario(CALLER, [{ pauseMs: 500 }, { info: `${pin}#` }, { audio: TONE }, { pauseMs: 10_000 }, { hangUp: true }]), port: sipPort });
+		const label = await eventually(async () => {
+			const text = await page.locator('body').innerText();
+			return /…5678/.test(text) ? text : undefined;
+		}, 30_000, 'the phone participant in the page');
+		for (const piece of NUMBER_PIECES) expect(label).not.toContain(piece);
+		const first = await eventually(async () => (await phoneAudio(page)).find((x) => x.participantId === phoneId && x.totalAudioEnergy > 0), 20_000, 'audio from the relayed phone');
+		const later = await eventually(async () => (await phoneAudio(page)).find((x) => x.consumerId === first.consumerId && x.totalAudioEnergy > first.totalAudioEnergy * 1.2), 10_000, 'audio energy rising');
+		expect(later.packetsReceived).toBeGreaterThan(10);
+		const r = await call;
+		expect(r.code, r.output).toBe(0);
+		await eventually(async () => phoneId !== undefined && left.includes(phoneId), 10_000, 'the phone participant to leave after hang-up');
+		expect(readFileSync(other.logPath, 'utf8')).toContain('phone call relayed to the node of its room');
+		expect(readFileSync(owner.logPath, 'utf8')).toContain('hosting a phone call from another node');
+		host.disconnect();
+		await page.close();
+	}, 90_000);
+
+	it('a real softphone (baresip) on the other node and a browser hear each other', async () => {
+		const { page, host, pin, other } = await meeting('cdb');
+		const mic = join(mkdtempSync(join(tmpdir(), 'plenum-mic-')), 'mic.wav');
+		spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', mic, 'synth', '40', 'sine', '300', 'vol', '0.4']);
+		const phone = await Baresip.start({ caller: CALLER, target: `sip:plenum@127.0.0.1:${sipPortOf(other.server.stderr())}`, micWav: mic });
+		let heard: ReturnType<Baresip['heardWindows']> = [];
+		try {
+			await phone.event((e) => e.type === 'CALL_ESTABLISHED', 20_000, 'the call established');
+			// The bridge has its call (and so hears DTMF) once its metric counts it.
+			await eventually(async () => /^plenum_sip_calls_active [1-9]/m.test(await (await fetch(`${other.baseUrl}/metrics`)).text()), 20_000, 'the call answered');
+			await phone.command('sndcode', `${pin}#`);
+			await eventually(async () => /…5678/.test(await page.locator('body').innerText()), 30_000, 'the softphone in the room');
+			const first = await eventually(async () => (await phoneAudio(page)).find((x) => x.totalAudioEnergy > 0), 20_000, 'audio from baresip');
+			await eventually(async () => (await phoneAudio(page)).find((x) => x.consumerId === first.consumerId && x.totalAudioEnergy > first.totalAudioEnergy * 1.2), 15_000, 'audio energy from baresip rising');
+			// The phone hears the room through both nodes: the browser's 440 Hz tone, clean.
+			await eventually(async () => {
+				heard = phone.heardWindows(100, ROOM_TONE_HZ);
+				return heard.some((w) => w.rms > 200 && w.toneShare > 0.6);
+			}, 30_000, 'the phone hearing the browser').catch((err: Error) => {
+				throw new Error(`${err.message}; per 100 ms, RMS/tone share: ${heard.map((w) => `${Math.round(w.rms)}/${w.toneShare.toFixed(2)}`).join(' ')}`);
+			});
+		} finally {
+			await phone.stop();
+			host.disconnect();
+			await page.close();
+		}
+	}, 120_000);
+
+	it('ending the meeting on the owner hangs up a caller relayed from the other node; no PIN key is left', async () => {
+		const { host, pin, other } = await meeting('cde');
+		expect(await cluster.keys(`pln:pin:${pin}`)).toHaveLength(1);
+		host.on('participantJoined', (p: { kind: string }) => {
+			if (p.kind === 'phone') host.emit('endMeeting', {}, () => undefined);
+		});
+		const r = await runSipp({ xml: scenario(CALLER, [{ pauseMs: 500 }, { info: `${pin}#` }, { expectBye: true }]), port: sipPortOf(other.server.stderr()), timeoutMs: 60_000 });
+		expect(r.code, r.output).toBe(0);
+		await eventually(async () => (await cluster.keys('pln:pin:*')).length === 0 || undefined, 15_000, 'the PIN keys to go');
+		host.disconnect();
+	}, 90_000);
+
+	it('no node logs or exports the caller number', async () => {
+		for (const n of cluster.nodes) {
+			const log = readFileSync(n.logPath, 'utf8').replace(/":\s*-?[\d.e+]+/g, '":0');
+			const text = (await (await fetch(`${n.baseUrl}/metrics`)).text()).replace(/ [-+\d.e]+$/gm, ' 0');
+			for (const piece of NUMBER_PIECES) {
+				expect(log).not.toContain(piece);
+				expect(text).not.toContain(piece);
+			}
+		}
+	});
+});
