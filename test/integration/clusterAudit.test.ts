@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runClusterAudit } from '../privacy/clusterAudit.js';
 
-// Not in `npm test` yet (test/pending/README.md): its phone caller dials the second node, and
-// dial-in across nodes is not built.
+// Issue 15, behaviour 7: the audit across two nodes; its phone caller dials the second node.
 describe('zero retention across a cluster', () => {
 	it('across two nodes on Redis: after the room closes no key and no canary in Redis, no file written by Redis, none in the nodes’ output', async () => {
 		const r = await runClusterAudit((line) => console.log(`[cluster audit] ${line}`));
