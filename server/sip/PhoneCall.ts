@@ -43,7 +43,15 @@ export interface CallDeps {
 export type PhoneCallEvents = {
 	/** Once, when the call is over on our side; the SIP dialog is being or has been ended. */
 	ended: [result: CallResult];
+	/** The room is moving to another node (a cluster drain): a relayed call follows it (CallRelay). */
+	moved: [];
 };
+
+/** Who a caller is in its room, to take the same place again on another node. */
+export interface ResumeRef {
+	participantId: string;
+	token: string;
+}
 
 type CallState = 'pin' | 'joining' | 'inRoom' | 'relayed' | 'ending' | 'ended';
 
@@ -170,20 +178,39 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 	}
 
 	/** Joins without a PIN: the operator's SBC named the room (SIP_ROOM_HEADER). */
-	joinDirect(room: Room): void {
+	/** Joins `room` (no PIN), or, relayed, comes back from another node; `resume` takes the caller's old place. */
+	joinDirect(room: Room, resume?: ResumeRef): void {
 		this.#assertOpen();
-		if (this.#state === 'pin') void this.#join(room);
+		if (this.#state === 'pin' || this.#state === 'relayed') void this.#join(room, resume);
+	}
+
+	/** The caller's place in its room, while in one. */
+	get resumeRef(): ResumeRef | undefined {
+		const p = this.#participant;
+		return p && { participantId: p.id, token: p.resumeToken };
+	}
+
+	/**
+	 * The room moved away with the caller in its saved state: let go of it here without leaving
+	 * (the new owner keeps the place for a resume); the call ends without a prompt.
+	 */
+	detach(): void {
+		const p = this.#participant;
+		const room = this.#room;
+		this.#participant = undefined;
+		if (p && room && !room.closed) room.disconnect(p.id);
+		this.terminated();
 	}
 
 	#assertOpen(): void {
 		if (this.#state === 'ended') throw new PlenumError('PLN_STATE_CLOSED');
 	}
 
-	async #join(room: Room): Promise<void> {
+	async #join(room: Room, resume?: ResumeRef): Promise<void> {
 		clearTimeout(this.#pinTimer);
 		this.#state = 'joining';
 		try {
-			this.#participant = room.join(this.#d.displayName, (push) => this.#onPush(push), 'participant', 'phone');
+			this.#participant = this.#resumeIn(room, resume) ?? room.join(this.#d.displayName, (push) => this.#onPush(push), 'participant', 'phone');
 			this.#room = room;
 			if (!(await this.#connectMedia())) return; // the call ended meanwhile: nothing to tell
 			// The worker died while the link was being made: it may sit on the dead one.
@@ -197,6 +224,16 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 		this.#state = 'inRoom';
 		this.#result = 'answered';
 		this.#d.player.play([this.#d.prompts.get('joined')]);
+	}
+
+	/** The caller's old place in `room`, if it is still kept there. */
+	#resumeIn(room: Room, resume: ResumeRef | undefined): Participant | undefined {
+		if (!resume) return undefined;
+		try {
+			return room.resume(resume.participantId as Participant['id'], resume.token, (push) => this.#onPush(push));
+		} catch {
+			return undefined; // dropped meanwhile: join anew
+		}
 	}
 
 	/**
@@ -250,6 +287,9 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 			case 'mutedByModerator':
 				this.#muted = true;
 				this.#d.player.play([this.#d.prompts.get('mutedByModerator')]);
+				break;
+			case 'reconnect':
+				this.safeEmit('moved');
 				break;
 			case 'roomClosed':
 				this.#participant = undefined; // the room let go of us already

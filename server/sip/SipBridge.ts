@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Registry } from 'prom-client';
 import { type Invitation, Registerer, SessionState, UserAgent } from 'sip.js';
 import type { Logger } from '../observability/log.js';
+import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import { RoomIdSchema } from '../protocol/common.js';
 import { type ErrorCode, PlenumError } from '../shared/errors.js';
@@ -11,7 +12,7 @@ import { asRoomId, type RoomId } from '../shared/ids.js';
 import { CallRelay, type RelayCluster, type RelayedCall } from './CallRelay.js';
 import { callerLabel, displayNameOf, WITHHELD_CALLER_KEY } from './callerId.js';
 import { RoomAudioLink } from './media/RoomAudioLink.js';
-import { type CallResult, PhoneCall } from './PhoneCall.js';
+import { type CallResult, PhoneCall, type ResumeRef } from './PhoneCall.js';
 import { ipFamilyOf, PhoneSdh, type RtpSettings } from './PhoneSdh.js';
 import { type PinBudget, PinGuard, type PinGuesser } from './PinGuard.js';
 import { type PromptLanguage, PromptPlayer, Prompts } from './Prompts.js';
@@ -128,7 +129,8 @@ export class SipBridge {
 		this.#relay = cluster && new CallRelay({
 			cluster, log,
 			openLeg: () => PhoneLeg.open(s.rtp.listenIp, s.rtp.portMin, s.rtp.portMax),
-			host: (roomId, leg, displayName, hangUp) => this.#host(roomId, leg, displayName, hangUp),
+			host: (roomId, leg, displayName, hangUp, resume) => this.#host(roomId, leg, displayName, hangUp, resume),
+			localRoom: (roomId) => this.#rooms.get(roomId),
 		});
 	}
 
@@ -237,7 +239,11 @@ export class SipBridge {
 			player: new PromptPlayer(),
 			roomByPin: (pin) => this.#rooms.byPin(pin),
 			elsewhere: relay && (async (pin) => {
-				const r = await relay.relayOut(pin, leg, displayName, () => call.remoteEnded());
+				const home = (room: Room, resume: ResumeRef | undefined) => {
+					relayed = undefined; // the room came here: digits go to the call itself again
+					if (!call.closed) call.joinDirect(room, resume);
+				};
+				const r = await relay.relayOut(pin, leg, displayName, () => call.remoteEnded(), home);
 				if (!r) return false;
 				if (call.closed) r.end(); // the caller hung up while the other node answered
 				else relayed = r;
@@ -289,7 +295,7 @@ export class SipBridge {
 	}
 
 	/** A caller of another node, in `roomId` here (CallRelay); its leg is fed by that node. */
-	#host(roomId: RoomId, leg: PhoneLeg, displayName: string, hangUp: () => void): PhoneCall | undefined {
+	#host(roomId: RoomId, leg: PhoneLeg, displayName: string, hangUp: () => void, resume?: ResumeRef): PhoneCall | undefined {
 		const room = this.#rooms.get(roomId);
 		if (!room || this.#closed) return undefined;
 		const player = new PromptPlayer();
@@ -309,7 +315,7 @@ export class SipBridge {
 			this.#hosted.delete(call);
 			log.info({ result, participantId: call.participantId }, 'hosted phone call ended');
 		});
-		call.joinDirect(room);
+		call.joinDirect(room, resume);
 		return call;
 	}
 

@@ -82,9 +82,10 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 	/**
 	 * Dial-in across nodes: from now on this leg is a plain forwarder. The phone's packets go
 	 * to `to` (the node hosting the call: its own leg decodes them, DTMF too) unchanged, and
-	 * `to`'s packets go to the phone unchanged; send() sends nothing.
+	 * `to`'s packets go to the phone unchanged; send() sends nothing. undefined: a leg again
+	 * (the call came back to this node).
 	 */
-	relayTo(to: { address: string; port: number }): void {
+	relayTo(to: { address: string; port: number } | undefined): void {
 		this.#relay = to;
 	}
 
@@ -102,6 +103,8 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 			this.#socket.send(buf, p.remote.port, p.remote.address);
 			return;
 		}
+		// Relaying, the phone is latched: a late packet of a former host must not move the latch.
+		if (relay && this.#latched && (p.remote.address !== rinfo.address || p.remote.port !== rinfo.port)) return;
 		if (!this.#latched || p.remote.address !== rinfo.address || p.remote.port !== rinfo.port) {
 			// Latch only to the address the SDP named, or on the first packet (phone behind NAT).
 			if (this.#latched && p.remote.address !== rinfo.address) return;
