@@ -68,7 +68,16 @@ export class ClusterRooms {
 				if (owner === c.nodeId) return undefined;
 				continue;
 			}
-			const answer = z.object({ owner: z.string() }).parse(await c.call(target.id, 'room.open', { roomId }));
+			let answer: { owner: string };
+			try {
+				answer = z.object({ owner: z.string() }).parse(await c.call(target.id, 'room.open', { roomId }));
+			} catch (err) {
+				// The target died and is not yet known dead (its heartbeat lives 5 s): open the room here.
+				this.#log.info({ err, node: target.id }, 'room not opened on the least-loaded node; opening it here');
+				const owner = await this.#openHere(asRoomId(roomId));
+				if (owner === c.nodeId) return undefined;
+				continue;
+			}
 			return answer.owner === c.nodeId ? undefined : answer.owner;
 		}
 		throw new PlenumError('PLN_CLUSTER_UNAVAILABLE');

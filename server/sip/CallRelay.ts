@@ -6,7 +6,7 @@ import { RoomIdSchema } from '../protocol/common.js';
 import { PlenumError } from '../shared/errors.js';
 import { asRoomId, type RoomId } from '../shared/ids.js';
 import type { Room } from '../rooms/Room.js';
-import type { PhoneCall, ResumeRef } from './PhoneCall.js';
+import type { ElsewhereTarget, PhoneCall, ResumeRef } from './PhoneCall.js';
 import type { PhoneLeg } from './rtp/PhoneLeg.js';
 
 /** What the relay needs of the cluster (server/cluster/Cluster.ts). */
@@ -118,14 +118,14 @@ export class CallRelay {
 	}
 
 	/**
-	 * B side: if another node owns the room with `pin`, has it host the call and turns `leg`
+	 * B side: if another node owns the room with the PIN (or the room named), has it host the call and turns `leg`
 	 * into a forwarder to it. False when no open room has the PIN; rejects when the owner
 	 * cannot be reached. When the host ends the call, `ended` runs; when the room moves (the
 	 * host drains or dies), the call follows it, and `home` runs if the room comes here.
 	 */
-	async relayOut(pin: string, leg: PhoneLeg, displayName: string, ended: () => void, home: OutCall['home']): Promise<RelayedCall | false> {
+	async relayOut(target: ElsewhereTarget, leg: PhoneLeg, displayName: string, ended: () => void, home: OutCall['home']): Promise<RelayedCall | false> {
 		const c = this.#d.cluster;
-		const id = await c.roomOf(pin);
+		const id = 'pin' in target ? await c.roomOf(target.pin) : target.roomId;
 		if (!id) return false;
 		const roomId = asRoomId(id);
 		const owner = await c.owner(roomId);

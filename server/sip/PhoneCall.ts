@@ -4,10 +4,14 @@ import type { CloseReason } from '../rooms/CloseReason.js';
 import type { Participant } from '../rooms/Participant.js';
 import type { Room } from '../rooms/Room.js';
 import { PlenumError } from '../shared/errors.js';
+import type { RoomId } from '../shared/ids.js';
 import { TypedEmitter } from '../shared/TypedEmitter.js';
 import type { AudioLink, CallLeg, OpenAudioLink } from './PhoneCallTypes.js';
 import type { PromptPlayer, Prompts } from './Prompts.js';
 import { SAMPLES_PER_FRAME } from './rtp/PhoneLeg.js';
+
+/** What a call looks for on other nodes: a PIN typed, or the room an operator's header named. */
+export type ElsewhereTarget = { pin: string } | { roomId: RoomId };
 
 export type CallResult = 'answered' | 'wrongPin' | 'rejected' | 'failed';
 
@@ -26,10 +30,11 @@ export interface CallDeps {
 	/** The room for a PIN, or undefined. */
 	roomByPin(pin: string): Room | undefined;
 	/**
-	 * Cluster mode: hands the call to the node whose room has `pin` (the bridge relays its media
-	 * there); true if that node hosts it now, false if no room has the PIN. Absent on a single node.
+	 * Cluster mode: hands the call to the node whose room has the PIN (or is the room named by
+	 * the trunk's header); the bridge relays its media there. True if that node hosts it now,
+	 * false if no open room matches. Absent on a single node.
 	 */
-	elsewhere?(pin: string): Promise<boolean>;
+	elsewhere?(target: ElsewhereTarget): Promise<boolean>;
 	/** false once this caller's source or the whole bridge guessed too many PINs. */
 	mayTryPin(): boolean;
 	pinFailed(): void;
@@ -138,16 +143,24 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 		if (!this.#d.mayTryPin()) return this.#end('wrongPin', 'tooManyTries');
 		const room = pin ? this.#d.roomByPin(pin) : undefined;
 		if (room) return void this.#join(room);
-		if (pin && this.#d.elsewhere) return void this.#tryElsewhere(this.#d.elsewhere, pin);
+		if (pin && this.#d.elsewhere) return void this.#tryElsewhere({ pin }, () => this.#wrongPin());
 		this.#wrongPin();
 	}
 
-	/** The PIN is no room's here: perhaps another node's (digits typed meanwhile are ignored). */
-	async #tryElsewhere(elsewhere: (pin: string) => Promise<boolean>, pin: string): Promise<void> {
+	/** Cluster mode: the trunk's header named a room that is not open here; if another node has it, join there. */
+	joinElsewhere(roomId: RoomId): void {
+		this.#assertOpen();
+		if (this.#state === 'pin' && this.#d.elsewhere) void this.#tryElsewhere({ roomId }, () => {});
+	}
+
+	/** The PIN (or room) is no room's here: perhaps another node's (digits typed meanwhile are ignored). */
+	async #tryElsewhere(target: ElsewhereTarget, noRoom: () => void): Promise<void> {
+		const elsewhere = this.#d.elsewhere;
+		if (!elsewhere) return noRoom();
 		this.#state = 'joining';
 		let moved: boolean | 'failed';
 		try {
-			moved = await elsewhere(pin);
+			moved = await elsewhere(target);
 		} catch (err) {
 			this.#d.log.warn({ err }, 'phone caller could not reach the node of the room');
 			moved = 'failed';
@@ -156,7 +169,7 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 		if (moved === 'failed') return this.#end('failed', 'unavailable');
 		if (!moved) {
 			this.#state = 'pin';
-			return this.#wrongPin();
+			return noRoom();
 		}
 		clearTimeout(this.#pinTimer);
 		this.#state = 'relayed';

@@ -238,12 +238,12 @@ export class SipBridge {
 			prompts: this.#prompts,
 			player: new PromptPlayer(),
 			roomByPin: (pin) => this.#rooms.byPin(pin),
-			elsewhere: relay && (async (pin) => {
+			elsewhere: relay && (async (target) => {
 				const home = (room: Room, resume: ResumeRef | undefined) => {
 					relayed = undefined; // the room came here: digits go to the call itself again
 					if (!call.closed) call.joinDirect(room, resume);
 				};
-				const r = await relay.relayOut(pin, leg, displayName, () => call.remoteEnded(), home);
+				const r = await relay.relayOut(target, leg, displayName, () => call.remoteEnded(), home);
 				if (!r) return false;
 				if (call.closed) r.end(); // the caller hung up while the other node answered
 				else relayed = r;
@@ -291,6 +291,7 @@ export class SipBridge {
 		if (inv.state === SessionState.Terminated) call.terminated();
 		const direct = roomId ? this.#rooms.get(roomId) : undefined;
 		if (direct) call.joinDirect(direct);
+		else if (roomId) call.joinElsewhere(roomId);
 		log.info('phone call answered');
 	}
 
