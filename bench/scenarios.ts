@@ -60,6 +60,10 @@ export interface Window {
 	videoDelivered: number;
 	/** Media the SFU forwarded to the generator (received), Mbit/s. */
 	forwardedMbps: number;
+	/** Packets the SFU forwarded to the generator (received), per second. */
+	forwardedPps: number;
+	/** CPU (cores) of named groups of the SFU's processes, when measure() was given them (bench:cluster: per node). */
+	groupCores?: Record<string, number>;
 	/** Kernel drops on full UDP receive buffers in the bench's namespace (all sockets). */
 	udpDrops: number;
 	/** Of those, drops at the generator's receiving transports (not the SFU's doing). */
@@ -85,14 +89,16 @@ function genPids(ctx: Ctx): number[] {
 	return [ctx.gen.worker.pid, process.pid];
 }
 
-export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscription[]): Promise<Window> {
+export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscription[], groups: Record<string, number[]> = {}): Promise<Window> {
 	for (const p of probes) p.latencies.length = 0;
+	const groupCpu = () => Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, cpuSeconds(pids)]));
 	const pids = ctx.sys.pids();
 	const ctl = [ctx.sys.controllerPid() ?? 0];
 	const softirq = [ksoftirqdPid(ctx.sfuCpu) ?? 0];
 	const ports = new Set(ctx.gen.ports);
 	const [c0, n0, g0, k0, t0, d0, w0] = [cpuSeconds(pids), cpuSeconds(ctl), cpuSeconds(genPids(ctx)), cpuSeconds(softirq), cpuTimes(), udpDrops(), performance.now()];
 	const gd0 = udpDrops(ports);
+	const x0 = groupCpu();
 	const s0 = await snap(subs);
 	const loop = monitorEventLoopDelay({ resolution: 10 });
 	loop.enable();
@@ -101,6 +107,7 @@ export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscripti
 	const s1 = await snap(subs);
 	const [c1, n1, g1, k1, t1, d1, w1] = [cpuSeconds(pids), cpuSeconds(ctl), cpuSeconds(genPids(ctx)), cpuSeconds(softirq), cpuTimes(), udpDrops(), performance.now()];
 	const gd1 = udpDrops(ports);
+	const x1 = groupCpu();
 	const secs = (w1 - w0) / 1000;
 	const byKind = (kind: 'audio' | 'video') => {
 		let lost = 0;
@@ -122,6 +129,7 @@ export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscripti
 		got += s1[i]!.received - s0[i]!.received;
 	});
 	const bytes = subs.reduce((n, _s, i) => n + s1[i]!.bytes - s0[i]!.bytes, 0);
+	const packets = subs.reduce((n, _s, i) => n + s1[i]!.received - s0[i]!.received, 0);
 	const lat = probes.flatMap((p) => p.latencies);
 	const busy = busyBetween(t0, t1);
 	const sfuCores = (c1 - c0) / secs;
@@ -139,6 +147,8 @@ export async function measure(ctx: Ctx, subs: Subscription[], probes: Subscripti
 		audioLoss: byKind('audio'),
 		videoDelivered: expected > 0 ? got / expected : 1,
 		forwardedMbps: (bytes * 8) / secs / 1e6,
+		forwardedPps: packets / secs,
+		...(Object.keys(groups).length ? { groupCores: Object.fromEntries(Object.keys(groups).map((k) => [k, (x1[k]! - x0[k]!) / secs])) } : {}),
 		udpDrops: d1 - d0,
 		generatorDrops: gd1 - gd0,
 		latencyMs: { p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), n: lat.length },

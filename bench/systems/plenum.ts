@@ -122,7 +122,8 @@ function cpuProfArgs(): string[] {
 	return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
 }
 
-async function socketSignal(url: string, roomId: string, clientCaps: types.RtpCapabilities): Promise<MsSignal> {
+/** Joins `roomId` through the server at `url` (any node of a cluster: bench:cluster) and returns the participant's requests. */
+export async function socketSignal(url: string, roomId: string, clientCaps: types.RtpCapabilities): Promise<MsSignal> {
 	const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
 	await new Promise<void>((ok, fail) => {
 		socket.once('connect', () => ok());

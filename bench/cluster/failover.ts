@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { startCluster } from '../../test/support/clusterNodes.js';
+
+const POLL_MS = 50;
+const JOIN_TIMEOUT_MS = 40_000;
+const BACK_TIMEOUT_MS = 30_000;
+
+export interface FailoverSample { killed: string; killedNodeMs: number; everyoneMs: number }
+
+const idOf = (p: Page) => p.evaluate(() => window.plenum?.client?.participantId);
+
+/** Camera frames and mic samples `page` decoded from each other participant. */
+async function decoded(page: Page): Promise<Map<string, [number, number]>> {
+	const out = new Map<string, [number, number]>();
+	for (const s of await page.evaluate(() => window.plenum?.client?.inboundStats() ?? Promise.resolve([]))) {
+		const cur = out.get(s.participantId) ?? [0, 0];
+		if (s.source === 'camera') cur[0] = Math.max(cur[0], s.framesDecoded);
+		if (s.source === 'mic') cur[1] = Math.max(cur[1], s.totalSamplesReceived);
+		out.set(s.participantId, cur);
+	}
+	return out;
+}
+
+/** Connected as `id` (no reconnecting banner) and decoding video and audio of every one of `others`, rising over 300 ms. */
+async function backAndDecoding(page: Page, id: string, others: string[]): Promise<boolean> {
+	if ((await idOf(page)) !== id || (await page.locator('#reconnecting').count()) > 0) return false;
+	const a = await decoded(page);
+	await new Promise((r) => setTimeout(r, 300));
+	const b = await decoded(page);
+	return others.every((o) => {
+		const x = a.get(o);
+		const y = b.get(o);
+		return !!x && !!y && y[0] > x[0] && y[1] > x[1];
+	});
+}
+
+async function until<T>(check: () => Promise<T | false>, timeoutMs: number, what: string): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const v = await check().catch(() => false as const);
+		if (v !== false) return v;
+		await new Promise((r) => setTimeout(r, POLL_MS));
+	}
+	throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * One kill: three nodes (compiled server), three Chromium participants (the real client, which
+ * fails over and resumes by itself), one per node; SIGKILL of the room's owner; ms from the kill
+ * until the killed node's participant, and until everyone, is back as the same id and decoding.
+ */
+export async function failoverOnce(browser: Browser): Promise<FailoverSample> {
+	const cluster = await startCluster(3, { logDir: null });
+	const ctx = await browser.newContext();
+	try {
+		const roomId = `bench-fo-${randomBytes(6).toString('hex')}`;
+		const pages: Page[] = [];
+		for (const [i, node] of cluster.nodes.entries()) {
+			const page = await ctx.newPage();
+			await page.goto(`${node.baseUrl}/r/${roomId}?name=P${i + 1}&join=1`);
+			await page.waitForFunction(() => window.plenum?.client?.participantId !== undefined, undefined, { timeout: 20_000 });
+			pages.push(page);
+		}
+		const ids = (await Promise.all(pages.map(idOf))) as string[];
+		const others = (i: number) => ids.filter((_, j) => j !== i);
+		await Promise.all(pages.map((p, i) => until(async () => (await backAndDecoding(p, ids[i]!, others(i))) || false, JOIN_TIMEOUT_MS, 'everyone decoding')));
+		const owner = await cluster.ownerOf(roomId);
+		if (!owner) throw new Error('no owner lease for the room');
+		const victim = cluster.nodes.indexOf(owner);
+		const t0 = performance.now();
+		owner.kill('SIGKILL');
+		const back = await Promise.all(pages.map((p, i) => until(async () => (await backAndDecoding(p, ids[i]!, others(i))) && performance.now() - t0, BACK_TIMEOUT_MS, `participant ${i + 1} back after the kill`)));
+		return { killed: owner.id, killedNodeMs: back[victim]!, everyoneMs: Math.max(...back) };
+	} finally {
+		await ctx.close();
+		await cluster.stop();
+	}
+}
