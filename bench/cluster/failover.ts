@@ -8,6 +8,9 @@ const BACK_TIMEOUT_MS = 30_000;
 
 export interface FailoverSample { killed: string; killedNodeMs: number; everyoneMs: number }
 
+/** A kill after which someone was not back in time: what each page showed, and where the nodes' logs are. */
+export interface FailoverMiss { killed: string; error: string; pages: unknown[]; logDir: string }
+
 const idOf = (p: Page) => p.evaluate(() => window.plenum?.client?.participantId);
 
 /** Camera frames and mic samples `page` decoded from each other participant. */
@@ -50,8 +53,8 @@ async function until<T>(check: () => Promise<T | false>, timeoutMs: number, what
  * fails over and resumes by itself), one per node; SIGKILL of the room's owner; ms from the kill
  * until the killed node's participant, and until everyone, is back as the same id and decoding.
  */
-export async function failoverOnce(browser: Browser): Promise<FailoverSample> {
-	const cluster = await startCluster(3, { logDir: null });
+export async function failoverOnce(browser: Browser, logDir: string): Promise<FailoverSample | FailoverMiss> {
+	const cluster = await startCluster(3, { logDir });
 	const ctx = await browser.newContext();
 	try {
 		const roomId = `bench-fo-${randomBytes(6).toString('hex')}`;
@@ -70,7 +73,16 @@ export async function failoverOnce(browser: Browser): Promise<FailoverSample> {
 		const victim = cluster.nodes.indexOf(owner);
 		const t0 = performance.now();
 		owner.kill('SIGKILL');
-		const back = await Promise.all(pages.map((p, i) => until(async () => (await backAndDecoding(p, ids[i]!, others(i))) && performance.now() - t0, BACK_TIMEOUT_MS, `participant ${i + 1} back after the kill`)));
+		let back: number[];
+		try {
+			back = await Promise.all(pages.map((p, i) => until(async () => (await backAndDecoding(p, ids[i]!, others(i))) && performance.now() - t0, BACK_TIMEOUT_MS, `participant ${i + 1} back after the kill`)));
+		} catch (err) {
+			const state = await Promise.all(pages.map(async (p, i) => ({
+				node: cluster.nodes[i]!.id, wasId: ids[i], id: await idOf(p).catch(() => undefined), url: p.url(),
+				reconnecting: await p.locator('#reconnecting').count().catch(() => -1), decoded: [...(await decoded(p).catch(() => new Map()))],
+			})));
+			return { killed: owner.id, error: String(err), pages: state, logDir };
+		}
 		return { killed: owner.id, killedNodeMs: back[victim]!, everyoneMs: Math.max(...back) };
 	} finally {
 		await ctx.close();
