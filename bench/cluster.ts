@@ -57,10 +57,10 @@ await runBench({
 			extraCpuUsPerPipedPacket: (extraCpuSeconds / two.presenterPps) * 1e6,
 		};
 		const hop = {
-			p50Ms: two.latencyMs.n2!.p50 - two.latencyMs.n1!.p50,
-			p99Ms: two.latencyMs.n2!.p99 - two.latencyMs.n1!.p99,
+			p50Ms: two.hopMs?.p50 ?? Number.NaN, p99Ms: two.hopMs?.p99 ?? Number.NaN, packets: two.hopMs?.n ?? 0,
+			latencyP50DiffMs: two.latencyMs.n2!.p50 - two.latencyMs.n1!.p50, latencyP99DiffMs: two.latencyMs.n2!.p99 - two.latencyMs.n1!.p99,
 		};
-		console.log(`pipe: +${(pipe.extraCores * 100).toFixed(1)} % of a core for ${pipe.pipedPps.toFixed(0)} piped packets/s = ${pipe.extraCpuUsPerPipedPacket.toFixed(1)} µs per piped packet; hop adds p50 ${hop.p50Ms.toFixed(2)} ms, p99 ${hop.p99Ms.toFixed(2)} ms`);
+		console.log(`pipe: +${(pipe.extraCores * 100).toFixed(1)} % of a core for ${pipe.pipedPps.toFixed(0)} piped packets/s = ${pipe.extraCpuUsPerPipedPacket.toFixed(1)} µs per piped packet; hop adds p50 ${hop.p50Ms.toFixed(2)} ms, p99 ${hop.p99Ms.toFixed(2)} ms per packet (${hop.packets} packets; the two viewers' latency percentiles differ by ${hop.latencyP50DiffMs.toFixed(2)} / ${hop.latencyP99DiffMs.toFixed(2)} ms)`);
 
 		// Failover uses the compiled server (test/support/clusterNodes.ts), as the tests do; its
 		// nodes, Redis and Chromium would inherit the bench's pinning to CPU 0, so unpin first.
@@ -78,7 +78,7 @@ await runBench({
 					continue;
 				}
 				kills.push(s);
-				console.log(`kill ${k + 1}/${args.kills}: owner ${s.killed}; its participant back and decoding after ${s.killedNodeMs.toFixed(0)} ms, everyone after ${s.everyoneMs.toFixed(0)} ms`);
+				console.log(`kill ${k + 1}/${args.kills}: owner ${s.killed}; new owner after ${s.newOwnerMs.toFixed(0)} ms; its participant back and decoding after ${s.killedNodeMs.toFixed(0)} ms, everyone after ${s.everyoneMs.toFixed(0)} ms`);
 			}
 		} finally {
 			await browser.close();
@@ -87,6 +87,7 @@ await runBench({
 		const everyone = kills.map((s) => s.everyoneMs);
 		const failover = {
 			kills: kills.length + misses.length, notBack: misses.length, misses,
+			newOwnerP50Ms: percentile(kills.map((s) => s.newOwnerMs), 50), newOwnerP95Ms: percentile(kills.map((s) => s.newOwnerMs), 95),
 			killedNodeP50Ms: percentile(killed, 50), killedNodeP95Ms: percentile(killed, 95),
 			everyoneP50Ms: percentile(everyone, 50), everyoneP95Ms: percentile(everyone, 95), maxMs: Math.max(...everyone),
 			samples: kills,
@@ -98,7 +99,7 @@ await runBench({
 	},
 });
 
-function report(r: { date: string; viewers: number; webinar: WebinarResult[]; pipe: { extraCores: number; pipedPps: number; extraCpuUsPerPipedPacket: number }; hop: { p50Ms: number; p99Ms: number }; failover: { kills: number; notBack: number; killedNodeP50Ms: number; killedNodeP95Ms: number; everyoneP50Ms: number; everyoneP95Ms: number; maxMs: number } }): string {
+function report(r: { date: string; viewers: number; webinar: WebinarResult[]; pipe: { extraCores: number; pipedPps: number; extraCpuUsPerPipedPacket: number }; hop: { p50Ms: number; p99Ms: number; packets: number; latencyP50DiffMs: number; latencyP99DiffMs: number }; failover: { kills: number; notBack: number; newOwnerP50Ms: number; newOwnerP95Ms: number; killedNodeP50Ms: number; killedNodeP95Ms: number; everyoneP50Ms: number; everyoneP95Ms: number; maxMs: number } }): string {
 	const rows = r.webinar.map((w) => `| ${w.layout} | ${(w.window.sfuCores * 100).toFixed(1)} % | ${w.window.forwardedPps.toFixed(0)} | ${w.cpuUsPerForwardedPacket.toFixed(2)} µs | ${(w.window.videoLoss * 100).toFixed(2)} % | ${Object.entries(w.latencyMs).map(([n, l]) => `${n}: ${l.p50.toFixed(2)} / ${l.p99.toFixed(2)} ms`).join('; ')} |`);
 	const f = r.failover;
 	return `# bench:cluster (${r.date})
@@ -110,8 +111,8 @@ function report(r: { date: string; viewers: number; webinar: WebinarResult[]; pi
 ${rows.join('\n')}
 
 Pipe: +${(r.pipe.extraCores * 100).toFixed(1)} % of a core for ${r.pipe.pipedPps.toFixed(0)} packets/s through the pipe = **${r.pipe.extraCpuUsPerPipedPacket.toFixed(1)} µs CPU per piped packet** (both ends: the owner's pipe send and node 2's receive and its own forwarding setup).
-Node hop (viewer on node 2 minus viewer on node 1, video): **p50 +${r.hop.p50Ms.toFixed(2)} ms, p99 +${r.hop.p99Ms.toFixed(2)} ms**.
+Node hop, per video packet (its arrival at the viewer on node 2 minus at the viewer on node 1, one clock, ${r.hop.packets} packets): **p50 +${r.hop.p50Ms.toFixed(2)} ms, p99 +${r.hop.p99Ms.toFixed(2)} ms** (the two viewers' send→receive p50 / p99 differ by ${r.hop.latencyP50DiffMs.toFixed(2)} / ${r.hop.latencyP99DiffMs.toFixed(2)} ms).
 
-Failover, ${f.kills} SIGKILLs of the owner (3 nodes, 3 Chromium participants, one per node): the killed node's participant back (same id) and decoding **p50 ${f.killedNodeP50Ms.toFixed(0)} ms, p95 ${f.killedNodeP95Ms.toFixed(0)} ms**; everyone decoding again p50 ${f.everyoneP50Ms.toFixed(0)} ms, p95 ${f.everyoneP95Ms.toFixed(0)} ms (max ${f.maxMs.toFixed(0)} ms)${f.notBack ? `; ${f.notBack} of ${f.kills} kills left someone not back within 30 s (not in the percentiles; see cluster.json)` : ''}.
+Failover, ${f.kills} SIGKILLs of the owner (3 nodes, 3 Chromium participants, one per node): a new owner holds the room's lease p50 ${f.newOwnerP50Ms.toFixed(0)} ms, p95 ${f.newOwnerP95Ms.toFixed(0)} ms after the kill; the killed node's participant back (same id) and decoding **p50 ${f.killedNodeP50Ms.toFixed(0)} ms, p95 ${f.killedNodeP95Ms.toFixed(0)} ms**; everyone decoding again p50 ${f.everyoneP50Ms.toFixed(0)} ms, p95 ${f.everyoneP95Ms.toFixed(0)} ms (max ${f.maxMs.toFixed(0)} ms)${f.notBack ? `; ${f.notBack} of ${f.kills} kills left someone not back within 30 s (not in the percentiles; see cluster.json)` : ''}.
 `;
 }

@@ -6,7 +6,8 @@ const POLL_MS = 50;
 const JOIN_TIMEOUT_MS = 40_000;
 const BACK_TIMEOUT_MS = 30_000;
 
-export interface FailoverSample { killed: string; killedNodeMs: number; everyoneMs: number }
+/** ms after the kill: another node holds the room's lease (server side); the killed node's participant, and everyone, back and decoding. */
+export interface FailoverSample { killed: string; newOwnerMs: number; killedNodeMs: number; everyoneMs: number }
 
 /** A kill after which someone was not back in time: what each page showed, and where the nodes' logs are. */
 export interface FailoverMiss { killed: string; error: string; pages: unknown[]; logDir: string }
@@ -74,6 +75,10 @@ export async function failoverOnce(browser: Browser, logDir: string): Promise<Fa
 		const t0 = performance.now();
 		owner.kill('SIGKILL');
 		let back: number[];
+		const newOwner = until(async () => {
+			const o = await cluster.ownerOf(roomId);
+			return !!o && o !== owner && performance.now() - t0;
+		}, BACK_TIMEOUT_MS, 'a new owner').catch(() => Number.NaN);
 		try {
 			back = await Promise.all(pages.map((p, i) => until(async () => (await backAndDecoding(p, ids[i]!, others(i))) && performance.now() - t0, BACK_TIMEOUT_MS, `participant ${i + 1} back after the kill`)));
 		} catch (err) {
@@ -83,7 +88,7 @@ export async function failoverOnce(browser: Browser, logDir: string): Promise<Fa
 			})));
 			return { killed: owner.id, error: String(err), pages: state, logDir };
 		}
-		return { killed: owner.id, killedNodeMs: back[victim]!, everyoneMs: Math.max(...back) };
+		return { killed: owner.id, newOwnerMs: await newOwner, killedNodeMs: back[victim]!, everyoneMs: Math.max(...back) };
 	} finally {
 		await ctx.close();
 		await cluster.stop();

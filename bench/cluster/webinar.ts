@@ -34,6 +34,8 @@ export interface WebinarResult {
 	presenterPps: number;
 	/** Latency from the presenter's send to a probe viewer's receive, per node the viewer is on. */
 	latencyMs: Record<string, { p50: number; p99: number; n: number }>;
+	/** Split layout: per video packet, its arrival at the node-2 probe minus at the node-1 probe. */
+	hopMs?: { p50: number; p99: number; n: number };
 }
 
 /** One presenter (audio + video) on node 1; `viewers` viewers on node 1, or alternating node 1 / node 2. */
@@ -49,7 +51,7 @@ export async function webinar(ctx: Ctx, cluster: BenchCluster, viewers: number, 
 	for (const node of split ? ['n1', 'n2'] : ['n1']) {
 		const p = await room.join([]);
 		all.parts.push(p);
-		const subs = await p.subscribe(pub.pubs, { probe: true });
+		const subs = await p.subscribe(pub.pubs, { probe: true, arrivals: split });
 		all.subs.push(...subs);
 		all.probes.push(...subs);
 		probeOn[node] = subs;
@@ -58,6 +60,7 @@ export async function webinar(ctx: Ctx, cluster: BenchCluster, viewers: number, 
 		await joinSubscribers(room, viewers - all.parts.length, pub.pubs, all);
 		if (all.failed) throw new Error(`${all.failed} viewers could not join`);
 		await settle();
+		for (const s of all.probes) s.arrivals.clear();
 		const sent0 = pub.pubs.reduce((n, p) => n + p.sent, 0);
 		const w = await measure(ctx, all.subs, all.probes);
 		const sent1 = pub.pubs.reduce((n, p) => n + p.sent, 0);
@@ -66,7 +69,13 @@ export async function webinar(ctx: Ctx, cluster: BenchCluster, viewers: number, 
 			const lat = subs.filter((s) => s.from.kind === 'video').flatMap((s) => s.latencies);
 			return [node, { p50: percentile(lat, 50), p99: percentile(lat, 99), n: lat.length }];
 		}));
+		// The hop, packet by packet: the same video packet's arrival at the node-2 viewer minus at the node-1 viewer (one clock).
+		const at = (node: string) => probeOn[node]?.find((s) => s.from.kind === 'video')?.arrivals;
+		const a1 = at('n1');
+		const a2 = at('n2');
+		const diffs = a1 && a2 ? [...a2].flatMap(([k, t]) => (a1.has(k) ? [t - a1.get(k)!] : [])) : [];
 		return {
+			hopMs: diffs.length ? { p50: percentile(diffs, 50), p99: percentile(diffs, 99), n: diffs.length } : undefined,
 			layout: split ? 'two nodes' : 'one node', viewers, window: w,
 			cpuUsPerForwardedPacket: (w.sfuCores / w.forwardedPps) * 1e6,
 			presenterPps: (sent1 - sent0) / secs,

@@ -69,6 +69,8 @@ export interface SubscriptionOptions {
 	probe?: boolean;
 	/** Record when the first packet arrives (join time). */
 	firstPacket?: boolean;
+	/** With `probe`: keep each packet's arrival time by payload (Subscription.arrivals). */
+	arrivals?: boolean;
 }
 
 /**
@@ -80,6 +82,8 @@ export class Subscription {
 	readonly producer: types.Producer;
 	readonly from: Publication;
 	readonly latencies: number[] = [];
+	/** With `arrivals: true`: when each packet (by payload) arrived, to pair two receivers' times (bench:cluster). */
+	readonly arrivals = new Map<string, number>();
 	#firstPacket: Promise<number> | undefined;
 
 	private constructor(producer: types.Producer, from: Publication, firstPacket: Promise<number> | undefined) {
@@ -107,8 +111,10 @@ export class Subscription {
 		if (opts.probe) {
 			const c = await gen.direct.consume({ producerId: producer.id, rtpCapabilities: gen.router.rtpCapabilities });
 			c.on('rtp', (p) => {
-				const sent = from.sendTimes.get(payloadKey(p));
+				const key = payloadKey(p);
+				const sent = from.sendTimes.get(key);
 				if (sent !== undefined) sub.latencies.push(performance.now() - sent);
+				if (opts.arrivals) sub.arrivals.set(key, performance.now());
 			});
 		}
 		return sub;
