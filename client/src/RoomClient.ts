@@ -19,6 +19,8 @@ export { RequestError, request } from './signal.js';
 
 /** Give up resuming after this long; the server keeps us for RECONNECT_GRACE_MS (30 s). */
 const RECONNECT_GIVE_UP_MS = 45_000;
+/** Resume failures worth another try on a new socket (every other code is final). */
+const RESUME_AGAIN = new Set<string>(['PLN_CLUSTER_UNAVAILABLE', 'PLN_TIMEOUT', 'PLN_RATE_LIMITED']);
 /** ICE 'disconnected' often heals by itself; restart only if it lasts this long. */
 const ICE_RESTART_AFTER_MS = 2_000;
 
@@ -257,7 +259,10 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			// Our media went with a dead worker, or stayed on the node we left: rebuild as the push would have said.
 			if (snap.mediaLost) this.#mediaLost({ rebuild: true, producerIds: [] });
 			this.emit('connection', 'connected');
-		} catch {
+		} catch (err) {
+			// The cluster could not route us yet (a new owner still taking the room over): drop
+			// this socket, the Manager reconnects and we resume again, routed anew; until give-up.
+			if (err instanceof RequestError && RESUME_AGAIN.has(err.code) && this.#giveUp && !this.#closed) return void this.#socket.io.engine.close();
 			this.#teardown('disconnected');
 		}
 	}

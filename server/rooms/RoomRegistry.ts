@@ -84,6 +84,13 @@ export class RoomRegistry {
 		this.#log = log;
 	}
 
+	/** The open room, or the one being opened (a take-over restoring it): never opens one. */
+	async find(id: RoomId): Promise<Room | undefined> {
+		const open = this.get(id);
+		if (open) return open;
+		return this.#creating.get(id)?.catch(() => undefined);
+	}
+
 	async getOrCreate(id: RoomId): Promise<Room> {
 		const open = this.#rooms.get(id);
 		if (open && !open.closed) return open;

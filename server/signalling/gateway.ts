@@ -138,7 +138,16 @@ async function forward(r: RelayedSocket, session: Session, event: string, payloa
 export function hostSession(socket: SessionSocket, home: string, deps: GatewayDeps): { handle(event: string, payload: unknown): Promise<Ack<unknown>>; dropped(): void } {
 	const session = new Session(socket, deps, home);
 	return {
-		handle: (event, payload) => new Promise((done) => void handle(session, event, payload, done, deps)),
+		handle: async (event, payload) => {
+			// The home node read the lease a moment ago: if it is ours, open the room (a take-over
+			// may not have begun to); if it moved on, the client tries again, routed anew.
+			const roomId = deps.cluster && (event === 'resume' || event === 'knock') && !session.participant && !session.knocking ? roomIdOf(payload) : undefined;
+			if (roomId !== undefined && deps.cluster) {
+				const owner = await deps.cluster.where(roomId, false).catch((err: unknown) => err);
+				if (owner !== undefined) return { ok: false, error: toWireError(owner instanceof Error ? owner : new PlenumError('PLN_CLUSTER_UNAVAILABLE')) };
+			}
+			return new Promise((done) => void handle(session, event, payload, done, deps));
+		},
 		dropped: () => session.dropped(),
 	};
 }

@@ -75,7 +75,8 @@ export const roomHandlers = {
 
 	resume: (async (s, req) => {
 		if (s.participant || s.joining) throw new PlenumError('PLN_ALREADY_JOINED');
-		const room = s.deps.registry.get(asRoomId(req.roomId));
+		// A new owner may be restoring the room right now: a resume relayed to it waits for that.
+		const room = await s.deps.registry.find(asRoomId(req.roomId));
 		if (!room) throw new PlenumError('PLN_RESUME_FAILED');
 		// Binds the participant to this connection; a still-open old one (a frozen client) is
 		// closed and can change nothing from now on.
@@ -86,7 +87,7 @@ export const roomHandlers = {
 
 	knock: (async (s, req) => {
 		if (s.participant || s.joining || s.knocking) throw new PlenumError('PLN_ALREADY_JOINED');
-		const room = s.deps.registry.get(asRoomId(req.roomId));
+		const room = await s.deps.registry.find(asRoomId(req.roomId));
 		if (!room) throw new PlenumError('PLN_ROOM_NOT_FOUND');
 		// Token mode: only rooms with a lobby take guests.
 		if (s.deps.auth.mode === 'token' && !room.access.lobby) throw new PlenumError('PLN_TOKEN_REQUIRED');
