@@ -79,7 +79,7 @@ describe('pipes between two nodes (real workers)', () => {
 		const closedOnC: string[] = [];
 		mC.on('consumerClosed', (pid, cid) => closedOnC.push(`${pid}:${cid}`));
 		// What the MediaAgent does between the nodes: pipe news from P goes to C.
-		mP.pipes.on('state', (peer, id, state) => { expect(peer).toBe('C'); void mC.pipeState('P', id, state); });
+		mP.pipes.on('state', (peer, id, state, version) => { expect(peer).toBe('C'); void mC.pipeState('P', id, state, version); });
 
 		const cEnd = await mC.pipeLink('P');
 		const out = await mP.pipeOut(produced.id, 'C', cEnd);
@@ -112,6 +112,34 @@ describe('pipes between two nodes (real workers)', () => {
 		await expect.poll(() => closedOnC, { timeout: 5_000 }).toEqual([`y:${info.id}`]);
 		await expect.poll(() => mC.pipes.counts().ins, { timeout: 5_000 }).toBe(0);
 		expect(mP.pipes.counts().outs).toBe(0);
+	});
+
+	it('a resume that overtakes the pipeIn (which says paused) is applied once the piped producer exists; older news is not', async () => {
+		const [mP, mC] = await rooms();
+		const feed = await udp();
+		sockets.push(feed);
+		mP.addParticipant('x');
+		const fromX = await mP.createPlainTransport('x', { ip: '127.0.0.1', port: feed.address().port });
+		const produced = await mP.produce('x', { transportId: fromX.id, kind: 'audio', source: 'mic', rtpParameters: OPUS, paused: true });
+		const news: [string, 'paused' | 'resumed' | 'closed', number][] = [];
+		mP.pipes.on('state', (_peer, id, state, version) => news.push([id, state, version]));
+		const out = await mP.pipeOut(produced.id, 'C', await mC.pipeLink('P'));
+		expect(out.producer.paused).toBe(true);
+		await mP.setProducerPaused('x', produced.id, false);
+		await expect.poll(() => news.length, { timeout: 5_000 }).toBe(1);
+		// The news reaches C before the pipeIn that still says paused.
+		for (const [id, state, version] of news) await mC.pipeState('P', id, state, version);
+		await mC.pipeIn('P', out.tuple, out.producer);
+		mC.addParticipant('y');
+		mC.setRtpCapabilities('y', mC.rtpCapabilities());
+		await mC.createTransport('y', 'recv');
+		const info = await mC.consume('y', produced.id);
+		expect(info.producerPaused).toBe(false);
+		// A stale "paused" (version 1 again) changes nothing; a newer one does.
+		await mC.pipeState('P', produced.id, 'paused', 1);
+		expect(consumers.find((c) => c.id === info.id)?.producerPaused).toBe(false);
+		await mC.pipeState('P', produced.id, 'paused', 2);
+		await expect.poll(() => consumers.find((c) => c.id === info.id)?.producerPaused, { timeout: 5_000 }).toBe(true);
 	});
 
 	it('dropPeer on C closes the piped producer and, silently, its consumers; a stale end on P is replaced on the next pipe', async () => {

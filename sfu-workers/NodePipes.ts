@@ -17,7 +17,7 @@ export interface PipeListen {
 export type PipeTuple = { ip: string; port: number; srtpParameters: Json };
 
 /** A producer as the far node re-creates it (same id), from the pipe consumer's parameters. */
-export type PipedProducer = { id: string; kind: MediaKind; rtpParameters: Json; paused: boolean; participantId: string; source: MediaSource };
+export type PipedProducer = { id: string; kind: MediaKind; rtpParameters: Json; paused: boolean; participantId: string; source: MediaSource; version: number };
 
 /** What the producer's node tells the consumer's node about a piped producer. */
 export type PipeState = 'paused' | 'resumed' | 'closed';
@@ -27,7 +27,7 @@ export type PipeTraffic = { bytesSent: number; bytesReceived: number; packetsSen
 
 export type NodePipesEvents = {
 	/** The origin producer of a pipe to `peer` paused, resumed or closed; the peer must follow. */
-	state: [peer: string, producerId: string, state: PipeState];
+	state: [peer: string, producerId: string, state: PipeState, version: number];
 };
 
 interface PipedIn {
@@ -36,7 +36,12 @@ interface PipedIn {
 	slot: RouterSlot;
 	/** Heard by the room's active-speaker observer (on the owner's node). */
 	observed: boolean;
+	/** The origin's count of pause/resume news this producer's state reflects. */
+	version: number;
 }
+
+/** News for producers not piped in yet, kept for when they are; at most this many. */
+const MAX_EARLY_NEWS = 500;
 
 interface Link {
 	transport: types.PipeTransport;
@@ -59,6 +64,10 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 	/** Piped-in producers on this (a consumer's) node, by id, with the peer they come from. */
 	readonly #ins = new Map<string, PipedIn>();
 	readonly #incoming = new Map<string, Promise<void>>();
+	/** Producer's node: "<producerId>><peer>" → news sent so far (the version a pipeOut answer carries). */
+	readonly #versions = new Map<string, number>();
+	/** Consumer's node: the latest news about a producer before its pipeIn (it may overtake the pipeIn). */
+	readonly #early = new Map<string, { peer: string; state: PipeState; version: number }>();
 
 	constructor(listen: PipeListen) {
 		super();
@@ -129,16 +138,25 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 		const { participantId, source } = producer.appData;
 		return {
 			tuple: tupleOf(link.transport),
-			producer: { id: producer.id, kind: consumer.kind, rtpParameters: consumer.rtpParameters, paused: consumer.producerPaused, participantId, source: source ?? 'mic' },
+			producer: { id: producer.id, kind: consumer.kind, rtpParameters: consumer.rtpParameters, paused: consumer.producerPaused, participantId, source: source ?? 'mic', version: this.#versions.get(key) ?? 0 },
 		};
 	}
 
 	#watchOut(c: types.Consumer, key: string, peer: string, producerId: string): void {
-		c.on('producerpause', () => this.safeEmit('state', peer, producerId, 'paused'));
-		c.on('producerresume', () => this.safeEmit('state', peer, producerId, 'resumed'));
+		// Numbered: the peer applies news newer than the paused flag its pipeIn carried, in either order.
+		const tell = (state: PipeState) => {
+			const version = (this.#versions.get(key) ?? 0) + 1;
+			this.#versions.set(key, version);
+			this.safeEmit('state', peer, producerId, state, version);
+		};
+		c.on('producerpause', () => tell('paused'));
+		c.on('producerresume', () => tell('resumed'));
 		// Only the producer's own close is news to the peer; a dropped link is known there.
-		c.on('producerclose', () => this.safeEmit('state', peer, producerId, 'closed'));
-		c.observer.once('close', () => this.#outs.delete(key));
+		c.on('producerclose', () => tell('closed'));
+		c.observer.once('close', () => {
+			this.#outs.delete(key);
+			this.#versions.delete(key);
+		});
 	}
 
 	/** Consumer's node: re-creates the piped producer (same id) on `slot`, fed from `peer`. */
@@ -163,15 +181,26 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 			producer.close();
 			throw new PlenumError('PLN_PRODUCER_NOT_FOUND');
 		}
-		const entry: PipedIn = { peer, producer, slot, observed: false };
+		const entry: PipedIn = { peer, producer, slot, observed: false, version: p.version };
 		this.#ins.set(p.id, entry);
 		producer.observer.once('close', () => { if (this.#ins.get(p.id) === entry) this.#ins.delete(p.id); });
+		const early = this.#early.get(p.id);
+		this.#early.delete(p.id);
+		if (early?.peer === peer) await this.#apply(entry, early.state, early.version);
 	}
 
 	/** Consumer's node: the origin producer's news from `peer` (ignored unless it fed that producer). */
-	async state(peer: string, producerId: string, state: PipeState): Promise<void> {
+	async state(peer: string, producerId: string, state: PipeState, version: number): Promise<void> {
 		const entry = this.#ins.get(producerId);
-		if (!entry || entry.peer !== peer) return;
+		if (entry) return entry.peer === peer ? this.#apply(entry, state, version) : undefined;
+		if (this.#early.size >= MAX_EARLY_NEWS) this.#early.delete(this.#early.keys().next().value as string);
+		const known = this.#early.get(producerId);
+		if (!known || known.peer !== peer || known.version < version) this.#early.set(producerId, { peer, state, version });
+	}
+
+	async #apply(entry: PipedIn, state: PipeState, version: number): Promise<void> {
+		if (version <= entry.version && state !== 'closed') return;
+		entry.version = Math.max(entry.version, version);
 		if (state === 'closed') entry.producer.close();
 		else await (state === 'paused' ? entry.producer.pause() : entry.producer.resume());
 	}
@@ -238,6 +267,8 @@ export class NodePipes extends TypedEmitter<NodePipesEvents> {
 		this.#links.clear();
 		this.#outs.clear();
 		this.#ins.clear();
+		this.#early.clear();
+		this.#versions.clear();
 	}
 }
 

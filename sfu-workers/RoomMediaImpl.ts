@@ -313,8 +313,8 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		await this.pipes.in(peer, this.#routers.primary, remote, producer);
 	}
 
-	async pipeState(peer: string, producerId: string, state: PipeState): Promise<void> {
-		if (!this.#closed) await this.pipes.state(peer, producerId, state);
+	async pipeState(peer: string, producerId: string, state: PipeState, version: number): Promise<void> {
+		if (!this.#closed) await this.pipes.state(peer, producerId, state, version);
 	}
 
 	/**

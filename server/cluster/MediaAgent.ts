@@ -82,8 +82,8 @@ export class MediaAgent {
 			const msg = PipeNewsSchema.safeParse(data);
 			const room = msg.success ? this.#rooms.get(msg.data.roomId) : undefined;
 			if (!room || !msg.success) return;
-			const { producerId, state } = msg.data;
-			room.media.then((m) => m.pipeState(from, producerId, state)).catch((err) => this.#log.warn({ err }, 'pipe news not applied'));
+			const { producerId, state, version } = msg.data;
+			room.media.then((m) => m.pipeState(from, producerId, state, version)).catch((err) => this.#log.warn({ err }, 'pipe news not applied'));
 		});
 		o.cluster.on('nodeDied', (node) => this.#nodeDied(node));
 	}
@@ -191,7 +191,7 @@ export class MediaAgent {
 			if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId);
 			if (reason === 'workerDied') tell({ name: 'closed', reason });
 		});
-		m.pipes.on('state', (peer, producerId, state) => this.#bus.send(peer, PIPE_NEWS_TOPIC, { roomId, producerId, state }));
+		m.pipes.on('state', (peer, producerId, state, version) => this.#bus.send(peer, PIPE_NEWS_TOPIC, { roomId, producerId, state, version }));
 	}
 
 	#deliver(owner: string, roomId: string, event: MediaEvent): void {

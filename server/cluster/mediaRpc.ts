@@ -21,7 +21,7 @@ export const PipeTupleSchema = z.object({
 	srtpParameters: z.object({ cryptoSuite: z.string().max(64), keyBase64: z.string().max(256) }),
 });
 export const PipedProducerSchema = z.object({
-	id: Id, kind: MediaKind, rtpParameters: MediaJsonSchema, paused: z.boolean(), participantId: Id, source: MediaSource,
+	id: Id, kind: MediaKind, rtpParameters: MediaJsonSchema, paused: z.boolean(), participantId: Id, source: MediaSource, version: z.number().int().min(0),
 });
 
 /** Bus method → its params' schema. */
@@ -87,5 +87,5 @@ export type MediaEvent = z.infer<typeof MediaEventSchema>['event'];
 export const MEDIA_EVENT_TOPIC = 'media.event';
 
 /** Producer's node → consumer's node: the origin producer of a pipe paused, resumed or closed. */
-export const PipeNewsSchema = z.object({ roomId: RoomIdSchema, producerId: Id, state: z.enum(['paused', 'resumed', 'closed']) });
+export const PipeNewsSchema = z.object({ roomId: RoomIdSchema, producerId: Id, state: z.enum(['paused', 'resumed', 'closed']), version: z.number().int().min(1) });
 export const PIPE_NEWS_TOPIC = 'media.pipe';
