@@ -210,6 +210,11 @@ export class RoomMediaImpl extends TypedEmitter<RoomMediaEvents> implements Room
 		return [...this.#participants.values()].flatMap((m) => [...m.producers.values()].map(producerInfo));
 	}
 
+	/** Participants whose media here is whole (not lost with a worker), with their producers: for a new owner. */
+	inventory(): { participantId: string; producers: ProducerInfo[] }[] {
+		return [...this.#participants].filter(([id]) => !this.#orphans.has(id)).map(([participantId, m]) => ({ participantId, producers: [...m.producers.values()].map(producerInfo) }));
+	}
+
 	async consume(participantId: string, producerId: string): Promise<ConsumerInfo> {
 		const m = this.#media(participantId);
 		if (!m.rtpCapabilities) throw new PlenumError('PLN_CAPABILITIES_MISSING');

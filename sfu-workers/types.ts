@@ -62,6 +62,11 @@ export interface RoomMedia extends TypedEmitter<RoomMediaEvents> {
 	setPreferredLayers(participantId: string, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void>;
 	/** True while the participant's transports are gone with a dead worker and none was made since. */
 	needsRebuild(participantId: string): boolean;
+	/**
+	 * Cluster mode, a restored room: whether a participant resuming through `home` keeps the
+	 * media a new owner adopted for it (else that media is gone and it starts again).
+	 */
+	keepsMedia?(participantId: string, home: string | undefined): boolean;
 	removeParticipant(participantId: string): void;
 	close(): void;
 }

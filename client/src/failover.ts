@@ -69,7 +69,13 @@ export class Failover {
 	moveTo(url: string | null): void {
 		const target = url && originOf(url) ? url : this.urls.length > 0 ? nextUrl(this.#uri, this.#home, this.urls) : this.#home;
 		this.#switch(target);
+		// The server asked: the first attempt goes at once (the Manager's backoff would wait
+		// 250-750 ms of the media gap); any retry after it waits as usual.
+		const io = this.#socket.io;
+		const usual = io.reconnectionDelay();
+		io.reconnectionDelay(0);
+		io.once('reconnect_attempt', () => io.reconnectionDelay(usual));
 		// A transport close, not a client disconnect: the Manager reconnects (to the new uri) and RoomClient resumes.
-		this.#socket.io.engine.close();
+		io.engine.close();
 	}
 }

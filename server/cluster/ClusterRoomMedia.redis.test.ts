@@ -46,7 +46,7 @@ describe('ClusterRoomMedia on the Redis bus (real workers)', () => {
 	const node = async (id: string, rtcPort: number): Promise<Node> => {
 		const pool = await WorkerPool.create({ workerCount: 1, rtcPort, listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', clusterAddress: '127.0.0.1', roomSpillLoad: 1000, statsIntervalMs: 0, log });
 		const cluster = await Cluster.connect({ redisUrl: redis.url, nodeId: id, publicUrl: `http://127.0.0.1:${rtcPort}`, clusterAddress: '127.0.0.1', load: () => ({ load: 0, rooms: 0 }), log });
-		return { cluster, pool, agent: new MediaAgent({ bus: cluster, pool, cluster, log }) };
+		return { cluster, pool, agent: new MediaAgent({ bus: cluster, pool, cluster, leases: cluster, draining: () => false, log }) };
 	};
 	const udp = async () => {
 		const s = createSocket('udp4');

@@ -44,6 +44,8 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 	let timers: NodeJS.Timeout[];
 	let media: ClusterRoomMedia;
 	let workers: types.Worker[];
+	/** Who holds the room's lease, as the agents ask Redis. */
+	let lease = 'A';
 	const watch = (w: types.Worker) => workers.push(w) && w.observer.on('newrouter', (r) => r.observer.on('newtransport', (t) => t.observer.on('newconsumer', (c) => consumers.push(c))));
 	const info = (id: string): NodeInfo => ({ id, publicUrl: `http://${id}`, clusterAddress: '127.0.0.1', load: loads[id] ?? 0, rooms: 0, draining: false, at: Date.now() });
 	const table = (self: string): NodeTable => ({
@@ -55,7 +57,7 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		const pool = await WorkerPool.create({ workerCount: 1, rtcPort, listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', clusterAddress: '127.0.0.1', roomSpillLoad: 1000, statsIntervalMs: 0, log: quiet });
 		const events = new TypedEmitter<ClusterEvents>();
 		const bus = hub.bus(id);
-		return { id, pool, events, bus, agent: new MediaAgent({ bus, pool, cluster: events, log: quiet }) };
+		return { id, pool, events, bus, agent: new MediaAgent({ bus, pool, cluster: events, leases: { owner: async () => lease }, draining: () => false, log: quiet }) };
 	};
 	const A = () => nodes[0] as Node;
 	const B = () => nodes[1] as Node;
@@ -89,6 +91,7 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		workers = [];
 		timers = [];
 		loads = { A: 0, B: 0 };
+		lease = 'A';
 		mediasoup.observer.on('newworker', watch);
 		const base = 47000 + Math.floor(Math.random() * 1000) * 2;
 		nodes = [await node('A', base), await node('B', base + 1)];
@@ -170,6 +173,36 @@ describe('ClusterRoomMedia across two nodes (real workers, bus in memory)', () =
 		expect(media.needsRebuild('y')).toBe(false);
 		await media.consume('y', x.id);
 		expect(events.filter((e) => e === 'producerClosed')).toEqual([]);
+	});
+
+	it('the owner A dies; B takes the room over and adopts its media on B: Y keeps its producer and transport, nothing to rebuild', async () => {
+		await publisher('x', 'A', 1111);
+		const fromY = await subscriber('y', 'B');
+		const y = await media.produce('y', { transportId: fromY.id, kind: 'audio', source: 'mic', rtpParameters: opus(2222), paused: false });
+		// A node without the lease adopts nothing.
+		await expect(B().agent.handle('media.adopt', { roomId: ROOM, owner: 'B' }, 'B')).rejects.toMatchObject({ code: 'PLN_ROOM_NOT_FOUND' });
+		const before = await B().agent.local(ROOM);
+		hub.cut('A');
+		A().agent.close();
+		A().pool.close();
+		delete loads.A;
+		B().events.emit('nodeDied', 'A');
+		lease = 'B';
+		const provider = clusterMediaProvider({ bus: B().bus, local: B().agent, nodes: table('B'), spillLoad: 100, cluster: B().events });
+		const next = (await provider.createRoomMedia(quiet, ROOM, true)) as ClusterRoomMedia;
+		try {
+			expect(next.producers().map((p) => p.id)).toEqual([y.id]);
+			expect(next.nodeOf('y')).toBe('B');
+			expect(next.needsRebuild('y')).toBe(false);
+			expect(next.keepsMedia('y', 'B')).toBe(true);
+			// The same room media on B, now driven by B: not ended and made again.
+			expect(await B().agent.local(ROOM)).toBe(before);
+			expect((await next.setProducerPaused('y', y.id, true)).paused).toBe(true);
+			// X was on A: not adopted, it starts again when it resumes.
+			expect(next.keepsMedia('x', 'B')).toBe(false);
+		} finally {
+			next.close();
+		}
 	});
 
 	it('a worker dies on node B: one workerLost with Y; X\'s consumer of Y on A closes silently; Y rebuilds on B', async () => {

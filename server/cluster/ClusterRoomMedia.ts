@@ -23,8 +23,8 @@ export interface ClusterRoomMediaOptions {
 }
 
 /** The RoomRegistry's media provider in cluster mode: each room's media spans the nodes. */
-export function clusterMediaProvider(o: Omit<ClusterRoomMediaOptions, 'roomId' | 'log'>): { createRoomMedia(log: Logger, roomId: string): Promise<RoomMedia> } {
-	return { createRoomMedia: (log, roomId) => ClusterRoomMedia.create({ ...o, roomId, log }) };
+export function clusterMediaProvider(o: Omit<ClusterRoomMediaOptions, 'roomId' | 'log'>): { createRoomMedia(log: Logger, roomId: string, restored?: boolean): Promise<RoomMedia> } {
+	return { createRoomMedia: (log, roomId, restored) => ClusterRoomMedia.create({ ...o, roomId, log }, restored === true) };
 }
 
 /**
@@ -42,6 +42,8 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	readonly #nodes: MediaNodes;
 	readonly #pipes: PipePlan;
 	readonly #orphans = new Set<string>();
+	/** Participants whose media a restore adopted, until their resume keeps it (or not). */
+	readonly #adopted = new Set<string>();
 	readonly #producers = new Map<string, { info: ProducerInfo; node: string }>();
 	readonly #sink: MediaEventSink = (event, from) => this.#event(event, from);
 	readonly #onNodeDied = (node: string) => this.#nodeLost(node, true);
@@ -59,10 +61,49 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 		o.cluster.on('nodeDied', this.#onNodeDied);
 	}
 
-	static async create(o: ClusterRoomMediaOptions): Promise<ClusterRoomMedia> {
+	/**
+	 * `restored`: the room comes back from its replicated state (its owner died or drained):
+	 * first adopt its media where it still is (live nodes, not draining ones), so the
+	 * participants there keep their transports, producers and consumers.
+	 */
+	static async create(o: ClusterRoomMediaOptions, restored = false): Promise<ClusterRoomMedia> {
 		const nodes = new MediaNodes(o);
+		const roomId = o.roomId;
+		const from = restored ? o.nodes.live().filter((n) => !n.draining).map((n) => n.id) : [];
+		const found = await Promise.all(from.map(async (node) => {
+			try {
+				return { node, participants: parse(MEDIA_ANSWERS.adopt, await nodes.call(node, 'media.adopt', { roomId, owner: nodes.self })).participants };
+			} catch (err) {
+				o.log.warn({ err, node }, 'room media not adopted; its participants there start again');
+				return { node, participants: [] };
+			}
+		}));
 		const { rtpCapabilities } = parse(MEDIA_ANSWERS.open, await nodes.open(nodes.self));
-		return new ClusterRoomMedia(o, nodes, rtpCapabilities, (await o.local.local(o.roomId))?.workerIndex ?? 0);
+		const media = new ClusterRoomMedia(o, nodes, rtpCapabilities, (await o.local.local(roomId))?.workerIndex ?? 0);
+		for (const { node, participants } of found) if (participants.length > 0) media.#adoptFrom(node, participants);
+		return media;
+	}
+
+	#adoptFrom(node: string, participants: { participantId: string; producers: ProducerInfo[] }[]): void {
+		this.#nodes.adopt(node, participants.map((p) => p.participantId));
+		for (const { participantId, producers } of participants) {
+			this.#adopted.add(participantId);
+			for (const info of producers) {
+				this.#producers.set(info.id, { info, node });
+				if (node !== this.#self && info.kind === 'audio' && info.source === 'mic') void this.#observe(info.id, node);
+			}
+		}
+	}
+
+	/**
+	 * A restored participant resumes through `home` (undefined: this node): true if its media
+	 * was adopted there and stays. Adopted elsewhere, it goes (producers and all): it starts again.
+	 */
+	keepsMedia(participantId: string, home: string | undefined): boolean {
+		if (!this.#adopted.delete(participantId)) return false;
+		if (this.#nodes.nodeOf(participantId) === (home ?? this.#self)) return true;
+		this.removeParticipant(participantId);
+		return false;
 	}
 
 	get workerIndex(): number {
@@ -210,6 +251,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 	removeParticipant(participantId: string): void {
 		if (this.#nodes.nodeOf(participantId) === undefined) return;
 		this.#orphans.delete(participantId);
+		this.#adopted.delete(participantId);
 		for (const [id, p] of this.#producers) if (p.info.participantId === participantId) this.#forgetProducer(id);
 		if (this.#closed) return;
 		const closed = this.#nodes.remove(participantId);
@@ -271,6 +313,7 @@ export class ClusterRoomMedia extends TypedEmitter<RoomMediaEvents> implements R
 		this.#producers.clear();
 		this.#pipes.clear();
 		this.#orphans.clear();
+		this.#adopted.clear();
 		this.safeEmit('closed', 'closed');
 	}
 }

@@ -28,6 +28,7 @@ interface Node {
 
 describe('MediaAgent (real workers, bus in memory)', () => {
 	let hub: MemoryHub;
+	const lease = 'A';
 	let a: Node;
 	let b: Node;
 	let sockets: Socket[];
@@ -36,7 +37,7 @@ describe('MediaAgent (real workers, bus in memory)', () => {
 		const pool = await WorkerPool.create({ workerCount: 1, rtcPort, listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', clusterAddress: '127.0.0.1', roomSpillLoad: 1000, statsIntervalMs: 0, log: quiet });
 		const events = new TypedEmitter<ClusterEvents>();
 		const bus = hub.bus(id);
-		return { pool, events, bus, agent: new MediaAgent({ bus, pool, cluster: events, log: quiet }) };
+		return { pool, events, bus, agent: new MediaAgent({ bus, pool, cluster: events, leases: { owner: async () => lease }, draining: () => false, adoptWaitMs: 300, log: quiet }) };
 	};
 	const udp = async () => {
 		const s = createSocket('udp4');
@@ -82,7 +83,7 @@ describe('MediaAgent (real workers, bus in memory)', () => {
 	it('a pool made without a cluster address: the room cannot open here (it could not pipe)', async () => {
 		const pool = await WorkerPool.create({ workerCount: 1, rtcPort: 49000 + Math.floor(Math.random() * 1000) * 2, listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', roomSpillLoad: 1000, statsIntervalMs: 0, log: quiet });
 		try {
-			const agent = new MediaAgent({ bus: hub.bus('D'), pool, cluster: new TypedEmitter<ClusterEvents>(), log: quiet });
+			const agent = new MediaAgent({ bus: hub.bus('D'), pool, cluster: new TypedEmitter<ClusterEvents>(), leases: { owner: async () => undefined }, draining: () => false, log: quiet });
 			await expect(agent.handle('media.open', { roomId: ROOM, owner: 'D' }, 'D')).rejects.toMatchObject({ code: 'PLN_INTERNAL' });
 			expect(agent.rooms).toBe(0);
 		} finally {
@@ -90,7 +91,7 @@ describe('MediaAgent (real workers, bus in memory)', () => {
 		}
 	});
 
-	it('sends the room\'s media events to the owner; the owner dies: the room\'s media here ends', async () => {
+	it('sends the room\'s media events to the owner; the owner dies: the room\'s media here waits for a new owner, then ends', async () => {
 		const heard: Array<[MediaEvent, string]> = [];
 		a.agent.subscribe(ROOM, (e, from) => heard.push([e, from]));
 		await onB('media.open', { owner: 'A' });
@@ -102,8 +103,9 @@ describe('MediaAgent (real workers, bus in memory)', () => {
 		await expect.poll(() => heard).toEqual([[{ name: 'producerClosed', participantId: 'p', producerId: produced.id }, 'B']]);
 		const media = await b.agent.local(ROOM);
 		b.events.emit('nodeDied', 'A');
+		expect(b.agent.rooms).toBe(1);
+		await expect.poll(() => media?.closed, { timeout: 3_000 }).toBe(true);
 		expect(b.agent.rooms).toBe(0);
-		await expect.poll(() => media?.closed).toBe(true);
 	});
 
 	it('pipes A→B: traffic counted on both ends; pipe news from a node that did not feed the producer is ignored', async () => {

@@ -16,15 +16,27 @@ export interface MediaAgentOptions {
 	pool: { createRoomMedia(log: Logger): Promise<RoomMediaImpl> };
 	/** The cluster's events; a dead node's rooms and pipes end here. */
 	cluster: Pick<TypedEmitter<ClusterEvents>, 'on'>;
+	/** The room's lease: a node that says it is the new owner must hold it. */
+	leases: { owner(roomId: string): Promise<string | undefined> };
+	/** This node drains: its media moves with its participants, a new owner adopts none of it. */
+	draining(): boolean;
+	/** How long a dead owner's room media waits here for a new owner (ADOPT_WAIT_MS). */
+	adoptWaitMs?: number;
 	log: Logger;
 }
+
+/** How long a room's media here outlives its dead owner, for a new owner to adopt it. */
+const ADOPT_WAIT_MS = 20_000;
 
 /** Where a room owner on this node hears its media events from every node (this one too). */
 export type MediaEventSink = (event: MediaEvent, from: string) => void;
 
 interface HostedRoom {
+	/** Changes only when a new owner adopts the room (its lease checked). */
 	owner: string;
 	media: Promise<RoomMediaImpl>;
+	/** Set while the owner is dead: the media ends unless adopted by then. */
+	orphaned?: NodeJS.Timeout;
 }
 
 type Handler<M extends MediaMethod> = (m: RoomMediaImpl, p: MediaParams<M>) => Promise<Json> | Json;
@@ -33,7 +45,7 @@ type Handler<M extends MediaMethod> = (m: RoomMediaImpl, p: MediaParams<M>) => P
 const none = (_: unknown): Json => null;
 
 /** Each call on the room's local media; void calls answer null. */
-const HANDLERS: { [M in Exclude<MediaMethod, 'media.open' | 'media.close'>]: Handler<M> } = {
+const HANDLERS: { [M in Exclude<MediaMethod, 'media.open' | 'media.adopt' | 'media.close'>]: Handler<M> } = {
 	'media.addParticipant': (m, p) => none(m.addParticipant(p.participantId)),
 	'media.setRtpCapabilities': (m, p) => none(m.setRtpCapabilities(p.participantId, p.rtpCapabilities)),
 	'media.createTransport': (m, p) => m.createTransport(p.participantId, p.direction),
@@ -59,11 +71,13 @@ const HANDLERS: { [M in Exclude<MediaMethod, 'media.open' | 'media.close'>]: Han
  * This node's share of rooms owned anywhere: one RoomMediaImpl per room whose participants
  * have media here, driven by the room's owner through bus calls (mediaRpc.ts), its events
  * sent back to the owner. Only the owner that opened a room may drive it; a room ends here
- * when its owner says so, when its owner dies, or when another owner opens it.
+ * when its owner says so, when another owner opens it, or when its owner died and no new
+ * owner adopted it (media.adopt: the media stays, its participants keep sending and receiving).
  */
 export class MediaAgent {
 	readonly #bus: ClusterBus;
 	readonly #pool: MediaAgentOptions['pool'];
+	readonly #o: MediaAgentOptions;
 	readonly #log: Logger;
 	readonly #rooms = new Map<string, HostedRoom>();
 	readonly #sinks = new Map<string, MediaEventSink>();
@@ -72,6 +86,7 @@ export class MediaAgent {
 	constructor(o: MediaAgentOptions) {
 		this.#bus = o.bus;
 		this.#pool = o.pool;
+		this.#o = o;
 		this.#log = o.log;
 		for (const method of Object.keys(MEDIA_CALLS) as MediaMethod[]) o.bus.serve(method, (params, from) => this.handle(method, params, from));
 		o.bus.onMessage(MEDIA_EVENT_TOPIC, (data, from) => {
@@ -130,6 +145,7 @@ export class MediaAgent {
 		const parsed = MEDIA_CALLS[method]?.safeParse(params);
 		if (!parsed?.success) throw new PlenumError('PLN_INVALID_MESSAGE');
 		if (method === 'media.open') return this.#open(parsed.data as MediaParams<'media.open'>, from);
+		if (method === 'media.adopt') return this.#adopt(parsed.data as MediaParams<'media.adopt'>, from);
 		const { roomId } = parsed.data;
 		const room = this.#rooms.get(roomId);
 		// Only the owner that opened the room drives it; anything else is stale or forged.
@@ -157,6 +173,24 @@ export class MediaAgent {
 		if (!room) room = this.#host(p.roomId, p.owner);
 		const media = await room.media;
 		return { rtpCapabilities: media.rtpCapabilities() };
+	}
+
+	/**
+	 * A new owner (it restored the room) takes over the room's media here as it is, if the
+	 * lease says it owns the room; answers who has media here. Nothing here: nothing to adopt.
+	 */
+	async #adopt(p: MediaParams<'media.adopt'>, from: string): Promise<Json> {
+		const room = this.#rooms.get(p.roomId);
+		if (p.owner !== from || !room || this.#o.draining()) return { participants: [] };
+		if (room.owner !== from) {
+			if ((await this.#o.leases.owner(p.roomId)) !== from || this.#rooms.get(p.roomId) !== room) throw new PlenumError('PLN_ROOM_NOT_FOUND');
+			this.#log.info({ room: roomRef(p.roomId) }, 'room media here adopted by the room\'s new owner');
+			room.owner = from;
+			clearTimeout(room.orphaned);
+			room.orphaned = undefined;
+		}
+		const media = await room.media;
+		return { participants: media.inventory() };
 	}
 
 	#host(roomId: string, owner: string): HostedRoom {
@@ -200,14 +234,17 @@ export class MediaAgent {
 	}
 
 	#end(roomId: string, room: HostedRoom): void {
+		clearTimeout(room.orphaned);
 		if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId);
 		room.media.then((m) => m.close(), () => {});
 	}
 
 	#nodeDied(node: string): void {
 		for (const [roomId, room] of [...this.#rooms]) {
-			if (room.owner === node) this.#end(roomId, room);
-			else room.media.then((m) => m.dropPeer(node), () => {});
+			room.media.then((m) => m.dropPeer(node), () => {});
+			if (room.owner !== node || room.orphaned) continue;
+			room.orphaned = setTimeout(() => { if (room.owner === node) this.#end(roomId, room); }, this.#o.adoptWaitMs ?? ADOPT_WAIT_MS);
+			room.orphaned.unref();
 		}
 	}
 

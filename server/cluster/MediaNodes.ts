@@ -56,6 +56,16 @@ export class MediaNodes {
 		return [...this.#opened.keys()];
 	}
 
+	/** A new owner adopted the room's media on `node`: these participants' media is there, registered. */
+	adopt(node: string, participantIds: string[]): void {
+		this.#opened.set(node, Promise.resolve());
+		for (const pid of participantIds) {
+			this.#where.set(pid, node);
+			this.#homes.set(pid, node);
+			this.#ready.set(pid, Promise.resolve());
+		}
+	}
+
 	/** Places the participant (home node, or another past the spill load) and registers it there. */
 	register(participantId: string, home: string | undefined, spill = true): string {
 		if (home !== undefined) this.#homes.set(participantId, home);

@@ -35,7 +35,7 @@ export async function startClusterNode(settings: NonNullable<Config['cluster']>,
 		load: () => ({ load: pool.loads().reduce((n, w) => n + w.load, 0), rooms: registry?.size ?? 0 }),
 		log,
 	});
-	const agent = new MediaAgent({ bus: cluster, pool, cluster, log });
+	const agent = new MediaAgent({ bus: cluster, pool, cluster, leases: cluster, draining: () => cluster.self.draining, log });
 	registry = new RoomRegistry(clusterMediaProvider({ bus: cluster, local: agent, nodes: cluster, spillLoad, cluster }), roomOpts, log, limits);
 	registry.clusterPins = cluster.pins;
 	const rooms = new ClusterRooms(cluster, registry, log);

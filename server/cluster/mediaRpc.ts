@@ -27,6 +27,7 @@ export const PipedProducerSchema = z.object({
 /** Bus method → its params' schema. */
 export const MEDIA_CALLS = {
 	'media.open': z.object({ ...Room, owner: NodeIdSchema }),
+	'media.adopt': z.object({ ...Room, owner: NodeIdSchema }),
 	'media.addParticipant': z.object(Member),
 	'media.setRtpCapabilities': z.object({ ...Member, rtpCapabilities: MediaJsonSchema }),
 	'media.createTransport': z.object({ ...Member, direction: TransportDirection }),
@@ -56,6 +57,7 @@ export type MediaParams<M extends MediaMethod> = z.infer<(typeof MEDIA_CALLS)[M]
 /** Answers, parsed by the owner. */
 export const MEDIA_ANSWERS = {
 	open: z.object({ rtpCapabilities: MediaJsonSchema }),
+	adopt: z.object({ participants: z.array(z.object({ participantId: Id, producers: z.array(ProducerInfo).max(100) })).max(10_000) }),
 	transport: TransportInfo,
 	plainTransport: z.object({ id: Id, ip: z.string().max(64), port: z.number().int() }),
 	iceParameters: MediaJsonSchema,

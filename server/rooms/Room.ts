@@ -146,6 +146,14 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (this.#closed) throw new PlenumError('PLN_RESUME_FAILED');
 		const p = this.#participants.get(pid);
 		if (!p?.resume(token, notify)) throw new PlenumError('PLN_RESUME_FAILED');
+		// Restored by a new owner that adopted its media where it was: it keeps it, if back through that node.
+		if (!p.mediaRegistered) {
+			const adopted = this.media.producers().filter((x) => x.participantId === pid).map((x) => x.id);
+			if (this.media.keepsMedia?.(pid, p.node)) {
+				p.mediaRegistered = true;
+				p.mediaNode = p.node;
+			} else for (const producerId of adopted) this.broadcast({ event: 'producerClosed', data: { producerId } }, pid);
+		}
 		// Back on another node (or restored by a new owner): the media starts again there.
 		p.mediaReset = !p.mediaRegistered || p.mediaNode !== p.node;
 		if (p.mediaReset) {

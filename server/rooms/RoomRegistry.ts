@@ -26,7 +26,8 @@ export type RoomRegistryObserverEvents = {
 
 /** Where rooms get their media; the WorkerPool in production (ClusterRoomMedia's provider in cluster mode), a fake in unit tests. */
 export interface MediaProvider {
-	createRoomMedia(log: Logger, roomId: RoomId): Promise<RoomMedia>;
+	/** `restored`: the room comes back from replicated state (cluster mode: its media may be adopted). */
+	createRoomMedia(log: Logger, roomId: RoomId, restored?: boolean): Promise<RoomMedia>;
 }
 
 /** Random draws for a free dial-in PIN before giving up. */
@@ -110,7 +111,7 @@ export class RoomRegistry {
 		// The room id may be a name a user chose: logs get a keyed hash instead.
 		const log = this.#log.child({ room: roomRef(id) });
 		const state = await this.hooks?.stateOf(id);
-		const media = await this.#media.createRoomMedia(log, id);
+		const media = await this.#media.createRoomMedia(log, id, state !== undefined);
 		// The PIN comes before the Room (and its timers): a room refused for want of one leaves nothing.
 		let pin: string | undefined;
 		try {
