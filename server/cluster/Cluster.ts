@@ -216,7 +216,7 @@ export class Cluster extends TypedEmitter<ClusterEvents> implements ClusterBus, 
 	 * node that died connects here from that node's origin.
 	 */
 	seenUrls(): string[] {
-		return [...this.#seenUrls, this.self.publicUrl];
+		return [...new Set([...this.#seenUrls, this.self.publicUrl])];
 	}
 
 	// NodeTable

@@ -131,7 +131,10 @@ export class Relay {
 	#request(key: string, home: string, m: Extract<Message, { kind: 'request' }>): void {
 		let h = this.#hosted.get(key);
 		if (!h) {
-			if ([...this.#hosted.keys()].filter((k) => k.startsWith(`${home}/`)).length >= MAX_RELAYED_PER_HOME) return;
+			// Refused at once (not left to the home node's timeout): the client hears why.
+			if ([...this.#hosted.keys()].filter((k) => k.startsWith(`${home}/`)).length >= MAX_RELAYED_PER_HOME) {
+				return void this.#d.bus.send(home, RELAY_TOPIC, { kind: 'answer', conn: m.conn, id: m.id, answer: { ok: false, error: toWireError(new PlenumError('PLN_CLUSTER_UNAVAILABLE')) } });
+			}
 			const socket = new HostSocket(this.#d.bus, home, m.conn, () => this.#hostedClosed(key));
 			h = { socket, session: this.#d.open(socket, home) };
 			this.#hosted.set(key, h);
