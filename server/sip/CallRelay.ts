@@ -8,6 +8,7 @@ import { asRoomId, type RoomId } from '../shared/ids.js';
 import type { Room } from '../rooms/Room.js';
 import type { ElsewhereTarget, PhoneCall, ResumeRef } from './PhoneCall.js';
 import type { PhoneLeg } from './rtp/PhoneLeg.js';
+import { newSealKey } from './rtp/RelaySeal.js';
 
 /** What the relay needs of the cluster (server/cluster/Cluster.ts). */
 export type RelayCluster = Pick<Cluster, 'nodeId' | 'call' | 'serve' | 'send' | 'onMessage' | 'owner' | 'roomOf' | 'live' | 'on'>;
@@ -70,7 +71,9 @@ const HostCall = z.object({
 	/** The caller's place in the room when it follows the room from a node that left. */
 	resume: Resume.optional(),
 }).strict();
-const Hosted = z.object({ port: z.number().int().min(1).max(65535), resume: Resume.optional() });
+/** A relay key (rtp/RelaySeal.ts): 32 bytes in base64, exactly. */
+const SealKey = z.string().regex(/^[A-Za-z0-9+/]{43}=$/).transform((k) => Buffer.from(k, 'base64'));
+const Hosted = z.object({ port: z.number().int().min(1).max(65535), key: SealKey, resume: Resume.optional() });
 const CallEnd = z.object({ callRef: CallRef }).strict();
 const CallDigit = z.object({ callRef: CallRef, digit: z.string().regex(/^[0-9*#A-D]$/) }).strict();
 
@@ -79,7 +82,8 @@ const CallDigit = z.object({ callRef: CallRef, digit: z.string().regex(/^[0-9*#A
  * reached (B); when the PIN's room is owned by another node (A), B asks A to host the call
  * (`phone.host`). A runs the PhoneCall (participant, prompts, audio link) on a leg of its
  * own whose far end is B's RTP port; B's leg forwards the caller's RTP to A and A's to the
- * caller unchanged, and keeps the SIP dialog. Either side ending tells the other (`phone.hangUp`
+ * caller, sealed between the nodes with a key A makes per call (rtp/RelaySeal.ts), and keeps
+ * the SIP dialog. Either side ending tells the other (`phone.hangUp`
  * B → A, `phone.ended` A → B); a dead peer ends its calls. Only the masked name crosses nodes.
  * Owned by the SipBridge.
  */
@@ -164,7 +168,7 @@ export class CallRelay {
 		out.node = node;
 		out.resume = answer.resume;
 		this.#out.set(ref, out);
-		out.leg.relayTo({ address: peer.clusterAddress, port: answer.port });
+		out.leg.relayTo({ address: peer.clusterAddress, port: answer.port, key: answer.key });
 	}
 
 	/**
@@ -199,8 +203,12 @@ export class CallRelay {
 		if (this.#out.get(out.ref) === out) this.#endOut(out);
 	}
 
-	/** A side: hosts a caller of node `from` in a room open here; answers with our leg's port. */
-	async #host(params: unknown, from: string): Promise<{ port: number; resume: ResumeRef | undefined }> {
+	/**
+	 * A side: hosts a caller of node `from` in a room open here; answers with our leg's port and
+	 * a new key for the RTP between the nodes (it crosses only the bus; a call that follows its
+	 * room gets a new one from its new host).
+	 */
+	async #host(params: unknown, from: string): Promise<{ port: number; key: string; resume: ResumeRef | undefined }> {
 		const m = HostCall.safeParse(params);
 		if (!m.success) throw new PlenumError('PLN_INVALID_MESSAGE');
 		const a = m.data;
@@ -209,6 +217,8 @@ export class CallRelay {
 		const key = `${from}/${a.callRef}`;
 		if (this.#in.has(key)) throw new PlenumError('PLN_INVALID_MESSAGE');
 		const leg = await this.#d.openLeg();
+		const sealKey = newSealKey();
+		leg.sealWith(sealKey);
 		leg.configure({ remote: { address: peer.clusterAddress, port: a.port }, codec: a.codec, dtmfPayloadType: a.dtmfPayloadType, send: a.send, receive: a.receive });
 		// Told once: 'ended' (hang up) or 'moved' (follow the room).
 		let told = false;
@@ -237,7 +247,7 @@ export class CallRelay {
 			tell('phone.ended');
 		});
 		this.#d.log.info({ node: from }, 'hosting a phone call from another node');
-		return { port: leg.port, resume: call.resumeRef };
+		return { port: leg.port, key: sealKey.toString('base64'), resume: call.resumeRef };
 	}
 
 	#endOut(out: OutCall): void {

@@ -3,6 +3,7 @@ import g711 from 'alawmulaw';
 import { TypedEmitter } from '../../shared/TypedEmitter.js';
 import { DtmfEvents } from './dtmfEvents.js';
 import { JitterBuffer } from './JitterBuffer.js';
+import { RelaySeal } from './RelaySeal.js';
 import { buildRtp, parseRtp } from './rtpPacket.js';
 
 export type PhoneCodecName = 'PCMU' | 'PCMA';
@@ -16,6 +17,13 @@ export interface PhoneLegParams {
 	/** false while the phone holds the call (a=sendonly/inactive from its side). */
 	send: boolean;
 	receive: boolean;
+}
+
+/** The node hosting a relayed call: its leg's address and port, and the call's relay key (RelaySeal.ts). */
+export interface RelayTarget {
+	address: string;
+	port: number;
+	key: Buffer;
 }
 
 export type PhoneLegEvents = {
@@ -40,11 +48,15 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 	#ts = (Math.random() * 0xffffffff) >>> 0;
 	#last: Int16Array<ArrayBufferLike> = new Int16Array(SAMPLES_PER_FRAME);
 	#closed = false;
-	/** Another node hosts this call (relayTo): where the phone's packets go, unchanged. */
-	#relay: { address: string; port: number } | undefined;
+	/** Another node hosts this call (relayTo): where the phone's packets go, sealed. */
+	#relay: { address: string; port: number; seal: RelaySeal } | undefined;
+	/** This leg hosts a call for another node (sealWith): every packet in and out is sealed. */
+	#hostSeal: RelaySeal | undefined;
 	/** When the last RTP packet came from the phone (ms, monotonic); for the no-media timeout. */
 	lastPacketAt = performance.now();
 	sent = 0;
+	/** Packets from the other node that did not open with the call's key (dropped). */
+	unopened = 0;
 
 	private constructor(socket: dgram.Socket) {
 		super();
@@ -80,29 +92,46 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 	}
 
 	/**
-	 * Dial-in across nodes: from now on this leg is a plain forwarder. The phone's packets go
-	 * to `to` (the node hosting the call: its own leg decodes them, DTMF too) unchanged, and
-	 * `to`'s packets go to the phone unchanged; send() sends nothing. undefined: a leg again
-	 * (the call came back to this node).
+	 * Dial-in across nodes, on the caller's node: from now on this leg is a forwarder. The
+	 * phone's packets go to `to` (the node hosting the call: its own leg decodes them, DTMF too)
+	 * sealed with `to.key`, and `to`'s packets go to the phone once they open with it (others are
+	 * dropped); send() sends nothing. undefined: a leg again (the call came back to this node).
 	 */
-	relayTo(to: { address: string; port: number } | undefined): void {
-		this.#relay = to;
+	relayTo(to: RelayTarget | undefined): void {
+		this.#relay = to && { address: to.address, port: to.port, seal: new RelaySeal(to.key, 'caller') };
+	}
+
+	/**
+	 * Dial-in across nodes, on the hosting node: this leg's far end is the caller's node, so it
+	 * opens every packet with `key` before reading it (dropping what does not open) and seals
+	 * every packet it sends. Set once, before the first packet.
+	 */
+	sealWith(key: Buffer): void {
+		this.#hostSeal = new RelaySeal(key, 'host');
 	}
 
 	get relayed(): boolean {
 		return this.#relay !== undefined;
 	}
 
-	#onPacket(buf: Buffer, rinfo: dgram.RemoteInfo): void {
+	#onPacket(sealed: Buffer, rinfo: dgram.RemoteInfo): void {
 		const p = this.#params;
 		if (!p) return;
-		const pkt = parseRtp(buf);
-		if (!pkt) return;
 		const relay = this.#relay;
 		if (relay && rinfo.address === relay.address && rinfo.port === relay.port) {
-			this.#socket.send(buf, p.remote.port, p.remote.address);
+			const plain = relay.seal.open(sealed);
+			if (!plain) this.unopened++;
+			else if (parseRtp(plain)) this.#socket.send(plain, p.remote.port, p.remote.address);
 			return;
 		}
+		// Hosting: only what the caller's node sealed counts, so nobody else can latch this leg.
+		const buf = this.#hostSeal ? this.#hostSeal.open(sealed) : sealed;
+		if (!buf) {
+			this.unopened++;
+			return;
+		}
+		const pkt = parseRtp(buf);
+		if (!pkt) return;
 		// Relaying, the phone is latched: a late packet of a former host must not move the latch.
 		if (relay && this.#latched && (p.remote.address !== rinfo.address || p.remote.port !== rinfo.port)) return;
 		if (!this.#latched || p.remote.address !== rinfo.address || p.remote.port !== rinfo.port) {
@@ -113,7 +142,7 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 		}
 		this.lastPacketAt = performance.now();
 		if (relay) {
-			this.#socket.send(buf, relay.port, relay.address);
+			this.#socket.send(relay.seal.seal(buf), relay.port, relay.address);
 			return;
 		}
 		if (pkt.payloadType === p.dtmfPayloadType) {
@@ -144,7 +173,7 @@ export class PhoneLeg extends TypedEmitter<PhoneLegEvents> {
 		this.#seq = (this.#seq + 1) & 0xffff;
 		this.#ts = (this.#ts + SAMPLES_PER_FRAME) >>> 0;
 		this.sent++;
-		this.#socket.send(packet, p.remote.port, p.remote.address);
+		this.#socket.send(this.#hostSeal ? this.#hostSeal.seal(packet) : packet, p.remote.port, p.remote.address);
 	}
 
 	close(): void {
