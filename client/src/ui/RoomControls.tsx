@@ -5,6 +5,19 @@ import { moderate } from '../state/actions.js';
 import { client, rev } from '../state/store.js';
 import { NewPollForm } from './Polls.js';
 
+/**
+ * A room switch shows what the moderator asked until the server answers (its settings event comes
+ * before the answer): any room event re-renders meanwhile and would flip it back to the old value.
+ */
+function RoomSwitch({ id, on, label, set }: { id: string; on: boolean; label: string; set: (v: boolean) => Promise<void> }) {
+	const [asked, setAsked] = useState<boolean | undefined>(undefined);
+	return (
+		<label class="check">
+			<input type="checkbox" id={id} checked={asked ?? on} onChange={(e) => { const v = e.currentTarget.checked; setAsked(v); void set(v).finally(() => setAsked(undefined)); }} /> {label}
+		</label>
+	);
+}
+
 /** Moderators: lobby (who waits, admit / deny), lock, lobby switch, password. */
 export function RoomControls() {
 	rev.value;
@@ -30,8 +43,8 @@ export function RoomControls() {
 				</div>
 			)}
 			<h3 id="room-settings-title">{t('room.settings')}</h3>
-			<label class="check"><input type="checkbox" id="room-lock" checked={locked} onChange={(e) => void moderate((x) => x.setRoom({ locked: e.currentTarget.checked }))} /> {t('room.lock')}</label>
-			<label class="check"><input type="checkbox" id="room-lobby" checked={lobby} onChange={(e) => void moderate((x) => x.setRoom({ lobby: e.currentTarget.checked }))} /> {t('room.lobby')}</label>
+			<RoomSwitch id="room-lock" on={locked} label={t('room.lock')} set={(v) => moderate((x) => x.setRoom({ locked: v }))} />
+			<RoomSwitch id="room-lobby" on={lobby} label={t('room.lobby')} set={(v) => moderate((x) => x.setRoom({ lobby: v }))} />
 			<form class="password-row" onSubmit={(e) => { e.preventDefault(); if (password) void moderate((x) => x.setRoom({ password })).then(() => setPassword('')); }}>
 				<label for="room-password" class="visually-hidden">{t('room.password')}</label>
 				<input id="room-password" type="password" value={password} placeholder={t('room.password')} onInput={(e) => setPassword(e.currentTarget.value)} maxLength={LIMITS.PASSWORD_MAX} autoComplete="new-password" />
