@@ -13,7 +13,7 @@ import { PROMTOOL_BIN } from '../support/prometheusProcess.js';
 import { REDIS_SERVER_PATH } from '../support/redisServer.js';
 import { type StartedServer, startServer, stopServer } from '../support/serverProcess.js';
 import { decodesAll, idOf } from './clusterPages.js';
-import { connectBrowser, eventually, joinInBrowser, uniqueRoomId } from './helpers.js';
+import { connectBrowser, eventually, uniqueRoomId } from './helpers.js';
 
 const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 const PLACEHOLDER = '#CHANGE-TO-THE-SHA256-OF-A-PASSWORD';
@@ -116,6 +116,15 @@ describe('deploy/ for a cluster: redis.conf, users.acl, nginx cluster.conf, comp
 		rmSync(dir, { recursive: true, force: true });
 	}, 60_000);
 
+	const joinWhenLoaded = async (name: string) => {
+		const page = await ctx.newPage();
+		await page.goto(`${origin}/r/${roomId}`, { waitUntil: 'networkidle' });
+		await page.fill('#prejoin-name', name);
+		await page.click('#prejoin-form button[type=submit]');
+		await eventually(async () => (await idOf(page)) !== undefined, 20_000, `${name} in the meeting`);
+		return page;
+	};
+
 	it('redis.conf keeps nothing on disk; the plenum user may use only pln:* keys; the placeholder password is refused', async () => {
 		expect(await client.config('GET', 'save')).toEqual(['save', '']);
 		expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'no']);
@@ -135,7 +144,10 @@ describe('deploy/ for a cluster: redis.conf, users.acl, nginx cluster.conf, comp
 		for (const n of nodes) expect((await fetch(`http://127.0.0.1:${n.port}/readyz`)).status).toBe(200);
 		await eventually(async () => (await client.exists('pln:node:a', 'pln:node:b')) === 2, 10_000, 'both node entries');
 		await eventually(async () => (await httpsStatus(`${origin}/healthz`)) === 200, 15_000, 'nginx to pass /healthz to a node');
-		for (const name of ['Deploy Ana', 'Deploy Ben']) pages.push(await joinInBrowser(ctx, roomId, name, origin));
+		// Each joins from the pre-join form once its page has loaded: with `join=1` the socket opened
+		// while the page's own requests were still in flight on the other node, least_conn saw a tie
+		// and could send both sockets to one node (a CI run got [2, 0] cameras).
+		for (const name of ['Deploy Ana', 'Deploy Ben']) pages.push(await joinWhenLoaded(name));
 		const [a, b] = (await Promise.all(pages.map((p) => idOf(p)))) as [string, string];
 		await Promise.all([decodesAll(pages[0] as Page, [b], 40_000, 'Ana'), decodesAll(pages[1] as Page, [a], 40_000, 'Ben')]);
 		// least_conn put the second long-lived socket on the other node: each node holds one camera.
