@@ -65,10 +65,14 @@ export class Failover {
 		this.#since = Date.now();
 	}
 
-	/** The server moves the meeting: drop the connection and reconnect to `url` (or the next node; our own if none). */
+	/**
+	 * The server moves the meeting: drop the connection and reconnect to `url`, or, without one,
+	 * to the node we are on, which routes us to the room's new owner. (Moving to another node
+	 * would make our media again there: a drain cost the participants on the other nodes 3-4 s
+	 * of each other's media, bench:cluster.)
+	 */
 	moveTo(url: string | null): void {
-		const target = url && originOf(url) ? url : this.urls.length > 0 ? nextUrl(this.#uri, this.#home, this.urls) : this.#home;
-		this.#switch(target);
+		this.#switch(url && originOf(url) ? url : this.#uri);
 		// The server asked: the first attempt goes at once (the Manager's backoff would wait
 		// 250-750 ms of the media gap); any retry after it waits as usual.
 		const io = this.#socket.io;
