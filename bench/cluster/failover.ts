@@ -1,16 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { startCluster } from '../../test/support/clusterNodes.js';
+import { GapSampler, type GapSummary, type PairGap, summarise } from './gaps.js';
 
-const POLL_MS = 50;
+const POLL_MS = 200;
 const JOIN_TIMEOUT_MS = 40_000;
 const BACK_TIMEOUT_MS = 30_000;
+const EXIT_TIMEOUT_MS = 30_000;
+// As test/integration/clusterDrain.test.ts: a drained node must leave because it handed everything over, not because time ran out.
+const DRAIN_ENV = { DRAIN_TIMEOUT_MS: '120000' };
 
-/** ms after the kill: another node holds the room's lease (server side); the killed node's participant, and everyone, back and decoding. */
-export interface FailoverSample { killed: string; newOwnerMs: number; killedNodeMs: number; everyoneMs: number }
+/**
+ * ms after the signal: another node holds the room's lease (server side); the signalled node's
+ * participant, and everyone, back and decoding; the media gaps meanwhile; for SIGTERM the exit
+ * code and when the process ended.
+ */
+export interface FailoverSample {
+	node: string; newOwnerMs: number; nodeMs: number; everyoneMs: number;
+	gaps: GapSummary; pairs: PairGap[]; exitCode?: number | null | 'not exited'; exitMs?: number;
+}
 
-/** A kill after which someone was not back in time: what each page showed, and where the nodes' logs are. */
-export interface FailoverMiss { killed: string; error: string; pages: unknown[]; logDir: string }
+/** A kill or drain after which someone was not back in time: what each page showed, and where the nodes' logs are. */
+export interface FailoverMiss { node: string; error: string; pages: unknown[]; logDir: string; exitCode?: number | null | 'not exited' }
 
 const idOf = (p: Page) => p.evaluate(() => window.plenum?.client?.participantId);
 
@@ -50,12 +61,13 @@ async function until<T>(check: () => Promise<T | false>, timeoutMs: number, what
 }
 
 /**
- * One kill: three nodes (compiled server), three Chromium participants (the real client, which
- * fails over and resumes by itself), one per node; SIGKILL of the room's owner; ms from the kill
- * until the killed node's participant, and until everyone, is back as the same id and decoding.
+ * One kill (SIGKILL) or drain (SIGTERM): three nodes (compiled server), three Chromium
+ * participants (the real client, which fails over and resumes by itself), one per node; the
+ * signal to the room's owner; ms from it until the signalled node's participant, and until
+ * everyone, is back as the same id and decoding; each page sampled meanwhile for media gaps.
  */
-export async function failoverOnce(browser: Browser, logDir: string): Promise<FailoverSample | FailoverMiss> {
-	const cluster = await startCluster(3, { logDir });
+export async function signalOwnerOnce(browser: Browser, logDir: string, signal: 'SIGKILL' | 'SIGTERM'): Promise<FailoverSample | FailoverMiss> {
+	const cluster = await startCluster(3, { logDir, env: signal === 'SIGTERM' ? DRAIN_ENV : {} });
 	const ctx = await browser.newContext();
 	try {
 		const roomId = `bench-fo-${randomBytes(6).toString('hex')}`;
@@ -72,23 +84,34 @@ export async function failoverOnce(browser: Browser, logDir: string): Promise<Fa
 		const owner = await cluster.ownerOf(roomId);
 		if (!owner) throw new Error('no owner lease for the room');
 		const victim = cluster.nodes.indexOf(owner);
+		const sampler = new GapSampler(pages, ids);
+		await sampler.start();
 		const t0 = performance.now();
-		owner.kill('SIGKILL');
+		owner.kill(signal);
+		const exit = signal === 'SIGTERM'
+			? Promise.race([owner.exited().then((code) => ({ code, ms: performance.now() - t0 })), new Promise<{ code: 'not exited'; ms: number }>((ok) => setTimeout(() => ok({ code: 'not exited', ms: Number.NaN }), EXIT_TIMEOUT_MS))])
+			: undefined;
 		let back: number[];
 		const newOwner = until(async () => {
 			const o = await cluster.ownerOf(roomId);
 			return !!o && o !== owner && performance.now() - t0;
 		}, BACK_TIMEOUT_MS, 'a new owner').catch(() => Number.NaN);
 		try {
-			back = await Promise.all(pages.map((p, i) => until(async () => (await backAndDecoding(p, ids[i]!, others(i))) && performance.now() - t0, BACK_TIMEOUT_MS, `participant ${i + 1} back after the kill`)));
+			back = await Promise.all(pages.map((p, i) => until(async () => (await backAndDecoding(p, ids[i]!, others(i))) && performance.now() - t0, BACK_TIMEOUT_MS, `participant ${i + 1} back after the ${signal}`)));
 		} catch (err) {
+			await sampler.stop();
 			const state = await Promise.all(pages.map(async (p, i) => ({
 				node: cluster.nodes[i]!.id, wasId: ids[i], id: await idOf(p).catch(() => undefined), url: p.url(),
 				reconnecting: await p.locator('#reconnecting').count().catch(() => -1), decoded: [...(await decoded(p).catch(() => new Map()))],
 			})));
-			return { killed: owner.id, error: String(err), pages: state, logDir };
+			return { node: owner.id, error: String(err), pages: state, logDir, ...(exit ? { exitCode: (await exit).code } : {}) };
 		}
-		return { killed: owner.id, newOwnerMs: await newOwner, killedNodeMs: back[victim]!, everyoneMs: Math.max(...back) };
+		const pairs = await sampler.stop();
+		const ended = await exit;
+		return {
+			node: owner.id, newOwnerMs: await newOwner, nodeMs: back[victim]!, everyoneMs: Math.max(...back),
+			gaps: summarise(pairs, ids[victim]!), pairs, ...(ended ? { exitCode: ended.code, exitMs: ended.ms } : {}),
+		};
 	} finally {
 		await ctx.close();
 		await cluster.stop();

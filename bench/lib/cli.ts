@@ -58,7 +58,7 @@ export async function runBench(o: { needs: readonly Need[]; namespace?: boolean;
 	process.exit(0);
 }
 
-function fail(msg: string): never {
+export function fail(msg: string): never {
 	process.stderr.write(`${commandName()}: ${msg}\n`);
 	process.exit(1);
 }
