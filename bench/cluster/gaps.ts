@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 
-const SAMPLE_MS = 200;
+const SAMPLE_MS = 100;
 
 /** Longest stretch (ms) in which one viewer decoded no new video frame, or no new audio sample, of one publisher. */
 export interface PairGap { viewer: string; publisher: string; videoMs: number; audioMs: number }
@@ -22,8 +22,12 @@ export class GapSampler {
 	#loops: Promise<void>[] = [];
 	#t0 = 0;
 
-	constructor(pages: Page[], ids: string[]) {
+	readonly #stale: ReadonlyArray<ReadonlySet<string>>;
+
+	/** `stale[i]`: consumers on page i whose rises after the baseline do not count (their stream ends with the signal). */
+	constructor(pages: Page[], ids: string[], stale: ReadonlyArray<ReadonlySet<string>> = []) {
 		this.#pages = pages;
+		this.#stale = stale;
 		this.#ids = ids;
 		this.#tracks = pages.map(() => new Map());
 		this.#lastByConsumer = pages.map(() => new Map());
@@ -74,7 +78,7 @@ export class GapSampler {
 		const seen = this.#lastByConsumer[i]!;
 		for (const s of stats) {
 			const value = s.source === 'camera' ? s.framesDecoded : s.source === 'mic' ? s.totalSamplesReceived : undefined;
-			if (value === undefined) continue;
+			if (value === undefined || (!baseline && this.#stale[i]?.has(s.consumerId))) continue;
 			const key = `${s.participantId}|${s.source === 'camera' ? 'video' : 'audio'}`;
 			if (value > (seen.get(s.consumerId) ?? 0)) rose.add(key);
 			seen.set(s.consumerId, value);
