@@ -8,12 +8,12 @@ import type { RequestInput, RequestName } from '../../server/protocol/requests.j
 import type { Reaction } from '../../server/protocol/limits.js';
 import type { ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, Role, RoomSettings, RoomSnapshot } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
-import type { EndReason, InboundStat, JoinExtras, RemoteTrack, RoomClientEvents, Source } from './RoomClientTypes.js';
+import type { EndReason, InboundStat, JoinExtras, MeetingChannel, RemoteTrack, RoomClientEvents, Source } from './RoomClientTypes.js';
 import { Failover } from './failover.js';
 import { receivedSoFar } from './inboundStats.js';
 import { RequestError, createTransport, request, waitInLobby } from './signal.js';
 
-export type { EndReason, InboundStat, JoinExtras, RemoteTrack, RoomClientEvents, Source } from './RoomClientTypes.js';
+export type { EndReason, InboundStat, JoinExtras, MeetingChannel, RemoteTrack, RoomClientEvents, Source } from './RoomClientTypes.js';
 export type { ChatMessage, ParticipantInfo, ProducerInfo, Reaction };
 export { RequestError, request } from './signal.js';
 
@@ -74,6 +74,15 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly polls = new Map<string, PollView & { counts?: number[]; voted?: boolean }>();
 	/** Set when the server drains for a restart: until when (epoch ms) this meeting may go on. */
 	drainingUntil: number | undefined;
+	/** This meeting's connection for the notes and whiteboard modules. */
+	readonly channel: MeetingChannel = {
+		request: (name, payload) => request(this.#socket, name, payload),
+		on: (event, fn) => {
+			const listener = fn as (d: unknown) => void;
+			this.#socket.on(event as string, listener);
+			return () => void this.#socket.off(event as string, listener);
+		},
+	};
 	#closed = false;
 
 	readonly #roomId: string;

@@ -1,7 +1,9 @@
 import type { ClientCloseReason } from '../../server/protocol/closeReasons.js';
 import type { Reaction } from '../../server/protocol/limits.js';
 import type { MediaSource } from '../../server/protocol/media.js';
-import type { ChatMessage, ParticipantInfo } from '../../server/protocol/responses.js';
+import type { ServerEvents } from '../../server/protocol/events.js';
+import type { RequestInput, RequestName } from '../../server/protocol/requests.js';
+import type { ChatMessage, ParticipantInfo, Responses } from '../../server/protocol/responses.js';
 
 /** RoomClient's public shapes: its events, what it reports of received tracks, its join extras. */
 export type Source = MediaSource;
@@ -69,3 +71,13 @@ export interface JoinExtras {
 	onLobby?: () => void;
 }
 
+
+/**
+ * Requests and pushes on a meeting's connection, for modules loaded only when used (notes,
+ * whiteboard). `on` answers the function that stops listening. The connection stays the same
+ * across a resume: listeners keep working; `connection` events say when to catch up.
+ */
+export interface MeetingChannel {
+	request<N extends RequestName>(name: N, payload: RequestInput<N>): Promise<Responses[N]>;
+	on<K extends keyof ServerEvents>(event: K, fn: (data: ServerEvents[K]) => void): () => void;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLIENT_CLOSE_REASONS } from './closeReasons.js';
-import { REACTIONS } from './limits.js';
+import { REACTIONS, SHARED_DOCS } from './limits.js';
 import { ProducerInfo, VideoSource } from './media.js';
 import { ChatMessage, ParticipantInfo, PollResult, PollView, RoomSettings } from './responses.js';
 
@@ -62,6 +62,12 @@ export const Pushes = {
 	 * the internal CloseReason mapped by `toClientReason` (server/protocol/closeReasons.ts).
 	 */
 	roomClosed: z.object({ reason: z.enum(CLIENT_CLOSE_REASONS) }),
+	/** Someone changed a shared document (base64 Yjs update; not to its author). */
+	docUpdate: z.object({ doc: z.enum(SHARED_DOCS), update: z.string() }),
+	/** Someone's cursor moved or went (base64 awareness update). */
+	docCursor: z.object({ doc: z.enum(SHARED_DOCS), update: z.string() }),
+	/** Whether this participant may edit a document now (notes locked or unlocked, drawing granted or not). */
+	docAccess: z.object({ doc: z.enum(SHARED_DOCS), writable: z.boolean(), locked: z.boolean() }),
 } as const;
 
 /** Server → client pushes, inferred from `Pushes`. */

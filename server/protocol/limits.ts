@@ -25,7 +25,21 @@ export const LIMITS = {
 	POLL_OPTIONS_MAX: 10,
 	/** Simulcast layers are 0…2: the three the client sends. */
 	LAYER_MAX: 2,
+	/** The shared notes' encoded Yjs state (memory only, gone at close). */
+	NOTES_MAX_BYTES: 512 * 1024,
+	/** The whiteboard's encoded Yjs state, and how many shapes it may hold. */
+	BOARD_MAX_BYTES: 2 * 1024 * 1024,
+	BOARD_OBJECTS_MAX: 5_000,
+	/** One document or cursor update as base64: stays inside socket.io's 64 KiB message. */
+	DOC_UPDATE_MAX_CHARS: 60_000,
+	DOC_STATE_VECTOR_MAX_CHARS: 8_192,
+	/** Cursor (awareness) client ids one participant may use per document: one per open tab is plenty. */
+	DOC_CURSORS_PER_PARTICIPANT: 4,
 } as const;
+
+/** The collaborative documents of a room: the notes and the whiteboard (Yjs, memory only). */
+export const SHARED_DOCS = ['notes', 'board'] as const;
+export type SharedDocName = (typeof SHARED_DOCS)[number];
 
 /** Room ids in links: 22-char random by default, or a name a user picked (URL-safe only). */
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9._~-]+$/;

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { ChatTextSchema, DisplayNameSchema, IdSchema, MediaJsonSchema, RoomIdSchema } from './common.js';
-import { LIMITS, REACTIONS } from './limits.js';
+import { LIMITS, REACTIONS, SHARED_DOCS } from './limits.js';
 import { MediaKind, MediaSource, TransportDirection, VideoSource } from './media.js';
 
 const Password = z.string().min(1).max(LIMITS.PASSWORD_MAX);
 const Secret = z.string().min(1).max(LIMITS.SECRET_MAX);
 const Layer = z.number().int().min(0).max(LIMITS.LAYER_MAX);
+const DocName = z.enum(SHARED_DOCS);
+/** Yjs bytes as standard base64 (checked here; the Yjs decoder then checks the bytes). */
+const Base64 = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 expected');
 
 /** One schema per client → server request. The gateway parses before any handler runs. */
 export const Requests = {
@@ -69,6 +72,14 @@ export const Requests = {
 	closePoll: z.strictObject({ pollId: IdSchema }),
 	setHand: z.strictObject({ raised: z.boolean() }),
 	sendReaction: z.strictObject({ reaction: z.enum(REACTIONS) }),
+	/** Opens a shared document: the client's Yjs state vector; the answer has what it lacks. */
+	docSync: z.strictObject({ doc: DocName, stateVector: Base64(LIMITS.DOC_STATE_VECTOR_MAX_CHARS) }),
+	/** A Yjs update the client made (or a catch-up after docSync). */
+	docUpdate: z.strictObject({ doc: DocName, update: Base64(LIMITS.DOC_UPDATE_MAX_CHARS).min(1) }),
+	/** This client's cursors and selection (a y-protocols awareness update). */
+	docCursor: z.strictObject({ doc: DocName, update: Base64(LIMITS.DOC_UPDATE_MAX_CHARS).min(1) }),
+	/** Moderators: the notes read-only for everyone else, or editable again. */
+	setNotesLocked: z.strictObject({ locked: z.boolean() }),
 } as const;
 
 export type RequestName = keyof typeof Requests;

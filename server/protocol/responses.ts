@@ -125,6 +125,11 @@ export const Responses = {
 	admit: Empty,
 	deny: Empty,
 	admitAll: Empty,
+	/** Base64 Yjs: what the client lacks, the server's state vector, everyone's cursors. */
+	docSync: z.object({ update: z.string(), stateVector: z.string(), cursors: z.string(), writable: z.boolean(), locked: z.boolean() }),
+	docUpdate: Empty,
+	docCursor: Empty,
+	setNotesLocked: Empty,
 } as const satisfies Record<RequestName, z.ZodType>;
 
 /** What each request answers with on success, inferred from `Responses`. */

@@ -12,6 +12,7 @@ import { type CloseReason, toClientReason } from './CloseReason.js';
 import { type Connection, type Notify, Participant, type ParticipantKind } from './Participant.js';
 import type { Poll } from './Poll.js';
 import { RoomAccess } from './RoomAccess.js';
+import { RoomDocs } from './RoomDocs.js';
 
 export interface RoomOptions {
 	emptyGraceMs: number;
@@ -47,6 +48,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 	readonly access = new RoomAccess();
 	/** Polls of this meeting (memory only, gone at close). */
 	readonly polls = new Map<string, Poll>();
+	/** Shared notes and whiteboard (memory only, destroyed at close). */
+	readonly docs: RoomDocs = new RoomDocs(this);
 	/** Digits a phone caller enters to reach this room; set by the registry when dial-in is on. */
 	dialInPin: string | undefined;
 	// Memory only, bounded, dropped with the room (invariant 1).
@@ -173,6 +176,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (this.#activeSpeaker === pid) this.#activeSpeaker = undefined;
 		if (reason === 'kicked') p?.notify({ event: 'roomClosed', data: { reason: toClientReason(reason) } });
 		this.media.removeParticipant(pid);
+		this.docs.left(pid);
 		this.broadcast({ event: 'participantLeft', data: { participantId: pid } });
 		this.#log.info({ participantId: pid, reason, participants: this.size }, 'participant left');
 		this.noteChanged();
@@ -302,6 +306,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		for (const p of this.#participants.values()) clearTimeout(p.reconnectTimer);
 		this.#participants.clear();
 		this.#chat = [];
+		this.docs.close();
 		this.media.close();
 		this.#log.info({ reason }, 'room closed');
 		this.safeEmit('closed', reason);

@@ -70,6 +70,7 @@ export function makeModerator(room: Room, by: ParticipantId, id: ParticipantId):
 	const p = target(room, id);
 	p.role = 'moderator';
 	room.broadcast({ event: 'participantUpdated', data: p.info() });
+	if (room.docs.notesLocked) p.notify({ event: 'docAccess', data: { doc: 'notes', writable: true, locked: true } });
 	room.noteChanged();
 }
 

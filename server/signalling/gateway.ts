@@ -7,6 +7,7 @@ import { type RequestName, Requests, isRequestName } from '../protocol/requests.
 import type { Ack } from '../protocol/responses.js';
 import { ERRORS, type ErrorCode, PlenumError, toWireError } from '../shared/errors.js';
 import type { Handlers } from './handlerTypes.js';
+import { collabHandlers } from './handlers/collab.js';
 import { conversationHandlers } from './handlers/conversation.js';
 import { mediaHandlers } from './handlers/media.js';
 import { moderationHandlers } from './handlers/moderation.js';
@@ -17,7 +18,7 @@ import type { RelayedSocket } from './relay.js';
 import { Session, type SessionSocket, type SignallingDeps } from './Session.js';
 
 /** The dispatch table: one entry per request, checked exhaustive by its type. */
-const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers, ...conversationHandlers, ...moderationHandlers };
+const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers, ...conversationHandlers, ...moderationHandlers, ...collabHandlers };
 
 /** Largest socket.io message accepted; bigger ones drop the connection (socket.io's own check). */
 const MAX_MESSAGE_BYTES = 64 * 1024;

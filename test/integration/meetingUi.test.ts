@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl, connectBrowser, eventually, inboundStats, uniqueRoomId } from './helpers.js';
+import { axeViolations } from '../support/axe.js';
 
 const SCREENSHOTS = 'test-output/screenshots';
-const require = createRequire(import.meta.url);
 
 /** Joins through the pre-join form, as a person does. */
 async function joinViaPrejoin(ctx: BrowserContext, roomId: string, name: string): Promise<Page> {
@@ -15,15 +14,6 @@ async function joinViaPrejoin(ctx: BrowserContext, roomId: string, name: string)
 	await page.click('#prejoin-form button[type=submit]');
 	await page.waitForFunction(() => window.plenum?.client?.isPublishing('camera'), undefined, { timeout: 20_000 });
 	return page;
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-	await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-	const result = await page.evaluate(async () => {
-		const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-		return axe.run(document, { resultTypes: ['violations'] });
-	});
-	return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
 describe('the meeting UI in a real browser', () => {

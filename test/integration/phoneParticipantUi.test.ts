@@ -1,14 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBrowser, joinInBrowser, uniqueRoomId } from './helpers.js';
+import { axeViolations } from '../support/axe.js';
 
 // How the client shows phone callers and the dial-in details. The server side (SIP bridge, PINs)
 // is tested with real SIP peers elsewhere; here the page's RoomClient is handed what the server
 // sends (a `phone` participant, a snapshot's `dialIn`) so the views can be checked in a real
 // browser, in both languages, with axe-core.
-const require = createRequire(import.meta.url);
 const DIAL_IN = { number: '+49 30 1234567', pin: '246810' };
 
 /** What a join answer and a participantJoined push carry for dial-in; then the views re-render. */
@@ -22,15 +21,6 @@ async function addPhoneCallers(page: Page): Promise<void> {
 		c.dialIn = dialIn;
 		c['emit']('roomChanged'); // element access: emit is protected, this test plays the server's part
 	}, DIAL_IN);
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-	await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-	const result = await page.evaluate(async () => {
-		const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-		return axe.run(document, { resultTypes: ['violations'] });
-	});
-	return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
 describe('phone participants and dial-in details in the browser', () => {

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import * as Y from 'yjs';
 import { ask as askRaw } from '../integration/helpers.js';
 import { runSipp, scenario } from '../support/sipp.js';
 
@@ -8,6 +9,8 @@ export interface MeetingScript {
 	pollQuestion: string;
 	pollOption: string;
 	password: string;
+	/** Typed into the shared notes by the first participant, when given. */
+	notesText?: string;
 	phone?: { sipPort: number; caller: string };
 }
 
@@ -45,6 +48,7 @@ export async function scriptedMeeting(baseUrl: string | string[], roomId: string
 			await ask(s, 'setHand', { raised: true });
 			await ask(s, 'sendReaction', { reaction: 'applause' });
 		}
+		if (c.notesText) await writeNotes(chair, sockets[1] ?? chair, c.notesText);
 		// Bad input with canaries in it must not be kept or logged either.
 		await ask(chair, 'join', { roomId, displayName: names[0] }).catch(() => undefined);
 		await ask(chair, 'sendChat', { text: `${chatText}${'x'.repeat(2000)}` }).catch(() => undefined);
@@ -64,6 +68,21 @@ export async function scriptedMeeting(baseUrl: string | string[], roomId: string
 	} finally {
 		for (const s of sockets) s.disconnect();
 	}
+}
+
+/** `writer` types `text` into the shared notes (a paragraph, as the editor makes it); `reader` opens them. */
+async function writeNotes(writer: Socket, reader: Socket, text: string): Promise<void> {
+	const doc = new Y.Doc();
+	const update = await new Promise<Uint8Array>((ok) => {
+		doc.once('update', ok);
+		const p = new Y.XmlElement('paragraph');
+		p.insert(0, [new Y.XmlText(text)]);
+		doc.getXmlFragment('notes').insert(0, [p]);
+	});
+	await ask(writer, 'docSync', { doc: 'notes', stateVector: '' });
+	await ask(writer, 'docUpdate', { doc: 'notes', update: Buffer.from(update).toString('base64') });
+	await ask(reader, 'docSync', { doc: 'notes', stateVector: '' });
+	doc.destroy();
 }
 
 /** A request that must succeed: its data, or an error naming the request and the code. */

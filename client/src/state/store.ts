@@ -37,6 +37,8 @@ export const micMuted = signal(false);
 
 export const chatOpen = signal(false);
 export const peopleOpen = signal(false);
+/** The shared-notes side panel (its code loads the first time it opens). */
+export const notesOpen = signal(false);
 export const chatSeen = signal(0);
 export const layout = signal<'grid' | 'speaker'>('grid');
 /** A tile key ("<participantId>:camera" or ":screen") shown large, chosen by the user. */

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { REACTIONS } from '../../../server/protocol/limits.js';
 import { t } from '../i18n/i18n.js';
 import { leave, react, switchDevice, toggleCamera, toggleChat, toggleHand, toggleMic, toggleScreen } from '../state/actions.js';
-import { chatOpen, client, devices, layout, localCamera, localScreen, micMuted, peers, peopleOpen, rev, unread } from '../state/store.js';
+import { chatOpen, client, devices, layout, localCamera, localScreen, micMuted, notesOpen, peers, peopleOpen, rev, unread } from '../state/store.js';
 import { DevicePicker } from './DevicePicker.js';
 import { Icon, type IconName } from './icons.js';
 import { REACTION_EMOJI } from './reactions.js';
@@ -37,6 +37,9 @@ export function Controls() {
 			</button>
 			<button type="button" id="btn-people" aria-pressed={peopleOpen.value} title={t('controls.participants')} onClick={() => { peopleOpen.value = !peopleOpen.value; }}>
 				<Icon name="people" /><span class="visually-hidden">{t('controls.participants')} </span><span class="count">{peers.value.length}</span>
+			</button>
+			<button type="button" id="btn-notes" aria-pressed={notesOpen.value} aria-label={t('controls.notes')} title={t('controls.notes')} onClick={() => { notesOpen.value = !notesOpen.value; }}>
+				<Icon name="notes" />
 			</button>
 			<button type="button" id="btn-layout" aria-label={t('controls.layout')} title={t('controls.layout')} onClick={() => { layout.value = layout.value === 'grid' ? 'speaker' : 'grid'; }}>
 				<Icon name="layout" />

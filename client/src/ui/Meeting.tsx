@@ -2,13 +2,14 @@ import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import { peerName } from '../state/peerName.js';
-import { chatOpen, client, drainingUntil, errorText, page, peers, peopleOpen, reactions, reconnecting, stageKey, type PeerView } from '../state/store.js';
+import { chatOpen, client, drainingUntil, errorText, notesOpen, page, peers, peopleOpen, reactions, reconnecting, stageKey, type PeerView } from '../state/store.js';
 import { AudioSinks } from './AudioSinks.js';
 import { ChatPanel } from './ChatPanel.js';
 import { ModeratorNotice } from './ModeratorNotice.js';
 import { Polls } from './Polls.js';
 import { Controls } from './Controls.js';
 import { dialInText } from './Invite.js';
+import { lazy } from './Lazy.js';
 import { PeoplePanel } from './PeoplePanel.js';
 import { REACTION_EMOJI } from './reactions.js';
 import { Tile } from './Tile.js';
@@ -19,6 +20,8 @@ export const TILES_PER_PAGE = 25;
 export const TILES_PER_PAGE_NARROW = 4;
 const narrow = signal(matchMedia('(max-width: 700px)').matches);
 matchMedia('(max-width: 700px)').addEventListener('change', (e) => { narrow.value = e.matches; });
+
+const NotesPanel = lazy(() => import('../collab/NotesPanel.js').then((m) => m.NotesPanel));
 
 type TileRef = { peer: PeerView; source: 'camera' | 'screen' };
 
@@ -35,7 +38,7 @@ export function Meeting() {
 	usePauseHidden(new Set([...shown, ...(stage ? [stage] : [])].map((x) => `${x.peer.id}:${x.source}`)), tiles);
 
 	return (
-		<div class={`meeting${chatOpen.value || peopleOpen.value ? ' with-panel' : ''}`}>
+		<div class={`meeting${chatOpen.value || peopleOpen.value || notesOpen.value ? ' with-panel' : ''}${notesOpen.value ? ' with-notes' : ''}`}>
 			<main class={`stage-area${stage ? ' has-stage' : ''}`}>
 				<ModeratorNotice />
 				<Polls />
@@ -64,6 +67,7 @@ export function Meeting() {
 			</main>
 			{chatOpen.value && <ChatPanel />}
 			{peopleOpen.value && <PeoplePanel />}
+			{notesOpen.value && <NotesPanel />}
 			<Controls />
 			<AudioSinks />
 		</div>

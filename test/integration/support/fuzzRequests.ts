@@ -81,6 +81,13 @@ export class FuzzRequests {
 		return s;
 	}
 
+	/** Random bytes as base64: what a Yjs or awareness decoder must survive. */
+	#bytes(n: number): string {
+		const b = Buffer.alloc(n);
+		for (let i = 0; i < n; i++) b[i] = Math.floor(this.#r() * 256);
+		return b.toString('base64');
+	}
+
 	/** A payload the request's schema accepts (or nearly: ids may be stale). */
 	#valid(event: RequestName, l: Learned): Record<string, unknown> {
 		const room = this.#pick(this.#rooms);
@@ -124,6 +131,10 @@ export class FuzzRequests {
 			closePoll: () => ({ pollId: pid }),
 			setHand: () => ({ raised: b() }),
 			sendReaction: () => ({ reaction: this.#pick(REACTIONS) }),
+			docSync: () => ({ doc: b() ? 'notes' : 'board', stateVector: this.#bytes(b() ? 0 : 40) }),
+			docUpdate: () => ({ doc: b() ? 'notes' : 'board', update: this.#bytes(1 + Math.floor(this.#r() * 400)) }),
+			docCursor: () => ({ doc: b() ? 'notes' : 'board', update: this.#bytes(1 + Math.floor(this.#r() * 100)) }),
+			setNotesLocked: () => ({ locked: b() }),
 		};
 		return byName[event]();
 	}
