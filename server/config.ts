@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SipSettings } from './sip/SipBridge.js';
 import { MIN_DAYS_TO_GUESS, maxRoomsFor, meanDaysToGuess } from './sip/pinStrength.js';
 import { publicSettings, readSettings, settingsError } from './configSources.js';
+import { FEATURES, type Feature } from './protocol/limits.js';
 
 /**
  * The one validated configuration, read from the environment and, when PLENUM_CONFIG names
@@ -103,6 +104,8 @@ const Env = z.object({
 	METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 	/** When set, /metrics wants `Authorization: Bearer <token>`. */
 	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+	/** What meetings can use besides audio, video, chat and polls: a comma-separated list, or "none". */
+	FEATURES: z.string().regex(/^(none|(notes|whiteboard)(,(notes|whiteboard))*)$/, 'must be "none" or a comma-separated list of: notes, whiteboard').default('notes,whiteboard'),
 	/** How often media stats (bytes, loss, RTT) are read from the workers; 0 = never. */
 	MEDIA_STATS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
@@ -134,6 +137,8 @@ export type Config = {
 	dialInNumber: string | undefined;
 	dialInPinDigits: number | undefined;
 	drainTimeoutMs: number;
+	/** Meeting features turned on (FEATURES); the privacy notice lists their data. */
+	features: Feature[];
 	/** TURN servers for clients; undefined without TURN_URLS. */
 	turn: { urls: string[]; secret: string; ttlS: number } | undefined;
 	privacy: { controllerName: string; controllerContact: string; dialIn: boolean; turn: boolean };
@@ -202,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dialInNumber: sip ? e.SIP_DIAL_IN_NUMBER : undefined,
 		dialInPinDigits: sip ? e.SIP_PIN_DIGITS : undefined,
 		drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
+		features: e.FEATURES === 'none' ? [] : FEATURES.filter((f) => e.FEATURES.split(',').includes(f)),
 		turn: turnUrls.length > 0 && e.TURN_SECRET ? { urls: turnUrls, secret: e.TURN_SECRET, ttlS: e.TURN_TTL_S } : undefined,
 		privacy: { controllerName: e.PRIVACY_CONTROLLER_NAME, controllerContact: e.PRIVACY_CONTROLLER_CONTACT, dialIn: e.SIP_ENABLED === 'true', turn: Boolean(e.TURN_URLS) },
 		auth: { mode: e.AUTH_MODE, secret: e.JWT_SECRET, jwksFile: e.JWT_JWKS_FILE, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },

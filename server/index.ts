@@ -96,6 +96,7 @@ async function main(): Promise<void> {
 		iceServers: turn ? () => [turnCredentials(turn)] : undefined,
 		draining: () => drain?.info,
 		dialInNumber: config.dialInNumber,
+		features: config.features,
 		allowedOrigins: config.allowedOrigins,
 	};
 	if (node) {

@@ -5,8 +5,8 @@ import { Device, type types } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
 import type { ServerEvents } from '../../server/protocol/events.js';
 import type { RequestInput, RequestName } from '../../server/protocol/requests.js';
-import type { Reaction } from '../../server/protocol/limits.js';
-import type { ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, Role, RoomSettings, RoomSnapshot } from '../../server/protocol/responses.js';
+import type { Feature, Reaction } from '../../server/protocol/limits.js';
+import type { ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, Role, RoomSettings, RoomSnapshot, StageView } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
 import type { EndReason, InboundStat, JoinExtras, MeetingChannel, RemoteTrack, RoomClientEvents, Source } from './RoomClientTypes.js';
 import { Failover } from './failover.js';
@@ -74,6 +74,10 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly polls = new Map<string, PollView & { counts?: number[]; voted?: boolean }>();
 	/** Set when the server drains for a restart: until when (epoch ms) this meeting may go on. */
 	drainingUntil: number | undefined;
+	/** What the stage shows (grid, board, presentation page), who presents and who may draw. */
+	/** What this server lets meetings use besides media, chat and polls (notes, whiteboard). */
+	features: Feature[] = [];
+	stage: StageView = { shown: { kind: 'none' }, presenter: null, boards: 1, drawEveryone: false, drawers: [] };
 	/** This meeting's connection for the notes and whiteboard modules. */
 	readonly channel: MeetingChannel = {
 		request: (name, payload) => request(this.#socket, name, payload),
@@ -152,6 +156,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		client.role = joined.role;
 		client.settings = joined.settings;
 		client.dialIn = joined.dialIn ?? null;
+		client.stage = joined.stage;
+		client.features = joined.features;
 		client.activeSpeaker = joined.activeSpeaker ?? undefined;
 		for (const p of joined.polls) client.polls.set(p.id, p);
 		client.#listen();
@@ -218,6 +224,10 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		});
 		on('pollClosed', (p) => {
 			this.polls.set(p.id, { ...p, voted: this.polls.get(p.id)?.voted });
+			this.emit('roomChanged');
+		});
+		on('stageChanged', (stage) => {
+			this.stage = stage;
 			this.emit('roomChanged');
 		});
 		on('lobbyChanged', ({ waiting }) => {
@@ -298,6 +308,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		}
 		this.chatLog.splice(0, this.chatLog.length, ...snap.chat);
 		this.dialIn = snap.dialIn ?? null;
+		this.stage = snap.stage;
+		this.features = snap.features;
 		this.activeSpeaker = snap.activeSpeaker ?? undefined;
 		this.emit('producersChanged');
 		this.emit('roomChanged');

@@ -11,6 +11,16 @@ describe('privacy notice from the configuration', () => {
 		expect(text({ SIP_ENABLED: 'true', SIP_DIAL_IN_NUMBER: '+49 30 1234567' }, 'de')).toContain('letzten vier Ziffern');
 	});
 
+	it('lists the notes and the whiteboard only when FEATURES has them on', () => {
+		expect(text({})).toContain('Shared notes');
+		expect(text({})).toContain('Whiteboard drawings');
+		expect(text({ FEATURES: 'none' })).not.toMatch(/Shared notes|Whiteboard/);
+		expect(text({ FEATURES: 'notes' })).not.toContain('Whiteboard');
+		expect(text({ FEATURES: 'whiteboard' }, 'de')).toContain('Whiteboard');
+		expect(text({ FEATURES: 'whiteboard' }, 'de')).not.toContain('Gemeinsame Notizen');
+		expect(() => loadConfig({ FEATURES: 'notes,recording' })).toThrow(/FEATURES/);
+	});
+
 	it('mentions a relay only when TURN is configured', () => {
 		expect(text({})).not.toContain('TURN');
 		expect(text({ TURN_URLS: 'turns:turn.example.org:443', TURN_SECRET: 's'.repeat(32) })).toContain('TURN');

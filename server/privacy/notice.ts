@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { Feature } from '../protocol/limits.js';
 
 /**
  * The Art. 13 GDPR-style notice of what this instance processes, generated from its running
@@ -22,6 +23,8 @@ export interface PrivacyNotice {
 		authMode: 'open' | 'token';
 		dialIn: boolean;
 		turn: boolean;
+		/** Meeting features on (FEATURES): their data is listed. */
+		features: Feature[];
 		logLevel: string;
 		reconnectGraceSeconds: number;
 		maxMeetingHours: number | null;
@@ -42,6 +45,8 @@ const TEXT = {
 		nameFromPortal: 'Your name and role as your organisation’s portal states them in the meeting invitation (token).',
 		media: 'Your audio, video and screen share, forwarded to the other participants and not recorded.',
 		chat: 'Chat messages, raised hands and reactions, shown to the participants of the meeting.',
+		notes: 'Shared notes: what participants write in them, with the writers’ names shown at their cursors. Anyone in the meeting may download them; the server deletes them when the meeting ends.',
+		whiteboard: 'Whiteboard drawings and texts, shown to everyone in the meeting and deleted when it ends.',
 		ip: 'Your IP address, needed to connect; it is held in memory for the connection only and never logged.',
 		phone: 'For phone participants: the calling number is used to connect the call; only its last four digits are shown. To stop PIN guessing, a keyed hash of the number (not the number) is held in memory during the call and for at most 60 seconds after a wrong PIN; nothing is stored.',
 		turn: 'A relay (TURN) server operated by the controller may carry your media when a direct connection is not possible.',
@@ -72,6 +77,8 @@ const TEXT = {
 		nameFromPortal: 'Ihr Name und Ihre Rolle, wie das Portal Ihrer Organisation sie in der Einladung (Token) angibt.',
 		media: 'Ihr Ton, Video und Ihre Bildschirmfreigabe; sie werden an die anderen Teilnehmenden weitergeleitet und nicht aufgezeichnet.',
 		chat: 'Chatnachrichten, gehobene Hände und Reaktionen; die Teilnehmenden der Besprechung sehen sie.',
+		notes: 'Gemeinsame Notizen: was Teilnehmende hineinschreiben, mit dem Namen der Schreibenden an ihrem Cursor. Alle in der Besprechung können sie herunterladen; der Server löscht sie mit dem Ende der Besprechung.',
+		whiteboard: 'Zeichnungen und Texte auf dem Whiteboard; alle in der Besprechung sehen sie, gelöscht werden sie mit dem Ende der Besprechung.',
 		ip: 'Ihre IP-Adresse, die für die Verbindung nötig ist; sie wird nur für die Verbindung im Arbeitsspeicher gehalten und nie protokolliert.',
 		phone: 'Bei Telefonteilnehmenden: Die anrufende Nummer wird zum Verbinden verwendet; angezeigt werden nur die letzten vier Ziffern. Gegen das Erraten von PINs wird ein verschlüsselter Hashwert der Nummer (nicht die Nummer) während des Anrufs und höchstens 60 Sekunden nach einer falschen PIN im Arbeitsspeicher gehalten; gespeichert wird nichts.',
 		turn: 'Ein Relay-Server (TURN) der verantwortlichen Stelle kann Ihre Medien übertragen, wenn keine direkte Verbindung möglich ist.',
@@ -102,6 +109,7 @@ export interface NoticeConfig {
 	reconnectGraceMs: number;
 	roomMaxDurationMs: number;
 	maxParticipantsPerRoom: number;
+	features: Feature[];
 	privacy: { controllerName: string; controllerContact: string; dialIn: boolean; turn: boolean };
 }
 
@@ -111,6 +119,7 @@ export function privacyNotice(config: NoticeConfig, lang: Lang): PrivacyNotice {
 		authMode: config.auth.mode,
 		dialIn: config.privacy.dialIn,
 		turn: config.privacy.turn,
+		features: config.features,
 		logLevel: config.logLevel,
 		reconnectGraceSeconds: Math.round(config.reconnectGraceMs / 1000),
 		maxMeetingHours: config.roomMaxDurationMs ? Math.round((config.roomMaxDurationMs / 3_600_000) * 10) / 10 : null,
@@ -119,6 +128,7 @@ export function privacyNotice(config: NoticeConfig, lang: Lang): PrivacyNotice {
 		thirdParties: [],
 	};
 	const what: string[] = [facts.authMode === 'token' ? t.nameFromPortal : t.name, t.media, t.chat, t.ip];
+	for (const f of facts.features) what.push(t[f]);
 	if (facts.dialIn) what.push(t.phone);
 	if (facts.turn) what.push(t.turn);
 	return {

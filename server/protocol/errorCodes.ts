@@ -60,6 +60,8 @@ export const ERRORS = {
 	PLN_SIP_BAD_SDP: { category: 'invalid', message: 'The call describes its audio in a way the bridge cannot use.' },
 	PLN_SIP_BAD_ROOM_HEADER: { category: 'invalid', message: 'The call names a meeting that is not a valid meeting id.' },
 	PLN_DIAL_IN_PIN_UNAVAILABLE: { category: 'unavailable', message: 'No dial-in PIN is free right now.' },
+	PLN_FEATURE_OFF: { category: 'forbidden', message: 'This server has that feature turned off.' },
+	PLN_NOT_PRESENTER: { category: 'forbidden', message: 'Only the presenter or a moderator can do that.' },
 	PLN_DOC_READ_ONLY: { category: 'forbidden', message: 'You cannot edit this right now.' },
 	PLN_DOC_TOO_LARGE: { category: 'invalid', message: 'The document has reached its size limit.' },
 	PLN_INTERNAL: { category: 'internal', message: 'Something went wrong on the server.' },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CLIENT_CLOSE_REASONS } from './closeReasons.js';
 import { REACTIONS, SHARED_DOCS } from './limits.js';
 import { ProducerInfo, VideoSource } from './media.js';
-import { ChatMessage, ParticipantInfo, PollResult, PollView, RoomSettings } from './responses.js';
+import { ChatMessage, ParticipantInfo, PollResult, PollView, RoomSettings, StageView } from './responses.js';
 
 /**
  * Server → client pushes: one schema per socket.io event (one payload object each); the types
@@ -62,6 +62,8 @@ export const Pushes = {
 	 * the internal CloseReason mapped by `toClientReason` (server/protocol/closeReasons.ts).
 	 */
 	roomClosed: z.object({ reason: z.enum(CLIENT_CLOSE_REASONS) }),
+	/** The stage changed: what it shows, the presenter, the boards or who may draw (to everyone). */
+	stageChanged: StageView,
 	/** Someone changed a shared document (base64 Yjs update; not to its author). */
 	docUpdate: z.object({ doc: z.enum(SHARED_DOCS), update: z.string() }),
 	/** Someone's cursor moved or went (base64 awareness update). */

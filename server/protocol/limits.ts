@@ -35,7 +35,17 @@ export const LIMITS = {
 	DOC_STATE_VECTOR_MAX_CHARS: 8_192,
 	/** Cursor (awareness) client ids one participant may use per document: one per open tab is plenty. */
 	DOC_CURSORS_PER_PARTICIPANT: 4,
+	/** Blank whiteboards a room may have (each one a page of the board document). */
+	BOARDS_MAX: 20,
+	/** Pages a presentation may have: page numbers are 1…this. */
+	PDF_PAGES_MAX: 2_000,
+	/** Participants a presenter may name as drawers at once. */
+	DRAWERS_MAX: 50,
 } as const;
+
+/** What a meeting can use besides audio, video, chat and polls; FEATURES in the config turns each on or off. */
+export const FEATURES = ['notes', 'whiteboard'] as const;
+export type Feature = (typeof FEATURES)[number];
 
 /** The collaborative documents of a room: the notes and the whiteboard (Yjs, memory only). */
 export const SHARED_DOCS = ['notes', 'board'] as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChatTextSchema, DisplayNameSchema, IdSchema, MediaJsonSchema, RoomIdSchema } from './common.js';
+import { StageShown } from './responses.js';
 import { LIMITS, REACTIONS, SHARED_DOCS } from './limits.js';
 import { MediaKind, MediaSource, TransportDirection, VideoSource } from './media.js';
 
@@ -80,6 +81,12 @@ export const Requests = {
 	docCursor: z.strictObject({ doc: DocName, update: Base64(LIMITS.DOC_UPDATE_MAX_CHARS).min(1) }),
 	/** Moderators: the notes read-only for everyone else, or editable again. */
 	setNotesLocked: z.strictObject({ locked: z.boolean() }),
+	/** Moderators and the presenter: what the stage shows (a board one past the last adds one). */
+	setStage: z.strictObject({ shown: StageShown }),
+	/** Moderators: who presents besides them (null: nobody). */
+	setPresenter: z.strictObject({ participantId: IdSchema.nullable() }),
+	/** Moderators and the presenter: who may draw besides them. */
+	setDrawing: z.strictObject({ everyone: z.boolean(), participantIds: z.array(IdSchema).max(LIMITS.DRAWERS_MAX) }),
 } as const;
 
 export type RequestName = keyof typeof Requests;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERRORS, type ErrorCode } from './errorCodes.js';
-import { PARTICIPANT_KINDS, ROLES } from './limits.js';
+import { FEATURES, LIMITS, PARTICIPANT_KINDS, ROLES } from './limits.js';
 import { ConsumerInfo, IceServer, ProducerInfo, TransportInfo } from './media.js';
 import type { RequestName } from './requests.js';
 
@@ -62,6 +62,24 @@ export const RoomSettings = z.object({
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
+/** What the stage shows: the video grid (none), a blank whiteboard, or a page of a presentation. */
+export const StageShown = z.discriminatedUnion('kind', [
+	z.strictObject({ kind: z.literal('none') }),
+	z.strictObject({ kind: z.literal('board'), board: z.number().int().min(0).max(LIMITS.BOARDS_MAX - 1) }),
+	z.strictObject({ kind: z.literal('pdf'), presentationId: z.string().min(1).max(LIMITS.ID_MAX), page: z.number().int().min(1).max(LIMITS.PDF_PAGES_MAX) }),
+]);
+export type StageShown = z.infer<typeof StageShown>;
+
+/** The stage as everyone sees it: what is shown, who presents, how many boards, who may draw. */
+export const StageView = z.object({
+	shown: StageShown,
+	presenter: z.string().max(LIMITS.ID_MAX).nullable(),
+	boards: z.number().int().min(1).max(LIMITS.BOARDS_MAX),
+	drawEveryone: z.boolean(),
+	drawers: z.array(z.string().max(LIMITS.ID_MAX)).max(LIMITS.DRAWERS_MAX),
+});
+export type StageView = z.infer<typeof StageView>;
+
 /** The room as a (re)joining participant needs it: everyone else, their media, the chat. */
 export const RoomSnapshot = z.object({
 	settings: RoomSettings,
@@ -69,6 +87,9 @@ export const RoomSnapshot = z.object({
 	participants: z.array(ParticipantInfo),
 	producers: z.array(ProducerInfo),
 	chat: z.array(ChatMessage),
+	stage: StageView,
+	/** Meeting features this server has on (FEATURES): the client offers only these. */
+	features: z.array(z.enum(FEATURES)),
 	/** The participant the SFU last named the active speaker; null before it named one. */
 	activeSpeaker: z.string().nullable(),
 	/** How to join by phone (number from config, the room's PIN); null when dial-in is off. */
@@ -130,6 +151,9 @@ export const Responses = {
 	docUpdate: Empty,
 	docCursor: Empty,
 	setNotesLocked: Empty,
+	setStage: Empty,
+	setPresenter: Empty,
+	setDrawing: Empty,
 } as const satisfies Record<RequestName, z.ZodType>;
 
 /** What each request answers with on success, inferred from `Responses`. */

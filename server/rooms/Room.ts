@@ -13,6 +13,7 @@ import { type Connection, type Notify, Participant, type ParticipantKind } from 
 import type { Poll } from './Poll.js';
 import { RoomAccess } from './RoomAccess.js';
 import { RoomDocs } from './RoomDocs.js';
+import { RoomStage } from './RoomStage.js';
 
 export interface RoomOptions {
 	emptyGraceMs: number;
@@ -48,8 +49,10 @@ export class Room extends TypedEmitter<RoomEvents> {
 	readonly access = new RoomAccess();
 	/** Polls of this meeting (memory only, gone at close). */
 	readonly polls = new Map<string, Poll>();
+	/** What the stage shows, who presents and who may draw. */
+	readonly stage: RoomStage = new RoomStage(this);
 	/** Shared notes and whiteboard (memory only, destroyed at close). */
-	readonly docs: RoomDocs = new RoomDocs(this);
+	readonly docs: RoomDocs = new RoomDocs(this, (p) => this.stage.mayDraw(p));
 	/** Digits a phone caller enters to reach this room; set by the registry when dial-in is on. */
 	dialInPin: string | undefined;
 	// Memory only, bounded, dropped with the room (invariant 1).
@@ -177,6 +180,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (reason === 'kicked') p?.notify({ event: 'roomClosed', data: { reason: toClientReason(reason) } });
 		this.media.removeParticipant(pid);
 		this.docs.left(pid);
+		this.stage.left(pid);
 		this.broadcast({ event: 'participantLeft', data: { participantId: pid } });
 		this.#log.info({ participantId: pid, reason, participants: this.size }, 'participant left');
 		this.noteChanged();

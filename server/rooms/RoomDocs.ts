@@ -4,6 +4,7 @@ import { PlenumError } from '../shared/errors.js';
 import type { ParticipantId } from '../shared/ids.js';
 import type { Participant } from './Participant.js';
 import { SharedDoc } from './SharedDoc.js';
+import type * as Y from 'yjs';
 
 /** What RoomDocs needs of its room: its participants and a way to reach them. */
 export interface DocsHost {
@@ -16,6 +17,18 @@ const toWire = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.
 const fromWire = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
 
 /**
+ * Whether the board may take another shape: its shapes live in the top-level array 'shapes'
+ * (client/src/collab/boardShapes.ts). A document whose 'shapes' is not an array takes none.
+ */
+function boardHasRoom(doc: Y.Doc): boolean {
+	try {
+		return doc.getArray('shapes').length < LIMITS.BOARD_OBJECTS_MAX;
+	} catch {
+		return false;
+	}
+}
+
+/**
  * A room's shared documents — the notes and the whiteboard — and who may edit them. Owned by
  * its Room and closed with it; a document is made when first opened, so a meeting that never
  * uses one holds nothing. Edits are relayed to everyone else in the room as they come.
@@ -23,12 +36,15 @@ const fromWire = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base6
 export class RoomDocs {
 	readonly #docs = new Map<SharedDocName, SharedDoc>();
 	readonly #host: DocsHost;
+	readonly #mayDraw: (p: Participant) => boolean;
 	/** Moderators locked the notes: read-only for everyone else. */
 	#notesLocked = false;
 	#closed = false;
 
-	constructor(host: DocsHost) {
+	/** `mayDraw`: whether a participant may edit the whiteboard now (RoomStage). */
+	constructor(host: DocsHost, mayDraw: (p: Participant) => boolean) {
 		this.#host = host;
+		this.#mayDraw = mayDraw;
 	}
 
 	get notesLocked(): boolean {
@@ -80,6 +96,7 @@ export class RoomDocs {
 
 	#mayEdit(p: Participant, name: SharedDocName): boolean {
 		if (p.kind !== 'browser') return false;
+		if (name === 'board') return this.#mayDraw(p);
 		return p.role === 'moderator' || !this.#locked(name);
 	}
 
@@ -91,7 +108,7 @@ export class RoomDocs {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		let doc = this.#docs.get(name);
 		if (!doc) {
-			doc = new SharedDoc({ maxBytes: name === 'notes' ? LIMITS.NOTES_MAX_BYTES : LIMITS.BOARD_MAX_BYTES });
+			doc = name === 'notes' ? new SharedDoc({ root: 'notes', maxBytes: LIMITS.NOTES_MAX_BYTES }) : new SharedDoc({ root: 'shapes', maxBytes: LIMITS.BOARD_MAX_BYTES, mayAdd: boardHasRoom });
 			this.#docs.set(name, doc);
 		}
 		return doc;

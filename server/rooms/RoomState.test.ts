@@ -40,19 +40,23 @@ describe('RoomState', () => {
 		setPassword(room, a.id, 'secret');
 		makeModerator(room, a.id, c.id);
 		room.dialInPin = '123456';
+		room.stage.show(a, { kind: 'board', board: 1 }, () => false);
+		room.stage.setDrawing(a, false, [b]);
 		return { room, changes: () => n };
 	}
 
 	it('exports, survives JSON, and restores to the same state', () => {
 		const { room, changes } = busyRoom();
-		// 3 joins, 2 chats, poll, 2 votes, hand, lobby, password, role
-		expect(changes()).toBe(12);
+		// 3 joins, 2 chats, poll, 2 votes, hand, lobby, password, role, stage, drawers
+		expect(changes()).toBe(14);
 		const saved = exportRoomState(room);
 		const state = RoomStateSchema.parse(JSON.parse(JSON.stringify(saved)));
 		const restored = make(restoreRoom(asRoomId('r1'), new FakeRoomMedia(), opts, log, state));
 		expect(exportRoomState(restored)).toEqual(saved);
 		expect(restored.participants().every((p) => !p.connected)).toBe(true);
 		expect(restored.access.settings()).toEqual({ locked: false, lobby: true, hasPassword: true });
+		// The stage comes back as it was: board 2 of 2, Bo may draw (once resumed).
+		expect(restored.stage.view()).toEqual({ shown: { kind: 'board', board: 1 }, presenter: null, boards: 2, drawEveryone: false, drawers: [saved.participants[1]?.id] });
 		// Votes are kept: a second vote is refused, the counts come out at close.
 		const [poll] = restored.polls.values();
 		expect(() => poll?.vote(saved.participants[1]?.id ?? '', 1)).toThrow(expect.objectContaining({ code: 'PLN_ALREADY_VOTED' }));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RoomMedia } from '../../sfu-workers/types.js';
 import type { Logger } from '../observability/log.js';
 import { LIMITS } from '../protocol/common.js';
-import { ChatMessage } from '../protocol/responses.js';
+import { ChatMessage, StageView } from '../protocol/responses.js';
 import { type RoomId, asParticipantId } from '../shared/ids.js';
 import { Participant } from './Participant.js';
 import { Poll } from './Poll.js';
@@ -45,6 +45,8 @@ export const RoomStateSchema = z.object({
 		banned: z.array(z.string().max(128)),
 	}),
 	dialInPin: z.string().max(32).nullable(),
+	/** What the stage shows (a new owner shows the same; the documents come back from the clients). */
+	stage: StageView.optional(),
 });
 export type RoomState = z.infer<typeof RoomStateSchema>;
 
@@ -66,6 +68,7 @@ export function exportRoomState(room: Room): RoomState {
 		polls: [...room.polls.values()].map((p) => p.state()),
 		access: room.access.exportState(),
 		dialInPin: room.dialInPin ?? null,
+		stage: room.stage.view(),
 	};
 }
 
@@ -88,5 +91,6 @@ export function restoreRoom(id: RoomId, media: RoomMedia, opts: RoomOptions, log
 	for (const s of state.polls) room.polls.set(s.id, new Poll(s.question, s.options, s));
 	room.access.restoreState(state.access);
 	room.dialInPin = state.dialInPin ?? undefined;
+	if (state.stage) room.stage.restore(state.stage);
 	return room;
 }

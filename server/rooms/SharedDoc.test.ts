@@ -28,7 +28,7 @@ function cursorOf(doc: Y.Doc, state: Record<string, unknown>): Uint8Array {
 
 describe('SharedDoc', () => {
 	it('merges two clients’ concurrent edits; a late joiner syncs to the same text', () => {
-		const server = new SharedDoc({ maxBytes: 10_000 });
+		const server = new SharedDoc({ root: 't', maxBytes: 10_000 });
 		const a = new Y.Doc();
 		const b = new Y.Doc();
 		const ua = edit(a, 'hello ');
@@ -48,17 +48,23 @@ describe('SharedDoc', () => {
 	});
 
 	it('refuses malformed bytes with PLN_INVALID_MESSAGE and keeps its text', () => {
-		const server = new SharedDoc({ maxBytes: 10_000 });
+		const server = new SharedDoc({ root: 't', maxBytes: 10_000 });
 		const a = new Y.Doc();
 		server.apply(edit(a, 'kept'), ana);
 		expect(() => server.apply(new Uint8Array([255, 255, 255, 1, 2, 3]), ana)).toThrow(expect.objectContaining({ code: 'PLN_INVALID_MESSAGE' }));
+		// Content under another top-level name (which no editor shows, and no limit counts) is refused.
+		const other = new Y.Doc();
+		let hidden: Uint8Array | undefined;
+		other.on('update', (u: Uint8Array) => { hidden = u; });
+		other.getMap('elsewhere').set('k', 'v');
+		expect(() => server.apply(hidden ?? new Uint8Array(), ana)).toThrow(expect.objectContaining({ code: 'PLN_INVALID_MESSAGE' }));
 		const check = new Y.Doc();
 		Y.applyUpdate(check, server.sync(new Uint8Array([0])).update);
 		expect(check.getText('t').toString()).toBe('kept');
 	});
 
 	it('refuses an edit past maxBytes with PLN_DOC_TOO_LARGE; deleting still works', () => {
-		const server = new SharedDoc({ maxBytes: 200 });
+		const server = new SharedDoc({ root: 't', maxBytes: 200 });
 		const a = new Y.Doc();
 		server.apply(edit(a, 'x'.repeat(100)), ana);
 		expect(() => server.apply(edit(a, 'y'.repeat(150)), ana)).toThrow(expect.objectContaining({ code: 'PLN_DOC_TOO_LARGE' }));
@@ -72,7 +78,7 @@ describe('SharedDoc', () => {
 
 	it('only deletions pass while mayAdd says no', () => {
 		let full = false;
-		const server = new SharedDoc({ maxBytes: 10_000, mayAdd: () => !full });
+		const server = new SharedDoc({ root: 't', maxBytes: 10_000, mayAdd: (doc) => !full && doc instanceof Y.Doc });
 		const a = new Y.Doc();
 		server.apply(edit(a, 'one'), ana);
 		full = true;
@@ -80,7 +86,7 @@ describe('SharedDoc', () => {
 	});
 
 	it('names a cursor after its participant and refuses another participant’s client id', () => {
-		const server = new SharedDoc({ maxBytes: 10_000 });
+		const server = new SharedDoc({ root: 't', maxBytes: 10_000 });
 		const a = new Y.Doc();
 		const out = server.setCursors(cursorOf(a, { user: { name: 'Not Ana', color: '#f00' } }), ana, 'Ana');
 		const seen = new Awareness(new Y.Doc());
@@ -96,7 +102,7 @@ describe('SharedDoc', () => {
 	});
 
 	it('rejects every call with PLN_ROOM_CLOSED once destroyed', () => {
-		const server = new SharedDoc({ maxBytes: 10_000 });
+		const server = new SharedDoc({ root: 't', maxBytes: 10_000 });
 		server.destroy();
 		server.destroy();
 		expect(() => server.apply(edit(new Y.Doc(), 'x'), ana)).toThrow(expect.objectContaining({ code: 'PLN_ROOM_CLOSED' }));

@@ -7,10 +7,12 @@ import { PlenumError } from '../shared/errors.js';
 import type { ParticipantId } from '../shared/ids.js';
 
 export interface SharedDocOptions {
+	/** The document's one top-level type ('notes', 'shapes'): content anywhere else is refused. */
+	root: string;
 	/** Largest encoded state the document may reach (PLN_DOC_TOO_LARGE beyond). */
 	maxBytes: number;
 	/** Whether an update may add content now (false: only deletions pass, e.g. a full board). */
-	mayAdd?: () => boolean;
+	mayAdd?: (doc: Y.Doc) => boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export class SharedDoc {
 		return { update: diff, stateVector: Y.encodeStateVector(this.#doc), awareness: encodeAwarenessUpdate(this.#awareness, clients) };
 	}
 
-	/** Merges a participant's update; throws PLN_INVALID_MESSAGE (not Yjs) or PLN_DOC_TOO_LARGE. */
+	/** Merges a participant's update; throws PLN_INVALID_MESSAGE (not Yjs, or another root) or PLN_DOC_TOO_LARGE. */
 	apply(update: Uint8Array, by: ParticipantId): void {
 		this.#alive();
 		let decoded: ReturnType<typeof Y.decodeUpdate>;
@@ -59,8 +61,10 @@ export class SharedDoc {
 		} catch (cause) {
 			throw new PlenumError('PLN_INVALID_MESSAGE', { cause });
 		}
+		// A top-level item names its root type; any other root would be unseen, unbounded content.
+		if (decoded.structs.some((s) => s instanceof Y.Item && typeof s.parent === 'string' && s.parent !== this.#opts.root)) throw new PlenumError('PLN_INVALID_MESSAGE');
 		const adds = decoded.structs.some((s) => s instanceof Y.Item);
-		if (adds && this.#opts.mayAdd && !this.#opts.mayAdd()) throw new PlenumError('PLN_DOC_TOO_LARGE');
+		if (adds && this.#opts.mayAdd && !this.#opts.mayAdd(this.#doc)) throw new PlenumError('PLN_DOC_TOO_LARGE');
 		if (adds && this.#bytesBound + update.length > this.#opts.maxBytes) {
 			this.#bytesBound = Y.encodeStateAsUpdate(this.#doc).length;
 			if (this.#bytesBound + update.length > this.#opts.maxBytes) throw new PlenumError('PLN_DOC_TOO_LARGE');

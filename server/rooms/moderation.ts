@@ -15,7 +15,8 @@ function moderator(room: Room, by: ParticipantId): Participant {
 	return p;
 }
 
-function target(room: Room, id: ParticipantId): Participant {
+/** The participant a moderator (or presenter) acts on, or PLN_PARTICIPANT_NOT_FOUND. */
+export function target(room: Room, id: ParticipantId): Participant {
 	const p = room.participants().find((x) => x.id === id);
 	if (!p) throw new PlenumError('PLN_PARTICIPANT_NOT_FOUND');
 	return p;
@@ -71,6 +72,7 @@ export function makeModerator(room: Room, by: ParticipantId, id: ParticipantId):
 	p.role = 'moderator';
 	room.broadcast({ event: 'participantUpdated', data: p.info() });
 	if (room.docs.notesLocked) p.notify({ event: 'docAccess', data: { doc: 'notes', writable: true, locked: true } });
+	p.notify({ event: 'docAccess', data: { doc: 'board', writable: true, locked: false } });
 	room.noteChanged();
 }
 

@@ -8,6 +8,7 @@ import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import { PlenumError } from '../shared/errors.js';
 import { TokenBucket } from '../shared/TokenBucket.js';
+import type { Feature } from '../protocol/limits.js';
 
 // Generous for a real client: a join into a full room (99 others with camera and microphone)
 // sends ~200 consume and ~200 resumeConsumer requests, then layer and pause requests for its
@@ -35,6 +36,8 @@ export interface SignallingDeps {
 	iceServers?: () => IceServer[];
 	/** Cluster mode: public URLs of the other live nodes, for the join and resume answers. */
 	failoverUrls?: () => string[];
+	/** Meeting features turned on (FEATURES); undefined: all. */
+	features?: readonly Feature[];
 }
 
 /** What a Session needs of its socket.io socket (a test gives a fake). */

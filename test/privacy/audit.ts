@@ -41,8 +41,8 @@ const PARTICIPANT_IP = '127.0.0.1';
 
 export async function runAudit(say: (line: string) => void = () => undefined): Promise<AuditResult> {
 	const tag = randomBytes(4).toString('hex');
-	const canaries = [`CanaryRoom${tag}`, `Canary Erika ${tag}`, `Canary Jürgen ${tag}`, `canary chat ${tag} meet at the town hall`, `canary poll ${tag} budget?`, `canary option ${tag}`, `canary password ${tag}`, `canary notes ${tag} the minutes say`];
-	const [roomId, nameA, nameB, chatText, pollQuestion, pollOption, password, notesText] = canaries as [string, string, string, string, string, string, string, string];
+	const canaries = [`CanaryRoom${tag}`, `Canary Erika ${tag}`, `Canary Jürgen ${tag}`, `canary chat ${tag} meet at the town hall`, `canary poll ${tag} budget?`, `canary option ${tag}`, `canary password ${tag}`, `canary notes ${tag} the minutes say`, `canary board ${tag} vote on Friday`];
+	const [roomId, nameA, nameB, chatText, pollQuestion, pollOption, password, notesText, boardText] = canaries as [string, string, string, string, string, string, string, string, string];
 	const traced = installed('strace', '-V');
 	const phoned = installed('sipp', '-v');
 	const server = await ServerUnderAudit.start({ traced, phoned });
@@ -56,7 +56,7 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 		const phone = phoned ? { sipPort: server.sipPort, caller: `+${digits}` } : undefined;
 		const label = `…${digits.slice(-4)}`;
 		if (phone) say(`phone caller ${label}: none of its five-digit pieces is among the ${taken.size} in the heap before the call`);
-		await scriptedMeeting(server.baseUrl, roomId, [nameA, nameB], { chatText, pollQuestion, pollOption, password, notesText, phone }, async () => {
+		await scriptedMeeting(server.baseUrl, roomId, [nameA, nameB], { chatText, pollQuestion, pollOption, password, notesText, boardText, phone }, async () => {
 			// Control: while the room is open the snapshot must hold the canaries, or the search is blind.
 			const during = await inspector.heapSnapshot();
 			// The room password is kept only as a SHA-256 digest, so even now it must not be there.

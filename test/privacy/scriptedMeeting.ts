@@ -11,6 +11,8 @@ export interface MeetingScript {
 	password: string;
 	/** Typed into the shared notes by the first participant, when given. */
 	notesText?: string;
+	/** A text the chair writes on the whiteboard (opened for it first). */
+	boardText?: string;
 	phone?: { sipPort: number; caller: string };
 }
 
@@ -49,6 +51,7 @@ export async function scriptedMeeting(baseUrl: string | string[], roomId: string
 			await ask(s, 'sendReaction', { reaction: 'applause' });
 		}
 		if (c.notesText) await writeNotes(chair, sockets[1] ?? chair, c.notesText);
+		if (c.boardText) await writeBoard(chair, sockets[1] ?? chair, c.boardText);
 		// Bad input with canaries in it must not be kept or logged either.
 		await ask(chair, 'join', { roomId, displayName: names[0] }).catch(() => undefined);
 		await ask(chair, 'sendChat', { text: `${chatText}${'x'.repeat(2000)}` }).catch(() => undefined);
@@ -82,6 +85,25 @@ async function writeNotes(writer: Socket, reader: Socket, text: string): Promise
 	await ask(writer, 'docSync', { doc: 'notes', stateVector: '' });
 	await ask(writer, 'docUpdate', { doc: 'notes', update: Buffer.from(update).toString('base64') });
 	await ask(reader, 'docSync', { doc: 'notes', stateVector: '' });
+	doc.destroy();
+}
+
+/** `writer` opens the whiteboard and writes `text` on it, as the text tool does; `reader` opens it. */
+async function writeBoard(writer: Socket, reader: Socket, text: string): Promise<void> {
+	await ask(writer, 'setStage', { shown: { kind: 'board', board: 0 } });
+	const doc = new Y.Doc();
+	const update = await new Promise<Uint8Array>((ok) => {
+		doc.once('update', ok);
+		const shape = new Y.Map<unknown>();
+		for (const [k, v] of Object.entries({ id: 'audit-1', page: 'board:0', tool: 'text', color: '#111111', text })) shape.set(k, v);
+		const points = new Y.Array<number>();
+		points.push([0.1, 0.1]);
+		shape.set('points', points);
+		doc.getArray('shapes').push([shape]);
+	});
+	await ask(writer, 'docSync', { doc: 'board', stateVector: '' });
+	await ask(writer, 'docUpdate', { doc: 'board', update: Buffer.from(update).toString('base64') });
+	await ask(reader, 'docSync', { doc: 'board', stateVector: '' });
 	doc.destroy();
 }
 

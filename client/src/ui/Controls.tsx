@@ -13,6 +13,9 @@ export function Controls() {
 	const [menu, setMenu] = useState<'reactions' | 'devices' | undefined>();
 	const handUp = client.value?.handRaisedAt != null;
 	const micOn = !micMuted.value && !!client.value?.isPublishing('mic');
+	const c = client.value;
+	const presenting = !!c && (c.role === 'moderator' || c.stage.presenter === c.participantId);
+	const boardShown = c?.stage.shown.kind === 'board';
 	return (
 		<nav id="controls" aria-label={t('controls.label')} title={t('shortcuts.title')}>
 			<ToolButton id="btn-mic" label={micOn ? t('controls.mute') : t('controls.unmute')} icon={micOn ? 'mic' : 'micOff'} pressed={!micOn} off={!micOn} onClick={toggleMic} />
@@ -38,9 +41,16 @@ export function Controls() {
 			<button type="button" id="btn-people" aria-pressed={peopleOpen.value} title={t('controls.participants')} onClick={() => { peopleOpen.value = !peopleOpen.value; }}>
 				<Icon name="people" /><span class="visually-hidden">{t('controls.participants')} </span><span class="count">{peers.value.length}</span>
 			</button>
-			<button type="button" id="btn-notes" aria-pressed={notesOpen.value} aria-label={t('controls.notes')} title={t('controls.notes')} onClick={() => { notesOpen.value = !notesOpen.value; }}>
-				<Icon name="notes" />
-			</button>
+			{presenting && c.features.includes('whiteboard') && (
+				<button type="button" id="btn-board" aria-pressed={boardShown} aria-label={t('controls.board')} title={t('controls.board')} onClick={() => void c?.channel.request('setStage', { shown: boardShown ? { kind: 'none' } : { kind: 'board', board: 0 } }).catch(() => undefined)}>
+					<Icon name="board" />
+				</button>
+			)}
+			{c?.features.includes('notes') && (
+				<button type="button" id="btn-notes" aria-pressed={notesOpen.value} aria-label={t('controls.notes')} title={t('controls.notes')} onClick={() => { notesOpen.value = !notesOpen.value; }}>
+					<Icon name="notes" />
+				</button>
+			)}
 			<button type="button" id="btn-layout" aria-label={t('controls.layout')} title={t('controls.layout')} onClick={() => { layout.value = layout.value === 'grid' ? 'speaker' : 'grid'; }}>
 				<Icon name="layout" />
 			</button>

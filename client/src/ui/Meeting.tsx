@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import { peerName } from '../state/peerName.js';
-import { chatOpen, client, drainingUntil, errorText, notesOpen, page, peers, peopleOpen, reactions, reconnecting, stageKey, type PeerView } from '../state/store.js';
+import { chatOpen, client, drainingUntil, errorText, notesOpen, page, peers, peopleOpen, reactions, reconnecting, rev, stageKey, type PeerView } from '../state/store.js';
 import { AudioSinks } from './AudioSinks.js';
 import { ChatPanel } from './ChatPanel.js';
 import { ModeratorNotice } from './ModeratorNotice.js';
@@ -22,6 +22,7 @@ const narrow = signal(matchMedia('(max-width: 700px)').matches);
 matchMedia('(max-width: 700px)').addEventListener('change', (e) => { narrow.value = e.matches; });
 
 const NotesPanel = lazy(() => import('../collab/NotesPanel.js').then((m) => m.NotesPanel));
+const BoardStage = lazy(() => import('../collab/BoardStage.js').then((m) => m.BoardStage));
 
 type TileRef = { peer: PeerView; source: 'camera' | 'screen' };
 
@@ -29,7 +30,10 @@ export function Meeting() {
 	useShortcuts();
 	const all = peers.value;
 	const tiles: TileRef[] = all.flatMap((p) => [{ peer: p, source: 'camera' as const }, ...(p.screen ? [{ peer: p, source: 'screen' as const }] : [])]);
-	const stage = stageKey.value ? tiles.find((x) => `${x.peer.id}:${x.source}` === stageKey.value) : undefined;
+	// A board (or presentation) on the stage puts every tile in the strip below it.
+	rev.value;
+	const board = (client.value?.stage.shown.kind ?? 'none') !== 'none';
+	const stage = stageKey.value && !board ? tiles.find((x) => `${x.peer.id}:${x.source}` === stageKey.value) : undefined;
 	const rest = tiles.filter((x) => x !== stage);
 	const perPage = narrow.value ? TILES_PER_PAGE_NARROW : TILES_PER_PAGE;
 	const pages = Math.max(1, Math.ceil(rest.length / perPage));
@@ -39,7 +43,7 @@ export function Meeting() {
 
 	return (
 		<div class={`meeting${chatOpen.value || peopleOpen.value || notesOpen.value ? ' with-panel' : ''}${notesOpen.value ? ' with-notes' : ''}`}>
-			<main class={`stage-area${stage ? ' has-stage' : ''}`}>
+			<main class={`stage-area${stage || board ? ' has-stage' : ''}`}>
 				<ModeratorNotice />
 				<Polls />
 				{drainingUntil.value !== undefined && <p id="draining" class="draining" role="status">{t('drain.banner', { time: new Date(drainingUntil.value).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })}</p>}
@@ -47,7 +51,8 @@ export function Meeting() {
 				{errorText.value && <p class="problem" role="alert">{errorText.value}</p>}
 				{all.length === 1 && <p class="alone">{t('meeting.alone')}{dialInText() && <><br />{dialInText()}</>}</p>}
 				{stage && <div class="stage"><Tile peer={stage.peer} source={stage.source} large /></div>}
-				<div id="grid" class={stage ? 'strip' : 'grid'} style={stage ? undefined : gridShape(shown.length)}>
+				{board && <BoardStage />}
+				<div id="grid" class={stage || board ? 'strip' : 'grid'} style={stage || board ? undefined : gridShape(shown.length)}>
 					{shown.map((x) => <Tile key={`${x.peer.id}:${x.source}`} peer={x.peer} source={x.source} />)}
 				</div>
 				{pages > 1 && (

@@ -1,7 +1,7 @@
 import { t } from '../i18n/i18n.js';
 import { moderate } from '../state/actions.js';
 import { peerLabel, peerName } from '../state/peerName.js';
-import { hands, peers, type PeerView } from '../state/store.js';
+import { client, hands, peers, type PeerView } from '../state/store.js';
 import { Invite } from './Invite.js';
 import { RoomControls } from './RoomControls.js';
 import { Icon } from './icons.js';
@@ -50,6 +50,9 @@ export function PeoplePanel() {
 function ModeratorTools({ peer }: { peer: PeerView }) {
 	const id = peer.id;
 	const who = peerName(peer);
+	// Presenting is offered only where there is something to present (the whiteboard is on).
+	const c = client.value;
+	const presenter = c?.features.includes('whiteboard') ? c.stage.presenter : undefined;
 	return (
 		<div class="mod-tools" role="group" aria-label={t('moderation.for', { name: who })}>
 			{peer.micMuted
@@ -57,6 +60,9 @@ function ModeratorTools({ peer }: { peer: PeerView }) {
 				: <button type="button" data-mod="mute" onClick={() => void moderate((c) => c.moderate('muteParticipant', id))}>{t('moderation.mute')}</button>}
 			{!peer.cameraOff && <button type="button" data-mod="stop-camera" onClick={() => void moderate((c) => c.moderate('stopVideo', id, 'camera'))}>{t('moderation.stopCamera')}</button>}
 			{peer.screen && <button type="button" data-mod="stop-screen" onClick={() => void moderate((c) => c.moderate('stopVideo', id, 'screen'))}>{t('moderation.stopScreen')}</button>}
+			{presenter !== undefined && peer.kind === 'browser' && peer.role !== 'moderator' && (presenter === id
+				? <button type="button" data-mod="stop-presenting" onClick={() => void moderate((c) => c.channel.request('setPresenter', { participantId: null }).then(() => undefined))}>{t('moderation.stopPresenting')}</button>
+				: <button type="button" data-mod="make-presenter" onClick={() => void moderate((c) => c.channel.request('setPresenter', { participantId: id }).then(() => undefined))}>{t('moderation.makePresenter')}</button>)}
 			{peer.role !== 'moderator' && <button type="button" data-mod="make-moderator" onClick={() => void moderate((c) => c.moderate('makeModerator', id))}>{t('moderation.makeModerator')}</button>}
 			<button type="button" data-mod="remove" class="danger" onClick={() => void moderate((c) => c.moderate('removeParticipant', id))}>{t('moderation.remove')}</button>
 			{peer.invited && <button type="button" data-mod="ban" class="danger" onClick={() => void moderate((c) => c.moderate('ban', id))}>{t('moderation.ban')}</button>}

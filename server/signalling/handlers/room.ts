@@ -7,6 +7,7 @@ import { type RoomId, asParticipantId, asRoomId } from '../../shared/ids.js';
 import type { TokenClaims } from '../../auth/tokenClaims.js';
 import type { Session } from '../Session.js';
 import type { Handler } from '../handlerTypes.js';
+import { FEATURES } from '../../protocol/limits.js';
 
 /**
  * Checks the join's token, if any, against the room. Token mode: a token is needed, except
@@ -32,6 +33,8 @@ function snapshot(s: Session, room: Room, self: Participant): RoomSnapshot {
 		participants: room.others(self.id).map((p) => p.info()),
 		producers: room.media.producers().filter((p) => p.participantId !== self.id),
 		chat: room.chatHistory(),
+		stage: room.stage.view(),
+		features: [...(s.deps.features ?? FEATURES)],
 		activeSpeaker: room.activeSpeaker ?? null,
 		dialIn: room.dialInPin && s.deps.dialInNumber ? { number: s.deps.dialInNumber, pin: room.dialInPin } : null,
 		// A resume that moved the media to another node (or to a restored room) rebuilds it too.

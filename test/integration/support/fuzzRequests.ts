@@ -135,6 +135,9 @@ export class FuzzRequests {
 			docUpdate: () => ({ doc: b() ? 'notes' : 'board', update: this.#bytes(1 + Math.floor(this.#r() * 400)) }),
 			docCursor: () => ({ doc: b() ? 'notes' : 'board', update: this.#bytes(1 + Math.floor(this.#r() * 100)) }),
 			setNotesLocked: () => ({ locked: b() }),
+			setStage: () => ({ shown: this.#pick([{ kind: 'none' }, { kind: 'board', board: Math.floor(this.#r() * 25) }, { kind: 'pdf', presentationId: pid, page: 1 }]) }),
+			setPresenter: () => ({ participantId: b() ? null : pid }),
+			setDrawing: () => ({ everyone: b(), participantIds: b() ? [] : [pid] }),
 		};
 		return byName[event]();
 	}
