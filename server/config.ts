@@ -105,7 +105,9 @@ const Env = z.object({
 	/** When set, /metrics wants `Authorization: Bearer <token>`. */
 	METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 	/** What meetings can use besides audio, video, chat and polls: a comma-separated list, or "none". */
-	FEATURES: z.string().regex(/^(none|(notes|whiteboard)(,(notes|whiteboard))*)$/, 'must be "none" or a comma-separated list of: notes, whiteboard').default('notes,whiteboard'),
+	FEATURES: z.string().regex(/^(none|(notes|whiteboard|presentation)(,(notes|whiteboard|presentation))*)$/, 'must be "none" or a comma-separated list of: notes, whiteboard, presentation').default('notes,whiteboard,presentation'),
+	/** The largest PDF a presenter may upload; it is held in the room's memory (5 per room at most). */
+	PRESENTATION_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(512 * 1024 * 1024).default(30 * 1024 * 1024),
 	/** How often media stats (bytes, loss, RTT) are read from the workers; 0 = never. */
 	MEDIA_STATS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
@@ -139,6 +141,7 @@ export type Config = {
 	drainTimeoutMs: number;
 	/** Meeting features turned on (FEATURES); the privacy notice lists their data. */
 	features: Feature[];
+	presentationMaxBytes: number;
 	/** TURN servers for clients; undefined without TURN_URLS. */
 	turn: { urls: string[]; secret: string; ttlS: number } | undefined;
 	privacy: { controllerName: string; controllerContact: string; dialIn: boolean; turn: boolean };
@@ -208,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dialInPinDigits: sip ? e.SIP_PIN_DIGITS : undefined,
 		drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
 		features: e.FEATURES === 'none' ? [] : FEATURES.filter((f) => e.FEATURES.split(',').includes(f)),
+		presentationMaxBytes: e.PRESENTATION_MAX_BYTES,
 		turn: turnUrls.length > 0 && e.TURN_SECRET ? { urls: turnUrls, secret: e.TURN_SECRET, ttlS: e.TURN_TTL_S } : undefined,
 		privacy: { controllerName: e.PRIVACY_CONTROLLER_NAME, controllerContact: e.PRIVACY_CONTROLLER_CONTACT, dialIn: e.SIP_ENABLED === 'true', turn: Boolean(e.TURN_URLS) },
 		auth: { mode: e.AUTH_MODE, secret: e.JWT_SECRET, jwksFile: e.JWT_JWKS_FILE, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 		clusterAddress: config.cluster?.clusterAddress,
 		log,
 	});
-	const roomOpts = { emptyGraceMs: config.roomEmptyGraceMs, maxParticipants: config.maxParticipantsPerRoom, reconnectGraceMs: config.reconnectGraceMs, maxDurationMs: config.roomMaxDurationMs };
+	const roomOpts = { emptyGraceMs: config.roomEmptyGraceMs, maxParticipants: config.maxParticipantsPerRoom, reconnectGraceMs: config.reconnectGraceMs, maxDurationMs: config.roomMaxDurationMs, presentationMaxBytes: config.presentationMaxBytes };
 	const limits = { maxRooms: config.maxRooms, dialInPinDigits: config.dialInPinDigits };
 	// REDIS_URL set: this node joins the cluster (server/cluster/, docs/cluster.md); else nothing of it loads.
 	const node = config.cluster

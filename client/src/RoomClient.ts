@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ServerEvents } from '../../server/protocol/events.js';
 import type { RequestInput, RequestName } from '../../server/protocol/requests.js';
 import type { Feature, Reaction } from '../../server/protocol/limits.js';
-import type { ChatMessage, ParticipantInfo, PollView, ProducerInfo, Responses, Role, RoomSettings, RoomSnapshot, StageView } from '../../server/protocol/responses.js';
+import type { ChatMessage, ParticipantInfo, PollView, PresentationView, ProducerInfo, Responses, Role, RoomSettings, RoomSnapshot, StageView } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
 import type { EndReason, InboundStat, JoinExtras, MeetingChannel, RemoteTrack, RoomClientEvents, Source } from './RoomClientTypes.js';
 import { Failover } from './failover.js';
@@ -74,10 +74,12 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	readonly polls = new Map<string, PollView & { counts?: number[]; voted?: boolean }>();
 	/** Set when the server drains for a restart: until when (epoch ms) this meeting may go on. */
 	drainingUntil: number | undefined;
-	/** What the stage shows (grid, board, presentation page), who presents and who may draw. */
-	/** What this server lets meetings use besides media, chat and polls (notes, whiteboard). */
+	/** What this server lets meetings use besides media, chat and polls (notes, whiteboard, presentation). */
 	features: Feature[] = [];
+	/** What the stage shows (grid, board, presentation page), who presents and who may draw. */
 	stage: StageView = { shown: { kind: 'none' }, presenter: null, boards: 1, drawEveryone: false, drawers: [] };
+	/** The PDFs the room holds (their bytes are fetched only to be shown). */
+	presentations: PresentationView[] = [];
 	/** This meeting's connection for the notes and whiteboard modules. */
 	readonly channel: MeetingChannel = {
 		request: (name, payload) => request(this.#socket, name, payload),
@@ -157,6 +159,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		client.settings = joined.settings;
 		client.dialIn = joined.dialIn ?? null;
 		client.stage = joined.stage;
+		client.presentations = joined.presentations;
 		client.features = joined.features;
 		client.activeSpeaker = joined.activeSpeaker ?? undefined;
 		for (const p of joined.polls) client.polls.set(p.id, p);
@@ -228,6 +231,10 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		});
 		on('stageChanged', (stage) => {
 			this.stage = stage;
+			this.emit('roomChanged');
+		});
+		on('presentationsChanged', ({ presentations }) => {
+			this.presentations = presentations;
 			this.emit('roomChanged');
 		});
 		on('lobbyChanged', ({ waiting }) => {
@@ -309,6 +316,7 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		this.chatLog.splice(0, this.chatLog.length, ...snap.chat);
 		this.dialIn = snap.dialIn ?? null;
 		this.stage = snap.stage;
+		this.presentations = snap.presentations;
 		this.features = snap.features;
 		this.activeSpeaker = snap.activeSpeaker ?? undefined;
 		this.emit('producersChanged');

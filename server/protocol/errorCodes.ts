@@ -64,6 +64,9 @@ export const ERRORS = {
 	PLN_NOT_PRESENTER: { category: 'forbidden', message: 'Only the presenter or a moderator can do that.' },
 	PLN_DOC_READ_ONLY: { category: 'forbidden', message: 'You cannot edit this right now.' },
 	PLN_DOC_TOO_LARGE: { category: 'invalid', message: 'The document has reached its size limit.' },
+	PLN_NOT_A_PDF: { category: 'invalid', message: 'Only PDF files can be presented; export the slides as PDF first.' },
+	PLN_PRESENTATION_TOO_LARGE: { category: 'invalid', message: 'The file is larger than this server accepts.' },
+	PLN_TOO_MANY_PRESENTATIONS: { category: 'invalid', message: 'The room holds as many presentations as it may; remove one first.' },
 	PLN_INTERNAL: { category: 'internal', message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { category: ErrorCategory; message: string }>;
 

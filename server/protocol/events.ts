@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CLIENT_CLOSE_REASONS } from './closeReasons.js';
 import { REACTIONS, SHARED_DOCS } from './limits.js';
 import { ProducerInfo, VideoSource } from './media.js';
-import { ChatMessage, ParticipantInfo, PollResult, PollView, RoomSettings, StageView } from './responses.js';
+import { ChatMessage, ParticipantInfo, PollResult, PollView, PresentationView, RoomSettings, StageView } from './responses.js';
 
 /**
  * Server → client pushes: one schema per socket.io event (one payload object each); the types
@@ -64,6 +64,8 @@ export const Pushes = {
 	roomClosed: z.object({ reason: z.enum(CLIENT_CLOSE_REASONS) }),
 	/** The stage changed: what it shows, the presenter, the boards or who may draw (to everyone). */
 	stageChanged: StageView,
+	/** The room's presentations changed: one was uploaded or removed (to everyone). */
+	presentationsChanged: z.object({ presentations: z.array(PresentationView) }),
 	/** Someone changed a shared document (base64 Yjs update; not to its author). */
 	docUpdate: z.object({ doc: z.enum(SHARED_DOCS), update: z.string() }),
 	/** Someone's cursor moved or went (base64 awareness update). */

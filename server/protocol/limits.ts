@@ -41,10 +41,18 @@ export const LIMITS = {
 	PDF_PAGES_MAX: 2_000,
 	/** Participants a presenter may name as drawers at once. */
 	DRAWERS_MAX: 50,
+	/** Presentations a room may hold at once (each at most PRESENTATION_MAX_BYTES, memory only). */
+	PRESENTATIONS_MAX: 5,
+	/** A presentation's file name as the uploader's browser gave it (shown, never logged). */
+	PRESENTATION_NAME_MAX: 200,
+	/** Bytes per upload or download part: its base64 (60,000 characters) fits a 64 KiB message. */
+	PRESENTATION_PART_BYTES: 45_000,
+	/** The presenter's zoom on a page. */
+	ZOOM_MAX: 4,
 } as const;
 
 /** What a meeting can use besides audio, video, chat and polls; FEATURES in the config turns each on or off. */
-export const FEATURES = ['notes', 'whiteboard'] as const;
+export const FEATURES = ['notes', 'whiteboard', 'presentation'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /** The collaborative documents of a room: the notes and the whiteboard (Yjs, memory only). */

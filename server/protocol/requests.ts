@@ -87,6 +87,21 @@ export const Requests = {
 	setPresenter: z.strictObject({ participantId: IdSchema.nullable() }),
 	/** Moderators and the presenter: who may draw besides them. */
 	setDrawing: z.strictObject({ everyone: z.boolean(), participantIds: z.array(IdSchema).max(LIMITS.DRAWERS_MAX) }),
+	/**
+	 * Moderators and the presenter: a PDF upload begins. `pages` is what the uploader's pdf.js
+	 * counted (it bounds page numbers only; the server never parses the file).
+	 */
+	presentationStart: z.strictObject({
+		name: z.string().trim().min(1).max(LIMITS.PRESENTATION_NAME_MAX),
+		size: z.number().int().min(1).max(2 ** 31),
+		pages: z.number().int().min(1).max(LIMITS.PDF_PAGES_MAX),
+	}),
+	/** Part `index` of an upload, base64: PRESENTATION_PART_BYTES each, in any order. */
+	presentationPart: z.strictObject({ presentationId: IdSchema, index: z.number().int().min(0).max(1_000_000), data: Base64(LIMITS.DOC_UPDATE_MAX_CHARS).min(4) }),
+	/** Part `index` of a presentation the room holds. */
+	presentationRead: z.strictObject({ presentationId: IdSchema, index: z.number().int().min(0).max(1_000_000) }),
+	/** Moderators and the presenter: the presentation goes (and from the stage, if shown). */
+	presentationRemove: z.strictObject({ presentationId: IdSchema }),
 } as const;
 
 export type RequestName = keyof typeof Requests;

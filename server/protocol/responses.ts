@@ -66,7 +66,15 @@ export type RoomSettings = z.infer<typeof RoomSettings>;
 export const StageShown = z.discriminatedUnion('kind', [
 	z.strictObject({ kind: z.literal('none') }),
 	z.strictObject({ kind: z.literal('board'), board: z.number().int().min(0).max(LIMITS.BOARDS_MAX - 1) }),
-	z.strictObject({ kind: z.literal('pdf'), presentationId: z.string().min(1).max(LIMITS.ID_MAX), page: z.number().int().min(1).max(LIMITS.PDF_PAGES_MAX) }),
+	z.strictObject({
+		kind: z.literal('pdf'),
+		presentationId: z.string().min(1).max(LIMITS.ID_MAX),
+		page: z.number().int().min(1).max(LIMITS.PDF_PAGES_MAX),
+		/** The presenter's zoom (1: the whole page) and the page point at the middle of the view (fractions). */
+		zoom: z.number().min(1).max(LIMITS.ZOOM_MAX).optional(),
+		x: z.number().min(0).max(1).optional(),
+		y: z.number().min(0).max(1).optional(),
+	}),
 ]);
 export type StageShown = z.infer<typeof StageShown>;
 
@@ -80,6 +88,10 @@ export const StageView = z.object({
 });
 export type StageView = z.infer<typeof StageView>;
 
+/** A presentation the room holds (complete uploads only): its parts are read with presentationRead. */
+export const PresentationView = z.object({ id: z.string(), name: z.string(), size: z.number(), pages: z.number(), parts: z.number() });
+export type PresentationView = z.infer<typeof PresentationView>;
+
 /** The room as a (re)joining participant needs it: everyone else, their media, the chat. */
 export const RoomSnapshot = z.object({
 	settings: RoomSettings,
@@ -88,6 +100,7 @@ export const RoomSnapshot = z.object({
 	producers: z.array(ProducerInfo),
 	chat: z.array(ChatMessage),
 	stage: StageView,
+	presentations: z.array(PresentationView),
 	/** Meeting features this server has on (FEATURES): the client offers only these. */
 	features: z.array(z.enum(FEATURES)),
 	/** The participant the SFU last named the active speaker; null before it named one. */
@@ -154,6 +167,13 @@ export const Responses = {
 	setStage: Empty,
 	setPresenter: Empty,
 	setDrawing: Empty,
+	/** Where the upload goes and how large each part must be (the last may be shorter). */
+	presentationStart: z.object({ presentationId: z.string(), partBytes: z.number() }),
+	/** Whether the upload is complete with this part (then everyone is told). */
+	presentationPart: z.object({ complete: z.boolean() }),
+	/** One part of a presentation, base64. */
+	presentationRead: z.object({ data: z.string() }),
+	presentationRemove: Empty,
 } as const satisfies Record<RequestName, z.ZodType>;
 
 /** What each request answers with on success, inferred from `Responses`. */

@@ -13,6 +13,7 @@ import { type Connection, type Notify, Participant, type ParticipantKind } from 
 import type { Poll } from './Poll.js';
 import { RoomAccess } from './RoomAccess.js';
 import { RoomDocs } from './RoomDocs.js';
+import { RoomPresentations } from './RoomPresentations.js';
 import { RoomStage } from './RoomStage.js';
 
 export interface RoomOptions {
@@ -22,7 +23,11 @@ export interface RoomOptions {
 	reconnectGraceMs: number;
 	/** A room closes this long after it opened, whatever happens (0 = never). */
 	maxDurationMs?: number;
+	/** The largest PDF a presenter may upload (PRESENTATION_MAX_BYTES). */
+	presentationMaxBytes?: number;
 }
+
+export const DEFAULT_PRESENTATION_MAX_BYTES = 30 * 1024 * 1024;
 
 export type RoomEvents = {
 	/** Once, after every participant was told and the media (router) is closed. */
@@ -53,6 +58,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 	readonly stage: RoomStage = new RoomStage(this);
 	/** Shared notes and whiteboard (memory only, destroyed at close). */
 	readonly docs: RoomDocs = new RoomDocs(this, (p) => this.stage.mayDraw(p));
+	/** Uploaded PDFs (memory only, zeroed at close). */
+	readonly presentations: RoomPresentations;
 	/** Digits a phone caller enters to reach this room; set by the registry when dial-in is on. */
 	dialInPin: string | undefined;
 	// Memory only, bounded, dropped with the room (invariant 1).
@@ -73,6 +80,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.id = id;
 		this.media = media;
 		this.#opts = opts;
+		this.presentations = new RoomPresentations({ broadcast: (push) => this.broadcast(push), presentationGone: (id) => this.stage.presentationGone(id) }, opts.presentationMaxBytes ?? DEFAULT_PRESENTATION_MAX_BYTES);
 		this.#log = log;
 		media.on('consumerClosed', (pid, consumerId) => this.#to(pid, { event: 'consumerClosed', data: { consumerId } }));
 		media.on('producerClosed', (_pid, producerId) => this.broadcast({ event: 'producerClosed', data: { producerId } }));
@@ -181,6 +189,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.media.removeParticipant(pid);
 		this.docs.left(pid);
 		this.stage.left(pid);
+		this.presentations.left(pid);
 		this.broadcast({ event: 'participantLeft', data: { participantId: pid } });
 		this.#log.info({ participantId: pid, reason, participants: this.size }, 'participant left');
 		this.noteChanged();
@@ -311,6 +320,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#participants.clear();
 		this.#chat = [];
 		this.docs.close();
+		this.presentations.close();
 		this.media.close();
 		this.#log.info({ reason }, 'room closed');
 		this.safeEmit('closed', reason);

@@ -46,7 +46,7 @@ export class RoomStage {
 
 	/** Shows something else; a board number one past the last adds a board. */
 	show(by: Participant, shown: StageShown, known: (presentationId: string, page: number) => boolean): void {
-		this.#mustPresent(by);
+		this.mustPresent(by);
 		if (shown.kind === 'board') {
 			if (shown.board > this.#boards || shown.board >= LIMITS.BOARDS_MAX) throw new PlenumError('PLN_NOT_FOUND');
 			this.#boards = Math.max(this.#boards, shown.board + 1);
@@ -66,7 +66,7 @@ export class RoomStage {
 
 	/** The presenter lets everyone draw, or only the participants named. */
 	setDrawing(by: Participant, everyone: boolean, drawers: Participant[]): void {
-		this.#mustPresent(by);
+		this.mustPresent(by);
 		this.#drawEveryone = everyone;
 		this.#drawers.clear();
 		for (const p of drawers) this.#drawers.add(p.id);
@@ -89,13 +89,15 @@ export class RoomStage {
 		}
 	}
 
-	#mustPresent(by: Participant): void {
+	/** PLN_NOT_PRESENTER unless `by` is a moderator or the presenter. */
+	mustPresent(by: Participant): void {
 		if (!this.mayPresent(by)) throw new PlenumError('PLN_NOT_PRESENTER');
 	}
 
 	/** Only for restoreRoom: the stage as the old owner last saved it (participants resume later). */
 	restore(view: StageView): void {
-		this.#shown = view.shown;
+		// Presentations are not replicated: a page of one the room no longer holds is not shown.
+		this.#shown = view.shown.kind === 'pdf' ? { kind: 'none' } : view.shown;
 		this.#presenter = view.presenter ? asParticipantId(view.presenter) : undefined;
 		this.#boards = Math.min(Math.max(view.boards, 1), LIMITS.BOARDS_MAX);
 		this.#drawEveryone = view.drawEveryone;

@@ -18,6 +18,10 @@ const REQUEST_BURST = 600;
 const REQUESTS_PER_SECOND = 100;
 const CHAT_BURST = 5;
 const CHAT_PER_SECOND = 1;
+// Presentation parts (45 KB each) have their own bucket, so a 30 MiB upload or download
+// (~700 parts) neither starves the connection's other requests nor runs faster than ~4.5 MB/s.
+const TRANSFER_BURST = 200;
+const TRANSFER_PER_SECOND = 100;
 /**
  * Requests of one connection awaiting their answer at once. Above the burst, so a client that
  * joins a full room (one consume per producer, all at once) never meets it; it bounds what a
@@ -68,9 +72,10 @@ export class Session {
 	joining = false;
 	/** Set while this connection waits in a room's lobby. */
 	knocking: { room: Room; entryId: string } | undefined;
-	/** Per-connection limits: every request, and chat lines on top. */
+	/** Per-connection limits: every request (presentation parts apart), and chat lines on top. */
 	readonly requests = new TokenBucket(REQUEST_BURST, REQUESTS_PER_SECOND);
 	readonly chat = new TokenBucket(CHAT_BURST, CHAT_PER_SECOND);
+	readonly transfer = new TokenBucket(TRANSFER_BURST, TRANSFER_PER_SECOND);
 	/** This connection as the room sees it; its identity is what binds a participant to it. */
 	readonly connection: Connection;
 

@@ -127,10 +127,17 @@ function roomIdOf(payload: unknown): string | undefined {
 	return parsed.success ? parsed.data : undefined;
 }
 
+/** Presentation parts: counted by the transfer bucket, not the request bucket. */
+const TRANSFERS = new Set(['presentationPart', 'presentationRead']);
+
+/** Whether `event` is within the connection's rate limits (the bucket taken from is its own). */
+const withinLimits = (session: Session, event: string): boolean =>
+	(TRANSFERS.has(event) ? session.transfer.take() : session.requests.take()) && (event !== 'sendChat' || session.chat.take());
+
 /** A relayed socket's request: the home node keeps its rate limits, the owner does the rest. */
 async function forward(r: RelayedSocket, session: Session, event: string, payload: unknown, ack: AckFn, deps: GatewayDeps): Promise<void> {
 	const type = isRequestName(event) ? event : 'unknown';
-	if (!session.requests.take() || (event === 'sendChat' && !session.chat.take())) return void reply(ack, { ok: false, error: toWireError(new PlenumError('PLN_RATE_LIMITED')) }, type, deps);
+	if (!withinLimits(session, event)) return void reply(ack, { ok: false, error: toWireError(new PlenumError('PLN_RATE_LIMITED')) }, type, deps);
 	const shape = payloadShapeProblem(payload);
 	if (shape) return void reply(ack, invalid(`payload: ${shape}`), type, deps);
 	ack(await r.forward(event, payload));
@@ -161,9 +168,8 @@ const hasProducers = (data: unknown): boolean =>
 async function handle(session: Session, event: string, payload: unknown, ack: AckFn, deps: GatewayDeps): Promise<Ack<unknown>> {
 	const type = isRequestName(event) ? event : 'unknown';
 	try {
-		if (!session.requests.take()) throw new PlenumError('PLN_RATE_LIMITED');
+		if (!withinLimits(session, event)) throw new PlenumError('PLN_RATE_LIMITED');
 		if (!isRequestName(event)) throw new PlenumError('PLN_UNKNOWN_REQUEST');
-		if (event === 'sendChat' && !session.chat.take()) throw new PlenumError('PLN_RATE_LIMITED');
 		// Before the schema: its checks (and mediasoup's) recurse, and a deep payload would
 		// overflow the stack.
 		const shape = payloadShapeProblem(payload);

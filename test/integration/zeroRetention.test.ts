@@ -15,5 +15,6 @@ describe('zero retention', () => {
 		expect(r.heapSnapshotBytes).toBeGreaterThan(1_000_000);
 		expect(r.phoned, 'sipp must be installed for the phone caller').toBe(true);
 		expect(r.numberHits).toEqual([]);
+		expect(r.pdfHits).toEqual([]);
 	}, 90_000);
 });

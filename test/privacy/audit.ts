@@ -10,10 +10,14 @@
  * When sipp is installed a phone caller (SIP dial-in) takes part too: no five-digit piece of the
  * caller's number may be in the heap (during the call and after), the output or /metrics. The
  * number is chosen so that nothing but a leak can put a piece of it there (numberPieces.ts).
+ * A PDF is uploaded and read too: its file name is a canary; its text is inside its bytes, which
+ * a heap snapshot does not hold, so the check is that no ArrayBuffer of the file's (unique) size
+ * and no base64 of its text is left.
  * Nothing is written to disk: logs, trace (strace writes to a pipe we read) and snapshot stay in memory.
  */
 import { randomBytes } from 'node:crypto';
-import { inSnapshot, numberIn, snapshotStrings } from './heapSearch.js';
+import { makePdf } from '../support/makePdf.js';
+import { arrayBufferSizes, base64Forms, inSnapshot, numberIn, snapshotStrings } from './heapSearch.js';
 import { Inspector } from './inspector.js';
 import { chooseCaller, piecesIn } from './numberPieces.js';
 import { scriptedMeeting } from './scriptedMeeting.js';
@@ -34,6 +38,8 @@ export interface AuditResult {
 	phoned: boolean;
 	/** Five-digit pieces of the caller's number found in heap, output or /metrics. */
 	numberHits: string[];
+	/** What was left of the uploaded PDF: an ArrayBuffer of its size, its text (plain or base64). */
+	pdfHits: string[];
 }
 
 const CLOSE_TIMEOUT_MS = 15_000;
@@ -41,8 +47,9 @@ const PARTICIPANT_IP = '127.0.0.1';
 
 export async function runAudit(say: (line: string) => void = () => undefined): Promise<AuditResult> {
 	const tag = randomBytes(4).toString('hex');
-	const canaries = [`CanaryRoom${tag}`, `Canary Erika ${tag}`, `Canary Jürgen ${tag}`, `canary chat ${tag} meet at the town hall`, `canary poll ${tag} budget?`, `canary option ${tag}`, `canary password ${tag}`, `canary notes ${tag} the minutes say`, `canary board ${tag} vote on Friday`];
-	const [roomId, nameA, nameB, chatText, pollQuestion, pollOption, password, notesText, boardText] = canaries as [string, string, string, string, string, string, string, string, string];
+	const canaries = [`CanaryRoom${tag}`, `Canary Erika ${tag}`, `Canary Jürgen ${tag}`, `canary chat ${tag} meet at the town hall`, `canary poll ${tag} budget?`, `canary option ${tag}`, `canary password ${tag}`, `canary notes ${tag} the minutes say`, `canary board ${tag} vote on Friday`, `Canary slides ${tag}.pdf`];
+	const [roomId, nameA, nameB, chatText, pollQuestion, pollOption, password, notesText, boardText, pdfName] = canaries as [string, string, string, string, string, string, string, string, string, string];
+	const pdfText = `canary pdf ${tag} closed session`;
 	const traced = installed('strace', '-V');
 	const phoned = installed('sipp', '-v');
 	const server = await ServerUnderAudit.start({ traced, phoned });
@@ -50,13 +57,15 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 	say(`server ${server.baseUrl} (strace: ${traced ? 'on' : 'not installed, file check skipped'})`);
 	const inspector = await Inspector.connect(server.inspectorUrl);
 	try {
+		const before = await inspector.heapSnapshot();
 		// A number none of whose pieces is in the heap before the call: any piece found later is the call's.
-		const taken = phoned ? piecesIn(snapshotStrings(await inspector.heapSnapshot())) : new Set<string>();
+		const taken = phoned ? piecesIn(snapshotStrings(before)) : new Set<string>();
+		const pdf = pdfOfUnusedSize(pdfText, new Set(arrayBufferSizes(before)));
 		const digits = phoned ? chooseCaller(taken) : '';
 		const phone = phoned ? { sipPort: server.sipPort, caller: `+${digits}` } : undefined;
 		const label = `…${digits.slice(-4)}`;
 		if (phone) say(`phone caller ${label}: none of its five-digit pieces is among the ${taken.size} in the heap before the call`);
-		await scriptedMeeting(server.baseUrl, roomId, [nameA, nameB], { chatText, pollQuestion, pollOption, password, notesText, boardText, phone }, async () => {
+		await scriptedMeeting(server.baseUrl, roomId, [nameA, nameB], { chatText, pollQuestion, pollOption, password, notesText, boardText, pdf: { name: pdfName, bytes: pdf }, phone }, async () => {
 			// Control: while the room is open the snapshot must hold the canaries, or the search is blind.
 			const during = await inspector.heapSnapshot();
 			// The room password is kept only as a SHA-256 digest, so even now it must not be there.
@@ -64,6 +73,7 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 			const seen = expected.filter((c) => inSnapshot(during, c));
 			if (seen.length !== expected.length) throw new Error(`control failed: only ${seen.length} of ${expected.length} canaries found in the heap during the meeting`);
 			if (inSnapshot(during, password)) throw new Error('the room password is in the heap as plain text during the meeting');
+			if (!arrayBufferSizes(during).includes(pdf.length)) throw new Error('control failed: the uploaded PDF’s bytes are not in the heap during the meeting');
 			if (phone) {
 				if (!inSnapshot(during, label)) throw new Error('control failed: the phone caller is not in the heap during the meeting');
 				// Scrubbed at the socket: not even during the call is the whole number kept.
@@ -92,8 +102,14 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 				if (metricsText.includes(f)) numberHits.add(`metrics: ${f}`);
 			}
 		}
+		const pdfHits = [
+			...(arrayBufferSizes(heap).includes(pdf.length) ? [`heap after: an ArrayBuffer of the PDF’s ${pdf.length} bytes`] : []),
+			...[pdfText, ...base64Forms(pdfText)].filter((f) => inSnapshot(heap, f)).map((f) => `heap after: ${f}`),
+			...(output.includes(pdfText) ? ['output: the PDF’s text'] : []),
+		];
 		return {
 			phoned,
+			pdfHits,
 			numberHits: [...numberHits],
 			canaries,
 			heapSnapshotBytes: heap.length,
@@ -117,4 +133,11 @@ async function waitForNoRooms(baseUrl: string): Promise<void> {
 		await new Promise((r) => setTimeout(r, 100));
 	}
 	throw new Error('the room did not close');
+}
+
+/** A PDF holding `text` whose size no ArrayBuffer in the heap has yet (padded after its end). */
+function pdfOfUnusedSize(text: string, taken: ReadonlySet<number>): Buffer {
+	const pdf = makePdf([{ rgb: [0.2, 0.4, 0.8], text }]);
+	for (let pad = 7; pad < 10_000; pad++) if (!taken.has(pdf.length + pad)) return Buffer.concat([pdf, Buffer.from(`%${'p'.repeat(pad - 2)}\n`)]);
+	throw new Error('no unused size for the PDF');
 }

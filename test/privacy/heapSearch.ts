@@ -19,3 +19,25 @@ export function inSnapshot(snapshot: string, s: string): boolean {
 export function numberIn(snapshot: string, digits: string): string[] {
 	return numberPiecesIn(snapshotStrings(snapshot), digits, piecesOf(digits));
 }
+
+/** The sizes of every ArrayBuffer's data in a heap snapshot (the bytes themselves are not in it). */
+export function arrayBufferSizes(snapshot: string): number[] {
+	const s = JSON.parse(snapshot) as { snapshot: { meta: { node_fields: string[] } }; nodes: number[]; strings: string[] };
+	const fields = s.snapshot.meta.node_fields;
+	const [name, size, n] = [fields.indexOf('name'), fields.indexOf('self_size'), fields.length];
+	const out: number[] = [];
+	for (let i = 0; i < s.nodes.length; i += n) if (s.strings[s.nodes[i + name] ?? -1] === 'system / JSArrayBufferData') out.push(s.nodes[i + size] ?? 0);
+	return out;
+}
+
+/**
+ * `text` as it appears inside base64 of bytes that contain it, at each of the three byte
+ * alignments (what a part of an uploaded file looks like on the wire).
+ */
+export function base64Forms(text: string): string[] {
+	const bytes = Buffer.from(text, 'latin1');
+	return [0, 1, 2].map((a) => {
+		const b64 = Buffer.concat([Buffer.alloc(a), bytes]).toString('base64');
+		return b64.slice(a > 0 ? 4 : 0, 4 * Math.floor((a + bytes.length) / 3));
+	});
+}

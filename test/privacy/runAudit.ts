@@ -8,6 +8,7 @@ const findings = [
 	...r.numberHits.map((c) => `the phone caller's number was found (${c})`),
 	...r.metricsHits.map((c) => `/metrics contained "${c}"`),
 	...r.fileWrites.map((w) => `file written: ${w}`),
+	...r.pdfHits.map((h) => `the uploaded PDF was left (${h})`),
 ];
 console.log(`[audit] canaries: ${r.canaries.map((c) => JSON.stringify(c)).join(', ')}`);
 console.log(`[audit] heap snapshot ${(r.heapSnapshotBytes / 1e6).toFixed(1)} MB; file trace ${r.traced ? 'on' : 'OFF (install strace)'}`);

@@ -13,6 +13,8 @@ export interface MeetingScript {
 	notesText?: string;
 	/** A text the chair writes on the whiteboard (opened for it first). */
 	boardText?: string;
+	/** A PDF the chair uploads and shows; the other participant reads it. */
+	pdf?: { name: string; bytes: Buffer };
 	phone?: { sipPort: number; caller: string };
 }
 
@@ -52,6 +54,7 @@ export async function scriptedMeeting(baseUrl: string | string[], roomId: string
 		}
 		if (c.notesText) await writeNotes(chair, sockets[1] ?? chair, c.notesText);
 		if (c.boardText) await writeBoard(chair, sockets[1] ?? chair, c.boardText);
+		if (c.pdf) await present(chair, sockets[1] ?? chair, c.pdf);
 		// Bad input with canaries in it must not be kept or logged either.
 		await ask(chair, 'join', { roomId, displayName: names[0] }).catch(() => undefined);
 		await ask(chair, 'sendChat', { text: `${chatText}${'x'.repeat(2000)}` }).catch(() => undefined);
@@ -105,6 +108,18 @@ async function writeBoard(writer: Socket, reader: Socket, text: string): Promise
 	await ask(writer, 'docUpdate', { doc: 'board', update: Buffer.from(update).toString('base64') });
 	await ask(reader, 'docSync', { doc: 'board', stateVector: '' });
 	doc.destroy();
+}
+
+/** `presenter` uploads `pdf` part by part, as the browser does, and shows page 1; `viewer` reads every part. */
+async function present(presenter: Socket, viewer: Socket, pdf: { name: string; bytes: Buffer }): Promise<void> {
+	const started = (await ask(presenter, 'presentationStart', { name: pdf.name, size: pdf.bytes.length, pages: 1 })) as { presentationId: string; partBytes: number };
+	const parts = Math.ceil(pdf.bytes.length / started.partBytes);
+	for (let index = 0; index < parts; index++) {
+		const data = pdf.bytes.subarray(index * started.partBytes, (index + 1) * started.partBytes).toString('base64');
+		await ask(presenter, 'presentationPart', { presentationId: started.presentationId, index, data });
+	}
+	await ask(presenter, 'setStage', { shown: { kind: 'pdf', presentationId: started.presentationId, page: 1 } });
+	for (let index = 0; index < parts; index++) await ask(viewer, 'presentationRead', { presentationId: started.presentationId, index });
 }
 
 /** A request that must succeed: its data, or an error naming the request and the code. */

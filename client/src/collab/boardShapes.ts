@@ -5,9 +5,10 @@ import * as Y from 'yjs';
  * (the server counts its length against BOARD_OBJECTS_MAX). Coordinates are fractions of the
  * page (0…1 across, 0…1 down), so every screen size draws the same picture.
  */
-export const TOOLS = ['pen', 'highlighter', 'line', 'arrow', 'rect', 'ellipse', 'text', 'eraser'] as const;
+export const TOOLS = ['pen', 'highlighter', 'line', 'arrow', 'rect', 'ellipse', 'text', 'eraser', 'pointer'] as const;
 export type Tool = (typeof TOOLS)[number];
-export type ShapeTool = Exclude<Tool, 'eraser'>;
+/** The eraser deletes and the pointer only shows where the presenter points: neither is a shape. */
+export type ShapeTool = Exclude<Tool, 'eraser' | 'pointer'>;
 export const COLORS = ['#111111', '#d93025', '#1a73e8', '#188038', '#f9ab00', '#ffffff'] as const;
 
 /** Marks this browser's own edits (the undo manager tracks only these). */
@@ -34,7 +35,7 @@ export function shapesOn(doc: Y.Doc, page: string): ShapeView[] {
 		if (!(m instanceof Y.Map) || m.get('page') !== page) continue;
 		const tool = m.get('tool');
 		const points = m.get('points');
-		if (typeof tool !== 'string' || !(TOOLS as readonly string[]).includes(tool) || tool === 'eraser' || !(points instanceof Y.Array)) continue;
+		if (typeof tool !== 'string' || !(TOOLS as readonly string[]).includes(tool) || tool === 'eraser' || tool === 'pointer' || !(points instanceof Y.Array)) continue;
 		const color = m.get('color');
 		const text = m.get('text');
 		out.push({ id: String(m.get('id')), page, tool: tool as ShapeTool, color: typeof color === 'string' ? color : '#111111', points: points.toArray().filter((n): n is number => typeof n === 'number'), text: typeof text === 'string' ? text : '' });

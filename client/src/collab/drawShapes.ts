@@ -49,3 +49,23 @@ function arrowHead(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: nu
 		ctx.lineTo(x1 - size * Math.cos(a + d), y1 - size * Math.sin(a + d));
 	}
 }
+
+/** Where someone points: a page point and the name shown beside it. */
+export interface Pointer {
+	x: number;
+	y: number;
+	name: string;
+}
+
+/** Draws each pointer as a red dot with its name, like a laser pointer. */
+export function drawPointers(ctx: CanvasRenderingContext2D, pointers: Pointer[], w: number, h: number): void {
+	for (const p of pointers) {
+		ctx.beginPath();
+		ctx.fillStyle = 'rgba(217, 48, 37, 0.85)';
+		ctx.arc(p.x * w, p.y * h, Math.max(6, w * 0.007), 0, Math.PI * 2);
+		ctx.fill();
+		ctx.font = `${Math.round(Math.max(12, w * 0.012))}px sans-serif`;
+		ctx.textBaseline = 'middle';
+		ctx.fillText(p.name, p.x * w + Math.max(10, w * 0.011), p.y * h);
+	}
+}

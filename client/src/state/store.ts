@@ -39,6 +39,8 @@ export const chatOpen = signal(false);
 export const peopleOpen = signal(false);
 /** The shared-notes side panel (its code loads the first time it opens). */
 export const notesOpen = signal(false);
+/** The presentations panel (moderators and the presenter). */
+export const presentOpen = signal(false);
 export const chatSeen = signal(0);
 export const layout = signal<'grid' | 'speaker'>('grid');
 /** A tile key ("<participantId>:camera" or ":screen") shown large, chosen by the user. */

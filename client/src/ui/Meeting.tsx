@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import { peerName } from '../state/peerName.js';
-import { chatOpen, client, drainingUntil, errorText, notesOpen, page, peers, peopleOpen, reactions, reconnecting, rev, stageKey, type PeerView } from '../state/store.js';
+import { chatOpen, client, drainingUntil, errorText, notesOpen, page, peers, peopleOpen, presentOpen, reactions, reconnecting, rev, stageKey, type PeerView } from '../state/store.js';
 import { AudioSinks } from './AudioSinks.js';
 import { ChatPanel } from './ChatPanel.js';
 import { ModeratorNotice } from './ModeratorNotice.js';
@@ -23,6 +23,7 @@ matchMedia('(max-width: 700px)').addEventListener('change', (e) => { narrow.valu
 
 const NotesPanel = lazy(() => import('../collab/NotesPanel.js').then((m) => m.NotesPanel));
 const BoardStage = lazy(() => import('../collab/BoardStage.js').then((m) => m.BoardStage));
+const PresentationsPanel = lazy(() => import('../collab/PresentationsPanel.js').then((m) => m.PresentationsPanel));
 
 type TileRef = { peer: PeerView; source: 'camera' | 'screen' };
 
@@ -33,6 +34,9 @@ export function Meeting() {
 	// A board (or presentation) on the stage puts every tile in the strip below it.
 	rev.value;
 	const board = (client.value?.stage.shown.kind ?? 'none') !== 'none';
+	const c = client.value;
+	// The panel is for who may present; it closes for someone who no longer may.
+	const presenting = presentOpen.value && !!c && (c.role === 'moderator' || c.stage.presenter === c.participantId);
 	const stage = stageKey.value && !board ? tiles.find((x) => `${x.peer.id}:${x.source}` === stageKey.value) : undefined;
 	const rest = tiles.filter((x) => x !== stage);
 	const perPage = narrow.value ? TILES_PER_PAGE_NARROW : TILES_PER_PAGE;
@@ -42,7 +46,7 @@ export function Meeting() {
 	usePauseHidden(new Set([...shown, ...(stage ? [stage] : [])].map((x) => `${x.peer.id}:${x.source}`)), tiles);
 
 	return (
-		<div class={`meeting${chatOpen.value || peopleOpen.value || notesOpen.value ? ' with-panel' : ''}${notesOpen.value ? ' with-notes' : ''}`}>
+		<div class={`meeting${chatOpen.value || peopleOpen.value || notesOpen.value || presenting ? ' with-panel' : ''}${notesOpen.value ? ' with-notes' : ''}`}>
 			<main class={`stage-area${stage || board ? ' has-stage' : ''}`}>
 				<ModeratorNotice />
 				<Polls />
@@ -73,6 +77,7 @@ export function Meeting() {
 			{chatOpen.value && <ChatPanel />}
 			{peopleOpen.value && <PeoplePanel />}
 			{notesOpen.value && <NotesPanel />}
+			{presenting && <PresentationsPanel />}
 			<Controls />
 			<AudioSinks />
 		</div>

@@ -34,6 +34,7 @@ function snapshot(s: Session, room: Room, self: Participant): RoomSnapshot {
 		producers: room.media.producers().filter((p) => p.participantId !== self.id),
 		chat: room.chatHistory(),
 		stage: room.stage.view(),
+		presentations: room.presentations.list(),
 		features: [...(s.deps.features ?? FEATURES)],
 		activeSpeaker: room.activeSpeaker ?? null,
 		dialIn: room.dialInPin && s.deps.dialInNumber ? { number: s.deps.dialInNumber, pin: room.dialInPin } : null,

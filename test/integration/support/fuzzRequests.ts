@@ -138,6 +138,11 @@ export class FuzzRequests {
 			setStage: () => ({ shown: this.#pick([{ kind: 'none' }, { kind: 'board', board: Math.floor(this.#r() * 25) }, { kind: 'pdf', presentationId: pid, page: 1 }]) }),
 			setPresenter: () => ({ participantId: b() ? null : pid }),
 			setDrawing: () => ({ everyone: b(), participantIds: b() ? [] : [pid] }),
+			presentationStart: () => ({ name: `${name}.pdf`, size: 1 + Math.floor(this.#r() * 200_000), pages: 1 + Math.floor(this.#r() * 5) }),
+			// Part 0 is a PDF's magic or not, at random; other parts random bytes of a part's size or not.
+			presentationPart: () => ({ presentationId: pid, index: Math.floor(this.#r() * 3), data: b() ? Buffer.from(`%PDF-1.4 ${name}`).toString('base64') : this.#bytes(1 + Math.floor(this.#r() * 3_000)) }),
+			presentationRead: () => ({ presentationId: pid, index: Math.floor(this.#r() * 3) }),
+			presentationRemove: () => ({ presentationId: pid }),
 		};
 		return byName[event]();
 	}
