@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ServerEvents } from '../../server/protocol/events.js';
 import type { RequestInput, RequestName } from '../../server/protocol/requests.js';
 import type { Feature, Reaction } from '../../server/protocol/limits.js';
-import type { ChatMessage, ParticipantInfo, PollView, PresentationView, ProducerInfo, Responses, Role, RoomSettings, RoomSnapshot, StageView } from '../../server/protocol/responses.js';
+import type { ChatMessage, ParticipantInfo, BreakoutsView, PollView, PresentationView, ProducerInfo, Responses, Role, RoomSettings, RoomSnapshot, StageView } from '../../server/protocol/responses.js';
 import { Emitter } from './Emitter.js';
 import type { EndReason, InboundStat, JoinExtras, MeetingChannel, RemoteTrack, RoomClientEvents, Source } from './RoomClientTypes.js';
 import { Failover } from './failover.js';
@@ -38,7 +38,8 @@ const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 2_500_000 }]
  * meeting. Emits typed events; holds no UI. Create with `RoomClient.join()`.
  */
 export class RoomClient extends Emitter<RoomClientEvents> {
-	readonly participantId: string;
+	/** Who this client is in its room; a move to another room of the meeting makes it a new participant there. */
+	participantId: string;
 	readonly #socket: Socket;
 	readonly #device: Device;
 	// Replaced when the media worker behind them dies (mediaLost with rebuild).
@@ -80,6 +81,11 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	stage: StageView = { shown: { kind: 'none' }, presenter: null, boards: 1, drawEveryone: false, drawers: [] };
 	/** The PDFs the room holds (their bytes are fetched only to be shown). */
 	presentations: PresentationView[] = [];
+	/** The meeting's breakout rooms while they run (null otherwise), and when they end on this clock. */
+	breakouts: BreakoutsView | null = null;
+	breakoutsEndAt = 0;
+	/** The breakout room this client is in (null: the main room). */
+	breakoutName: string | null = null;
 	/** This meeting's connection for the notes and whiteboard modules. */
 	readonly channel: MeetingChannel = {
 		request: (name, payload) => request(this.#socket, name, payload),
@@ -91,8 +97,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 	};
 	#closed = false;
 
-	readonly #roomId: string;
-	readonly #resumeToken: string;
+	#roomId: string;
+	#resumeToken: string;
 	#giveUp: ReturnType<typeof setTimeout> | undefined;
 	/** Where reconnects go in a cluster (the next node when ours is unreachable, or where a `reconnect` push says). */
 	readonly #failover: Failover;
@@ -160,6 +166,8 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		client.dialIn = joined.dialIn ?? null;
 		client.stage = joined.stage;
 		client.presentations = joined.presentations;
+		client.#setBreakouts(joined.breakouts);
+		client.breakoutName = joined.breakoutName;
 		client.features = joined.features;
 		client.activeSpeaker = joined.activeSpeaker ?? undefined;
 		for (const p of joined.polls) client.polls.set(p.id, p);
@@ -233,6 +241,12 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 			this.stage = stage;
 			this.emit('roomChanged');
 		});
+		on('breakoutsChanged', ({ breakouts }) => {
+			this.#setBreakouts(breakouts);
+			this.emit('roomChanged');
+		});
+		on('breakoutMessage', ({ text }) => this.emit('breakoutMessage', text));
+		on('moved', (m) => this.#moved(m));
 		on('presentationsChanged', ({ presentations }) => {
 			this.presentations = presentations;
 			this.emit('roomChanged');
@@ -317,10 +331,46 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		this.dialIn = snap.dialIn ?? null;
 		this.stage = snap.stage;
 		this.presentations = snap.presentations;
+		this.#setBreakouts(snap.breakouts);
+		this.breakoutName = snap.breakoutName;
 		this.features = snap.features;
 		this.activeSpeaker = snap.activeSpeaker ?? undefined;
 		this.emit('producersChanged');
 		this.emit('roomChanged');
+	}
+
+	#setBreakouts(b: BreakoutsView | null): void {
+		this.breakouts = b;
+		this.breakoutsEndAt = b ? Date.now() + b.remainingMs : 0;
+	}
+
+	/**
+	 * The server moved us to another room of the meeting (a breakout room, or back) on this
+	 * connection: we are a new participant there. Nothing of the old room carries over but our
+	 * devices: its people, media, chat and polls go, the new room's come, the tracks we send
+	 * are published again on new transports.
+	 */
+	#moved(m: ServerEvents['moved']): void {
+		if (this.#closed) return;
+		this.#roomId = m.roomId;
+		this.#resumeToken = m.resumeToken;
+		this.participantId = m.participantId;
+		this.role = m.role;
+		this.handRaisedAt = null;
+		this.lobby = [];
+		this.settings = m.settings;
+		this.polls.clear();
+		for (const p of m.polls) this.polls.set(p.id, p);
+		for (const id of [...this.participants.keys()]) {
+			this.participants.delete(id);
+			this.emit('participantLeft', id);
+		}
+		this.#remoteProducers.clear();
+		this.#wishes.clear();
+		// New transports first, so the new room's producers are consumed on them.
+		this.#mediaLost({ rebuild: true, producerIds: [] });
+		this.#resync(m);
+		this.emit('moved');
 	}
 
 	/** ICE restart when the media path breaks while signalling still works (e.g. a network change). */

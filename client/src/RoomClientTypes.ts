@@ -59,6 +59,10 @@ export type RoomClientEvents = {
 	draining: [deadlineAt: number];
 	/** The signalling connection dropped ('reconnecting') or came back and resynced ('connected'). */
 	connection: [state: 'reconnecting' | 'connected'];
+	/** This client is now in another room of the meeting (a breakout room or back): everything room-bound starts anew. */
+	moved: [];
+	/** A moderator's message to all rooms of the meeting (breakout rooms). */
+	breakoutMessage: [text: string];
 };
 
 /** Why this client's meeting ended: what the server said (`roomClosed`), or this client's own reason. */

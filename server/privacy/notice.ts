@@ -45,6 +45,7 @@ const TEXT = {
 		nameFromPortal: 'Your name and role as your organisation’s portal states them in the meeting invitation (token).',
 		media: 'Your audio, video and screen share, forwarded to the other participants and not recorded.',
 		chat: 'Chat messages, raised hands and reactions, shown to the participants of the meeting.',
+		breakout: 'Breakout rooms a moderator opens: their names and who is in which. Each breakout room’s chat, notes, whiteboard and presentations are deleted when the breakout rooms end.',
 		notes: 'Shared notes: what participants write in them, with the writers’ names shown at their cursors. Anyone in the meeting may download them; the server deletes them when the meeting ends.',
 		whiteboard: 'Whiteboard drawings and texts, shown to everyone in the meeting and deleted when it ends.',
 		presentation: 'Presentations (PDF files) a presenter uploads, with their file names: held in the server’s memory only, sent to the participants’ browsers to be shown there, and deleted when the meeting ends. Nothing is converted or written to disk.',
@@ -78,6 +79,7 @@ const TEXT = {
 		nameFromPortal: 'Ihr Name und Ihre Rolle, wie das Portal Ihrer Organisation sie in der Einladung (Token) angibt.',
 		media: 'Ihr Ton, Video und Ihre Bildschirmfreigabe; sie werden an die anderen Teilnehmenden weitergeleitet und nicht aufgezeichnet.',
 		chat: 'Chatnachrichten, gehobene Hände und Reaktionen; die Teilnehmenden der Besprechung sehen sie.',
+		breakout: 'Gruppenräume, die eine Moderatorin oder ein Moderator öffnet: ihre Namen und wer in welchem ist. Chat, Notizen, Whiteboard und Präsentationen jedes Gruppenraums werden gelöscht, wenn die Gruppenräume enden.',
 		notes: 'Gemeinsame Notizen: was Teilnehmende hineinschreiben, mit dem Namen der Schreibenden an ihrem Cursor. Alle in der Besprechung können sie herunterladen; der Server löscht sie mit dem Ende der Besprechung.',
 		whiteboard: 'Zeichnungen und Texte auf dem Whiteboard; alle in der Besprechung sehen sie, gelöscht werden sie mit dem Ende der Besprechung.',
 		presentation: 'Präsentationen (PDF-Dateien), die Präsentierende hochladen, mit ihrem Dateinamen: nur im Arbeitsspeicher des Servers gehalten, zur Anzeige an die Browser der Teilnehmenden gesendet und mit dem Ende der Besprechung gelöscht. Nichts wird umgewandelt oder auf die Festplatte geschrieben.',
@@ -129,7 +131,7 @@ export function privacyNotice(config: NoticeConfig, lang: Lang): PrivacyNotice {
 		cookies: false,
 		thirdParties: [],
 	};
-	const what: string[] = [facts.authMode === 'token' ? t.nameFromPortal : t.name, t.media, t.chat, t.ip];
+	const what: string[] = [facts.authMode === 'token' ? t.nameFromPortal : t.name, t.media, t.chat, t.breakout, t.ip];
 	for (const f of facts.features) what.push(t[f]);
 	if (facts.dialIn) what.push(t.phone);
 	if (facts.turn) what.push(t.turn);

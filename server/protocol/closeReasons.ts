@@ -14,6 +14,8 @@ export const CLOSE_REASONS = [
 	'maxDuration', // the room reached ROOM_MAX_DURATION_MS
 	'workerDied', // the media worker process died
 	'shutdown', // the server is stopping
+	'moved', // the participant went to a breakout room or back (it is in the other room now)
+	'breakoutEnded', // a breakout room ended (its participants went back to the main room first)
 ] as const;
 /** Why a participant or a room ended; one enum for logs, metrics and (mapped) clients. */
 export type CloseReason = (typeof CLOSE_REASONS)[number];
@@ -38,6 +40,8 @@ const TO_CLIENT: Record<CloseReason, ClientCloseReason> = {
 	roomEmpty: 'closed',
 	roomEnded: 'roomEnded',
 	maxDuration: 'maxDuration',
+	moved: 'closed',
+	breakoutEnded: 'closed',
 	workerDied: 'workerDied',
 	shutdown: 'shutdown',
 };

@@ -66,6 +66,8 @@ export const ERRORS = {
 	PLN_DOC_TOO_LARGE: { category: 'invalid', message: 'The document has reached its size limit.' },
 	PLN_NOT_A_PDF: { category: 'invalid', message: 'Only PDF files can be presented; export the slides as PDF first.' },
 	PLN_PRESENTATION_TOO_LARGE: { category: 'invalid', message: 'The file is larger than this server accepts.' },
+	PLN_BREAKOUTS_RUNNING: { category: 'conflict', message: 'Breakout rooms are already running; end them first.' },
+	PLN_BREAKOUTS_NOT_RUNNING: { category: 'conflict', message: 'No breakout rooms are running.' },
 	PLN_TOO_MANY_PRESENTATIONS: { category: 'invalid', message: 'The room holds as many presentations as it may; remove one first.' },
 	PLN_INTERNAL: { category: 'internal', message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { category: ErrorCategory; message: string }>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CLIENT_CLOSE_REASONS } from './closeReasons.js';
 import { REACTIONS, SHARED_DOCS } from './limits.js';
 import { ProducerInfo, VideoSource } from './media.js';
-import { ChatMessage, ParticipantInfo, PollResult, PollView, PresentationView, RoomSettings, StageView } from './responses.js';
+import { BreakoutsView, ChatMessage, Joined, ParticipantInfo, PollResult, PollView, PresentationView, RoomSettings, StageView } from './responses.js';
 
 /**
  * Server → client pushes: one schema per socket.io event (one payload object each); the types
@@ -64,6 +64,16 @@ export const Pushes = {
 	roomClosed: z.object({ reason: z.enum(CLIENT_CLOSE_REASONS) }),
 	/** The stage changed: what it shows, the presenter, the boards or who may draw (to everyone). */
 	stageChanged: StageView,
+	/** The meeting's breakout rooms started, changed (someone moved, the time was extended) or ended (null). */
+	breakoutsChanged: z.object({ breakouts: BreakoutsView.nullable() }),
+	/** A moderator's message to every room of the meeting. */
+	breakoutMessage: z.object({ text: z.string() }),
+	/**
+	 * This participant is now in another room of the meeting (a breakout room, or back in the
+	 * main one), on the same connection: a new participant there, with that room's state; the
+	 * client rebuilds its media on the new room's transports.
+	 */
+	moved: Joined.extend({ roomId: z.string() }),
 	/** The room's presentations changed: one was uploaded or removed (to everyone). */
 	presentationsChanged: z.object({ presentations: z.array(PresentationView) }),
 	/** Someone changed a shared document (base64 Yjs update; not to its author). */

@@ -49,6 +49,13 @@ export const LIMITS = {
 	PRESENTATION_PART_BYTES: 45_000,
 	/** The presenter's zoom on a page. */
 	ZOOM_MAX: 4,
+	/** Breakout rooms a meeting may open at once, and the length of their names. */
+	BREAKOUTS_MIN: 2,
+	BREAKOUTS_MAX: 50,
+	BREAKOUT_NAME_MAX: 60,
+	/** How long breakout rooms may run (seconds), and by how much one extension may lengthen them. */
+	BREAKOUT_SECONDS_MIN: 10,
+	BREAKOUT_SECONDS_MAX: 8 * 3600,
 } as const;
 
 /** What a meeting can use besides audio, video, chat and polls; FEATURES in the config turns each on or off. */

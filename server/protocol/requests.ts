@@ -102,6 +102,28 @@ export const Requests = {
 	presentationRead: z.strictObject({ presentationId: IdSchema, index: z.number().int().min(0).max(1_000_000) }),
 	/** Moderators and the presenter: the presentation goes (and from the stage, if shown). */
 	presentationRemove: z.strictObject({ presentationId: IdSchema }),
+	/**
+	 * Moderators: opens breakout rooms and moves the participants named in each there; with
+	 * `allowChoose` the others may pick one. They end after `durationSeconds` (or breakoutEnd).
+	 */
+	breakoutStart: z.strictObject({
+		rooms: z.array(z.strictObject({
+			name: z.string().trim().min(1).max(LIMITS.BREAKOUT_NAME_MAX),
+			participantIds: z.array(IdSchema).max(1_000),
+		})).min(LIMITS.BREAKOUTS_MIN).max(LIMITS.BREAKOUTS_MAX),
+		allowChoose: z.boolean(),
+		durationSeconds: z.number().int().min(LIMITS.BREAKOUT_SECONDS_MIN).max(LIMITS.BREAKOUT_SECONDS_MAX),
+	}),
+	/** Goes to a breakout room (null: back to the main room): moderators any, others their own or, when allowed, any. */
+	breakoutJoin: z.strictObject({ breakoutId: IdSchema.nullable() }),
+	/** Moderators: moves someone to a breakout room (null: to the main room). */
+	breakoutMove: z.strictObject({ participantId: IdSchema, breakoutId: IdSchema.nullable() }),
+	/** Moderators: the breakout rooms run this much longer. */
+	breakoutExtend: z.strictObject({ seconds: z.number().int().min(1).max(LIMITS.BREAKOUT_SECONDS_MAX) }),
+	/** Moderators: a message shown in every breakout room and the main room. */
+	breakoutBroadcast: z.strictObject({ text: z.string().trim().min(1).max(LIMITS.CHAT_TEXT_MAX) }),
+	/** Moderators: everyone back to the main room now; the breakout rooms and their contents go. */
+	breakoutEnd: z.strictObject({}),
 } as const;
 
 export type RequestName = keyof typeof Requests;

@@ -92,6 +92,19 @@ export type StageView = z.infer<typeof StageView>;
 export const PresentationView = z.object({ id: z.string(), name: z.string(), size: z.number(), pages: z.number(), parts: z.number() });
 export type PresentationView = z.infer<typeof PresentationView>;
 
+/** The breakout rooms of a meeting while they run: who is in which, and how long they have left. */
+export const BreakoutsView = z.object({
+	rooms: z.array(z.object({ id: z.string(), name: z.string(), members: z.array(z.object({ id: z.string(), name: z.string() })) })),
+	allowChoose: z.boolean(),
+	/** Milliseconds left when this was sent (the client counts down from its own clock). */
+	remainingMs: z.number(),
+	/** Where the moderator's plan puts this participant (null: the main room, or none yet). */
+	assigned: z.string().nullable(),
+	/** The main room's id (a breakout room's participants go back there). */
+	mainRoomId: z.string(),
+});
+export type BreakoutsView = z.infer<typeof BreakoutsView>;
+
 /** The room as a (re)joining participant needs it: everyone else, their media, the chat. */
 export const RoomSnapshot = z.object({
 	settings: RoomSettings,
@@ -101,6 +114,10 @@ export const RoomSnapshot = z.object({
 	chat: z.array(ChatMessage),
 	stage: StageView,
 	presentations: z.array(PresentationView),
+	/** The meeting's breakout rooms while they run; null otherwise. */
+	breakouts: BreakoutsView.nullable(),
+	/** Which breakout room this is (null: the main room). */
+	breakoutName: z.string().nullable(),
 	/** Meeting features this server has on (FEATURES): the client offers only these. */
 	features: z.array(z.enum(FEATURES)),
 	/** The participant the SFU last named the active speaker; null before it named one. */
@@ -121,8 +138,11 @@ export type RoomSnapshot = z.infer<typeof RoomSnapshot>;
 const Empty = z.strictObject({});
 
 /** What each request answers with on success; `satisfies` makes a missing or extra name fail the build. */
+/** A join's answer: the room and who this participant is in it (a move to a breakout room says the same). */
+export const Joined = RoomSnapshot.extend({ participantId: z.string(), role: Role, rtpCapabilities: z.unknown(), resumeToken: z.string() });
+
 export const Responses = {
-	join: RoomSnapshot.extend({ participantId: z.string(), role: Role, rtpCapabilities: z.unknown(), resumeToken: z.string() }),
+	join: Joined,
 	resume: RoomSnapshot,
 	leave: Empty,
 	setRtpCapabilities: Empty,
@@ -174,6 +194,12 @@ export const Responses = {
 	/** One part of a presentation, base64. */
 	presentationRead: z.object({ data: z.string() }),
 	presentationRemove: Empty,
+	breakoutStart: Empty,
+	breakoutJoin: Empty,
+	breakoutMove: Empty,
+	breakoutExtend: Empty,
+	breakoutBroadcast: Empty,
+	breakoutEnd: Empty,
 } as const satisfies Record<RequestName, z.ZodType>;
 
 /** What each request answers with on success, inferred from `Responses`. */

@@ -1,3 +1,4 @@
+import type { Room } from './Room.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServerPush } from '../protocol/events.js';
 import type { ParticipantInfo } from '../protocol/responses.js';
@@ -18,6 +19,11 @@ export interface Connection {
 	readonly replaced?: () => void;
 	/** The cluster node the client's socket is on (its home node); undefined on a single node. */
 	readonly node?: string;
+	/**
+	 * Takes the participant to another room of the meeting (a breakout room, or back): it leaves
+	 * this room and joins `to` as a new participant, with `role`, on the same connection.
+	 */
+	readonly move?: (to: Room, role: Role) => Promise<Participant>;
 }
 
 const asConnection = (c: Notify | Connection): Connection => (typeof c === 'function' ? { notify: c } : c);
@@ -63,6 +69,12 @@ export class Participant {
 	/** The node of the bound connection (undefined while disconnected or on a single node). */
 	get node(): string | undefined {
 		return this.#connection?.node;
+	}
+
+	/** Moves the participant to another room of the meeting: who it is there; undefined when it cannot be moved now (disconnected). */
+	async moveTo(to: Room): Promise<Participant | undefined> {
+		const move = this.#connection?.move;
+		return move ? move(to, this.role) : undefined;
 	}
 
 	/** Pushes to the connection; dropped while disconnected (the resume answer resyncs). */

@@ -11,6 +11,7 @@ import { TypedEmitter } from '../shared/TypedEmitter.js';
 import { type CloseReason, toClientReason } from './CloseReason.js';
 import { type Connection, type Notify, Participant, type ParticipantKind } from './Participant.js';
 import type { Poll } from './Poll.js';
+import type { Breakouts } from './Breakouts.js';
 import { RoomAccess } from './RoomAccess.js';
 import { RoomDocs } from './RoomDocs.js';
 import { RoomPresentations } from './RoomPresentations.js';
@@ -60,6 +61,10 @@ export class Room extends TypedEmitter<RoomEvents> {
 	readonly docs: RoomDocs = new RoomDocs(this, (p) => this.stage.mayDraw(p));
 	/** Uploaded PDFs (memory only, zeroed at close). */
 	readonly presentations: RoomPresentations;
+	/** The main room's breakout rooms, once a moderator opened some. */
+	breakouts: Breakouts | undefined;
+	/** For a breakout room: the main room of its meeting (no one joins it but by a move). */
+	parent: Room | undefined;
 	/** Digits a phone caller enters to reach this room; set by the registry when dial-in is on. */
 	dialInPin: string | undefined;
 	// Memory only, bounded, dropped with the room (invariant 1).
@@ -123,12 +128,15 @@ export class Room extends TypedEmitter<RoomEvents> {
 		if (this.#closed) throw new PlenumError('PLN_ROOM_CLOSED');
 		if (this.#participants.size >= this.#opts.maxParticipants) throw new PlenumError('PLN_ROOM_FULL');
 		clearTimeout(this.#emptyTimer);
+		// Someone is in the meeting again: a breakout room's join stops the main room's grace too.
+		if (this.parent) clearTimeout(this.parent.#emptyTimer);
 		const p = new Participant(newParticipantId(), displayName, notify, role, kind);
 		p.mediaNode = p.node;
 		this.media.addParticipant(p.id, p.node);
 		this.broadcast({ event: 'participantJoined', data: p.info() });
 		this.#participants.set(p.id, p);
 		this.#peakSize = Math.max(this.#peakSize, this.#participants.size);
+		(this.parent ?? this).breakouts?.touch();
 		this.#log.info({ participantId: p.id, participants: this.size }, 'participant joined');
 		this.noteChanged();
 		return p;
@@ -190,6 +198,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.docs.left(pid);
 		this.stage.left(pid);
 		this.presentations.left(pid);
+		(this.parent ?? this).breakouts?.touch();
 		this.broadcast({ event: 'participantLeft', data: { participantId: pid } });
 		this.#log.info({ participantId: pid, reason, participants: this.size }, 'participant left');
 		this.noteChanged();
@@ -203,7 +212,32 @@ export class Room extends TypedEmitter<RoomEvents> {
 		for (const producerId of gone) this.broadcast({ event: 'producerClosed', data: { producerId } }, pid);
 	}
 
+	/** Makes this a breakout room of `main`'s meeting: it stays open while the meeting has anyone in it. */
+	setParent(main: Room): void {
+		this.parent = main;
+		clearTimeout(this.#emptyTimer);
+	}
+
+	/** Arms the empty-room grace if nobody is here (after the breakout rooms that held it open ended). */
+	closeIfEmpty(): void {
+		if (this.#participants.size === 0 && !this.#closed) this.#armEmptyTimer();
+	}
+
 	#armEmptyTimer(): void {
+		// With breakout rooms the meeting is empty only when the main room and all of them are;
+		// then the main room's grace runs, and its close closes the breakout rooms.
+		const main = this.parent ?? this;
+		if (main !== this || main.breakouts?.running) {
+			// A breakout room its meeting no longer lists (ended, or the meeting closed) goes by itself.
+			if (main !== this && (main.#closed || !main.breakouts?.rooms().includes(this))) return this.#armGrace();
+			const rooms = [main, ...(main.breakouts?.rooms() ?? [])];
+			if (rooms.every((r) => r.size === 0)) main.#armGrace();
+			return;
+		}
+		this.#armGrace();
+	}
+
+	#armGrace(): void {
 		clearTimeout(this.#emptyTimer);
 		// Grace period: a participant reloading the page should find the room still there.
 		this.#emptyTimer = setTimeout(() => this.close('roomEmpty'), this.#opts.emptyGraceMs);
@@ -321,6 +355,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 		this.#chat = [];
 		this.docs.close();
 		this.presentations.close();
+		this.breakouts?.close();
 		this.media.close();
 		this.#log.info({ reason }, 'room closed');
 		this.safeEmit('closed', reason);

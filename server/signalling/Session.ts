@@ -8,6 +8,7 @@ import type { Room } from '../rooms/Room.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import { PlenumError } from '../shared/errors.js';
 import { TokenBucket } from '../shared/TokenBucket.js';
+import { moveSession } from './handlers/breakout.js';
 import type { Feature } from '../protocol/limits.js';
 
 // Generous for a real client: a join into a full room (99 others with camera and microphone)
@@ -81,7 +82,7 @@ export class Session {
 
 	/** `node`: the client's home node when its socket is relayed from another node (cluster mode). */
 	constructor(socket: SessionSocket, deps: SignallingDeps, node?: string) {
-		this.connection = { notify: (p) => this.push(p), replaced: () => this.#replaced(), node };
+		this.connection = { notify: (p) => this.push(p), replaced: () => this.#replaced(), node, move: (to, role) => moveSession(this, to, role) };
 		this.socket = socket;
 		this.deps = deps;
 		this.log = deps.log;

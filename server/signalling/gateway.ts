@@ -13,13 +13,14 @@ import { mediaHandlers } from './handlers/media.js';
 import { moderationHandlers } from './handlers/moderation.js';
 import { roomHandlers } from './handlers/room.js';
 import { stageHandlers } from './handlers/stage.js';
+import { breakoutHandlers } from './handlers/breakout.js';
 import { loopbackOrigins, normalOrigin, originAllowed } from './originCheck.js';
 import { payloadShapeProblem } from './payloadShape.js';
 import type { RelayedSocket } from './relay.js';
 import { Session, type SessionSocket, type SignallingDeps } from './Session.js';
 
 /** The dispatch table: one entry per request, checked exhaustive by its type. */
-const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers, ...conversationHandlers, ...moderationHandlers, ...collabHandlers, ...stageHandlers };
+const HANDLERS: Handlers = { ...roomHandlers, ...mediaHandlers, ...conversationHandlers, ...moderationHandlers, ...collabHandlers, ...stageHandlers, ...breakoutHandlers };
 
 /** Largest socket.io message accepted; bigger ones drop the connection (socket.io's own check). */
 const MAX_MESSAGE_BYTES = 64 * 1024;

@@ -79,6 +79,27 @@ describe('PhoneCall', () => {
 		expect(failedPins).toBe(0);
 	});
 
+	it('a move to another room of the meeting (breakout rooms): the caller leaves, joins there, its audio link is made anew', async () => {
+		leg.press(`${PIN}#`);
+		await settle();
+		const other = new Room(asRoomId('r2'), new FakeRoomMedia(), { emptyGraceMs: 60_000, maxParticipants: 10, reconnectGraceMs: 1_000 }, log);
+		try {
+			const [first] = phones();
+			const moved = await first?.moveTo(other);
+			expect(phones()).toHaveLength(0);
+			expect(other.participants().map((p) => [p.id, p.kind, p.displayName])).toEqual([[moved?.id, 'phone', '…5678']]);
+			expect(opener.links).toHaveLength(2);
+			expect(opener.links[0]?.closed).toBe(true);
+			expect(opener.links[1]?.producerId).toBeDefined();
+			leg.voice.push(FRAME);
+			call.tick();
+			expect(opener.links[1]?.sentToRoom).toEqual([FRAME]);
+			expect(ended).toEqual([]);
+		} finally {
+			other.close('shutdown');
+		}
+	});
+
 	it('three wrong PINs end the call with wrongPin: the prompt, then BYE, then ended once the dialog is gone', async () => {
 		leg.press('1#2#3#');
 		expect(failedPins).toBe(3);

@@ -1,7 +1,7 @@
 import type { Logger } from '../observability/log.js';
 import type { ServerPush } from '../protocol/events.js';
 import type { CloseReason } from '../rooms/CloseReason.js';
-import type { Participant } from '../rooms/Participant.js';
+import type { Connection, Participant } from '../rooms/Participant.js';
 import type { Room } from '../rooms/Room.js';
 import { PlenumError } from '../shared/errors.js';
 import type { RoomId } from '../shared/ids.js';
@@ -89,6 +89,8 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 	};
 	#muted = false;
 	#starAt = 0;
+	/** How the rooms reach this call: its pushes, and a move to another room of the meeting (breakout rooms). */
+	readonly #connection: Connection = { notify: (push) => this.#onPush(push), move: (to) => this.#moveTo(to) };
 	readonly #pinTimer: NodeJS.Timeout;
 	#hangupTimer: NodeJS.Timeout | undefined;
 
@@ -223,7 +225,7 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 		clearTimeout(this.#pinTimer);
 		this.#state = 'joining';
 		try {
-			this.#participant = this.#resumeIn(room, resume) ?? room.join(this.#d.displayName, (push) => this.#onPush(push), 'participant', 'phone');
+			this.#participant = this.#resumeIn(room, resume) ?? room.join(this.#d.displayName, this.#connection, 'participant', 'phone');
 			this.#room = room;
 			if (!(await this.#connectMedia())) return; // the call ended meanwhile: nothing to tell
 			// The worker died while the link was being made: it may sit on the dead one.
@@ -243,7 +245,7 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 	#resumeIn(room: Room, resume: ResumeRef | undefined): Participant | undefined {
 		if (!resume) return undefined;
 		try {
-			return room.resume(resume.participantId as Participant['id'], resume.token, (push) => this.#onPush(push));
+			return room.resume(resume.participantId as Participant['id'], resume.token, this.#connection);
 		} catch {
 			return undefined; // dropped meanwhile: join anew
 		}
@@ -358,6 +360,22 @@ export class PhoneCall extends TypedEmitter<PhoneCallEvents> {
 			this.#d.player.play([this.#d.prompts.get(prompt)], bye);
 			this.#hangupTimer = setTimeout(bye, HANGUP_AFTER_PROMPT_MAX_MS);
 		} else bye();
+	}
+
+	/**
+	 * A moderator moves the caller to another room of the meeting (a breakout room, or back):
+	 * it leaves this room and joins `to`; its audio link is made anew there, the call goes on.
+	 */
+	async #moveTo(to: Room): Promise<Participant> {
+		if (this.#state !== 'inRoom') throw new PlenumError('PLN_PARTICIPANT_NOT_FOUND');
+		this.#leaveRoom('moved');
+		this.#state = 'joining';
+		const p = to.join(this.#d.displayName, this.#connection, 'participant', 'phone');
+		this.#participant = p;
+		this.#room = to;
+		if (await this.#connectMedia().catch(() => false)) this.#state = 'inRoom';
+		else if (this.#state === 'joining') this.#end('failed', 'unavailable');
+		return p;
 	}
 
 	#leaveRoom(reason: CloseReason): void {

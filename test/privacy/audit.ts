@@ -47,8 +47,8 @@ const PARTICIPANT_IP = '127.0.0.1';
 
 export async function runAudit(say: (line: string) => void = () => undefined): Promise<AuditResult> {
 	const tag = randomBytes(4).toString('hex');
-	const canaries = [`CanaryRoom${tag}`, `Canary Erika ${tag}`, `Canary Jürgen ${tag}`, `canary chat ${tag} meet at the town hall`, `canary poll ${tag} budget?`, `canary option ${tag}`, `canary password ${tag}`, `canary notes ${tag} the minutes say`, `canary board ${tag} vote on Friday`, `Canary slides ${tag}.pdf`];
-	const [roomId, nameA, nameB, chatText, pollQuestion, pollOption, password, notesText, boardText, pdfName] = canaries as [string, string, string, string, string, string, string, string, string, string];
+	const canaries = [`CanaryRoom${tag}`, `Canary Erika ${tag}`, `Canary Jürgen ${tag}`, `canary chat ${tag} meet at the town hall`, `canary poll ${tag} budget?`, `canary option ${tag}`, `canary password ${tag}`, `canary notes ${tag} the minutes say`, `canary board ${tag} vote on Friday`, `Canary slides ${tag}.pdf`, `Canary breakout ${tag}`];
+	const [roomId, nameA, nameB, chatText, pollQuestion, pollOption, password, notesText, boardText, pdfName, breakoutName] = canaries as [string, string, string, string, string, string, string, string, string, string, string];
 	const pdfText = `canary pdf ${tag} closed session`;
 	const traced = installed('strace', '-V');
 	const phoned = installed('sipp', '-v');
@@ -65,7 +65,7 @@ export async function runAudit(say: (line: string) => void = () => undefined): P
 		const phone = phoned ? { sipPort: server.sipPort, caller: `+${digits}` } : undefined;
 		const label = `…${digits.slice(-4)}`;
 		if (phone) say(`phone caller ${label}: none of its five-digit pieces is among the ${taken.size} in the heap before the call`);
-		await scriptedMeeting(server.baseUrl, roomId, [nameA, nameB], { chatText, pollQuestion, pollOption, password, notesText, boardText, pdf: { name: pdfName, bytes: pdf }, phone }, async () => {
+		await scriptedMeeting(server.baseUrl, roomId, [nameA, nameB], { chatText, pollQuestion, pollOption, password, notesText, boardText, pdf: { name: pdfName, bytes: pdf }, breakoutName, phone }, async () => {
 			// Control: while the room is open the snapshot must hold the canaries, or the search is blind.
 			const during = await inspector.heapSnapshot();
 			// The room password is kept only as a SHA-256 digest, so even now it must not be there.

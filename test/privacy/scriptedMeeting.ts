@@ -15,6 +15,8 @@ export interface MeetingScript {
 	boardText?: string;
 	/** A PDF the chair uploads and shows; the other participant reads it. */
 	pdf?: { name: string; bytes: Buffer };
+	/** A breakout room the chair opens (by this name) for the other participant while `whileOpen` runs. */
+	breakoutName?: string;
 	phone?: { sipPort: number; caller: string };
 }
 
@@ -29,6 +31,7 @@ const PHONE_JOIN_TIMEOUT_MS = 20_000;
 export async function scriptedMeeting(baseUrl: string | string[], roomId: string, names: string[], c: MeetingScript, whileOpen: () => Promise<void>): Promise<void> {
 	const { chatText } = c;
 	const sockets: Socket[] = [];
+	const ids: string[] = [];
 	let pin: string | undefined;
 	try {
 		for (const [i, displayName] of names.entries()) {
@@ -36,6 +39,7 @@ export async function scriptedMeeting(baseUrl: string | string[], roomId: string
 			const s = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
 			sockets.push(s);
 			const joined = await ask(s, 'join', { roomId, displayName });
+			ids.push(joined.participantId ?? '');
 			pin ??= joined.dialIn?.pin;
 			await ask(s, 'setRtpCapabilities', { rtpCapabilities: joined.rtpCapabilities });
 			await ask(s, 'createTransport', { direction: 'send' });
@@ -68,7 +72,9 @@ export async function scriptedMeeting(baseUrl: string | string[], roomId: string
 			const outcome = await Promise.race([joined, call.then(() => 'the call ended' as const), timeout]);
 			if (outcome !== 'joined') throw new Error(`the phone caller did not join (${outcome})`);
 		}
+		if (c.breakoutName) await moved(sockets[1] ?? chair, () => ask(chair, 'breakoutStart', { rooms: [{ name: c.breakoutName, participantIds: [ids[1]] }, { name: 'second', participantIds: [] }], allowChoose: false, durationSeconds: 600 }));
 		await whileOpen();
+		if (c.breakoutName) await moved(sockets[1] ?? chair, () => ask(chair, 'breakoutEnd', {}));
 		await call;
 		for (const s of sockets) await ask(s, 'leave', {});
 	} finally {
@@ -122,8 +128,15 @@ async function present(presenter: Socket, viewer: Socket, pdf: { name: string; b
 	for (let index = 0; index < parts; index++) await ask(viewer, 'presentationRead', { presentationId: started.presentationId, index });
 }
 
+/** Runs `act` and waits until `s` is told it moved to another room of the meeting. */
+async function moved(s: Socket, act: () => Promise<unknown>): Promise<void> {
+	const told = new Promise<void>((ok) => s.once('moved', () => ok()));
+	await act();
+	await told;
+}
+
 /** A request that must succeed: its data, or an error naming the request and the code. */
-async function ask(s: Socket, event: string, payload: unknown): Promise<{ rtpCapabilities?: unknown; id?: string; dialIn?: { pin: string } | null }> {
+async function ask(s: Socket, event: string, payload: unknown): Promise<{ rtpCapabilities?: unknown; id?: string; participantId?: string; dialIn?: { pin: string } | null }> {
 	const ack = await askRaw(s, event, payload);
 	if (!ack.ok) throw new Error(`${event}: ${ack.error?.code}`);
 	return ack.data;

@@ -55,7 +55,8 @@ export class DocSync extends Emitter<DocSyncEvents> {
 			}),
 		);
 		const onConnection = (state: string) => state === 'connected' && void this.#open();
-		this.#stops.push(client.on('connection', onConnection), client.on('closed', () => this.close()));
+		// Another room of the meeting has its own document: never merge this one into it.
+		this.#stops.push(client.on('connection', onConnection), client.on('closed', () => this.close()), client.on('moved', () => this.#reload()));
 		this.#bind();
 		void this.#open();
 	}
@@ -110,8 +111,11 @@ export class DocSync extends Emitter<DocSyncEvents> {
 		}
 	}
 
-	/** The server refused our edit: our copy differs from the room's; start again from the room's. */
+	/** The server refused our edit (our copy differs from the room's), or we moved rooms: start again from the room's. */
 	#reload(): void {
+		clearTimeout(this.#flushTimer);
+		this.#flushTimer = undefined;
+		this.#pending = [];
 		const cursor = this.awareness.getLocalState();
 		this.awareness.destroy();
 		this.doc.destroy();

@@ -70,6 +70,7 @@ export function presentation(c: RoomClient, p: PresentationView): Promise<PDFDoc
 		forgetAll();
 		loadedFor = c;
 		c.on('closed', forgetAll);
+		c.on('moved', forgetAll);
 	}
 	let doc = loaded.get(p.id);
 	if (!doc) {

@@ -3,7 +3,7 @@ import { userMessage } from '../i18n/errorMessages.js';
 import { watchQuality } from './quality.js';
 import type { Reaction } from '../RoomClient.js';
 import {
-	chatOpen, chatLog, chatSeen, client, drainingUntil, errorCode, moderatorNotice, roomToken, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
+	breakoutMessage, chatOpen, chatLog, chatSeen, client, drainingUntil, errorCode, moderatorNotice, roomToken, devices, displayName, endReason, errorText, localCamera, localScreen, micMuted, phase, pinned, reactions, reconnecting, rev,
 } from './store.js';
 
 const REACTION_SHOW_MS = 4_000;
@@ -52,6 +52,13 @@ export async function join(o: JoinOptions): Promise<void> {
 	c.on('participantLeft', (id) => { if (pinned.value?.startsWith(`${id}:`)) pinned.value = undefined; });
 	c.on('reaction', (participantId, reaction) => showReaction(participantId, reaction));
 	c.on('connection', (state) => { reconnecting.value = state === 'reconnecting'; });
+	// Another room of the meeting: its chat starts unread from nothing, nobody of the old room is pinned.
+	c.on('moved', () => {
+		chatSeen.value = 0;
+		pinned.value = undefined;
+		rev.value++;
+	});
+	c.on('breakoutMessage', (text) => { breakoutMessage.value = text; });
 	// The drain notice may have come before the join finished: RoomClient keeps it.
 	drainingUntil.value = c.drainingUntil;
 	c.on('draining', (until) => { drainingUntil.value = until; });

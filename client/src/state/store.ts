@@ -39,6 +39,9 @@ export const chatOpen = signal(false);
 export const peopleOpen = signal(false);
 /** The shared-notes side panel (its code loads the first time it opens). */
 export const notesOpen = signal(false);
+/** The breakout rooms panel, and the last message a moderator sent to every room. */
+export const breakoutOpen = signal(false);
+export const breakoutMessage = signal<string | undefined>(undefined);
 /** The presentations panel (moderators and the presenter). */
 export const presentOpen = signal(false);
 export const chatSeen = signal(0);

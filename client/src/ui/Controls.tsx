@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { REACTIONS } from '../../../server/protocol/limits.js';
 import { t } from '../i18n/i18n.js';
 import { leave, react, switchDevice, toggleCamera, toggleChat, toggleHand, toggleMic, toggleScreen } from '../state/actions.js';
-import { chatOpen, client, devices, layout, localCamera, localScreen, micMuted, notesOpen, peers, peopleOpen, presentOpen, rev, unread } from '../state/store.js';
+import { breakoutOpen, chatOpen, client, devices, layout, localCamera, localScreen, micMuted, notesOpen, peers, peopleOpen, presentOpen, rev, unread } from '../state/store.js';
 import { DevicePicker } from './DevicePicker.js';
 import { Icon, type IconName } from './icons.js';
 import { REACTION_EMOJI } from './reactions.js';
@@ -49,6 +49,11 @@ export function Controls() {
 			{presenting && c.features.includes('presentation') && (
 				<button type="button" id="btn-present" aria-pressed={presentOpen.value} aria-label={t('controls.present')} title={t('controls.present')} onClick={() => { presentOpen.value = !presentOpen.value; }}>
 					<Icon name="slides" />
+				</button>
+			)}
+			{(c?.role === 'moderator' || c?.breakouts) && (
+				<button type="button" id="btn-breakout" aria-pressed={breakoutOpen.value} aria-label={t('controls.breakout')} title={t('controls.breakout')} onClick={() => { breakoutOpen.value = !breakoutOpen.value; }}>
+					<Icon name="breakout" />
 				</button>
 			)}
 			{c?.features.includes('notes') && (

@@ -2,8 +2,9 @@ import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import { peerName } from '../state/peerName.js';
-import { chatOpen, client, drainingUntil, errorText, notesOpen, page, peers, peopleOpen, presentOpen, reactions, reconnecting, rev, stageKey, type PeerView } from '../state/store.js';
+import { breakoutOpen, chatOpen, client, drainingUntil, errorText, notesOpen, page, peers, peopleOpen, presentOpen, reactions, reconnecting, rev, stageKey, type PeerView } from '../state/store.js';
 import { AudioSinks } from './AudioSinks.js';
+import { BreakoutBanner } from './BreakoutBanner.js';
 import { ChatPanel } from './ChatPanel.js';
 import { ModeratorNotice } from './ModeratorNotice.js';
 import { Polls } from './Polls.js';
@@ -23,6 +24,7 @@ matchMedia('(max-width: 700px)').addEventListener('change', (e) => { narrow.valu
 
 const NotesPanel = lazy(() => import('../collab/NotesPanel.js').then((m) => m.NotesPanel));
 const BoardStage = lazy(() => import('../collab/BoardStage.js').then((m) => m.BoardStage));
+const BreakoutPanel = lazy(() => import('../breakout/BreakoutPanel.js').then((m) => m.BreakoutPanel));
 const PresentationsPanel = lazy(() => import('../collab/PresentationsPanel.js').then((m) => m.PresentationsPanel));
 
 type TileRef = { peer: PeerView; source: 'camera' | 'screen' };
@@ -46,9 +48,10 @@ export function Meeting() {
 	usePauseHidden(new Set([...shown, ...(stage ? [stage] : [])].map((x) => `${x.peer.id}:${x.source}`)), tiles);
 
 	return (
-		<div class={`meeting${chatOpen.value || peopleOpen.value || notesOpen.value || presenting ? ' with-panel' : ''}${notesOpen.value ? ' with-notes' : ''}`}>
+		<div class={`meeting${chatOpen.value || peopleOpen.value || notesOpen.value || presenting || breakoutOpen.value ? ' with-panel' : ''}${notesOpen.value ? ' with-notes' : ''}`}>
 			<main class={`stage-area${stage || board ? ' has-stage' : ''}`}>
 				<ModeratorNotice />
+				<BreakoutBanner />
 				<Polls />
 				{drainingUntil.value !== undefined && <p id="draining" class="draining" role="status">{t('drain.banner', { time: new Date(drainingUntil.value).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })}</p>}
 				{reconnecting.value && <p id="reconnecting" class="reconnecting" role="status">{t('meeting.reconnecting')}</p>}
@@ -78,6 +81,7 @@ export function Meeting() {
 			{peopleOpen.value && <PeoplePanel />}
 			{notesOpen.value && <NotesPanel />}
 			{presenting && <PresentationsPanel />}
+			{breakoutOpen.value && <BreakoutPanel />}
 			<Controls />
 			<AudioSinks />
 		</div>

@@ -26,7 +26,8 @@ async function admit(s: Session, roomId: RoomId, token: string | undefined, tick
 	return claims;
 }
 
-function snapshot(s: Session, room: Room, self: Participant): RoomSnapshot {
+/** The room as `self` needs it on joining (or resuming, or moving in). */
+export function snapshot(s: Session, room: Room, self: Participant): RoomSnapshot {
 	return {
 		settings: room.access.settings(),
 		polls: [...room.polls.values()].filter((p) => p.open).map((p) => p.view()),
@@ -35,9 +36,12 @@ function snapshot(s: Session, room: Room, self: Participant): RoomSnapshot {
 		chat: room.chatHistory(),
 		stage: room.stage.view(),
 		presentations: room.presentations.list(),
+		breakouts: (room.parent ?? room).breakouts?.view(self) ?? null,
+		breakoutName: room.parent?.breakouts?.nameOf(room) ?? null,
 		features: [...(s.deps.features ?? FEATURES)],
 		activeSpeaker: room.activeSpeaker ?? null,
-		dialIn: room.dialInPin && s.deps.dialInNumber ? { number: s.deps.dialInNumber, pin: room.dialInPin } : null,
+		// A breakout room is reached by a move only: its PIN is not given out.
+		dialIn: room.dialInPin && !room.parent && s.deps.dialInNumber ? { number: s.deps.dialInNumber, pin: room.dialInPin } : null,
 		// A resume that moved the media to another node (or to a restored room) rebuilds it too.
 		mediaLost: room.media.needsRebuild(self.id) || self.mediaReset,
 		failoverUrls: s.deps.failoverUrls?.() ?? [],
@@ -53,6 +57,8 @@ export const roomHandlers = {
 			const roomId = asRoomId(req.roomId);
 			const claims = await admit(s, roomId, req.token, req.ticket);
 			const room = await s.deps.registry.getOrCreate(roomId);
+			// A breakout room is entered by a move from its meeting, never by its id.
+			if (room.parent) throw new PlenumError('PLN_ROOM_NOT_FOUND');
 			// The socket may have gone while the room was being created: joining now would
 			// leave a participant nobody can remove, keeping the room open forever.
 			if (!s.socket.connected || s.closed) throw new PlenumError('PLN_NOT_JOINED');
@@ -92,7 +98,7 @@ export const roomHandlers = {
 	knock: (async (s, req) => {
 		if (s.participant || s.joining || s.knocking) throw new PlenumError('PLN_ALREADY_JOINED');
 		const room = await s.deps.registry.find(asRoomId(req.roomId));
-		if (!room) throw new PlenumError('PLN_ROOM_NOT_FOUND');
+		if (!room || room.parent) throw new PlenumError('PLN_ROOM_NOT_FOUND');
 		// Token mode: only rooms with a lobby take guests.
 		if (s.deps.auth.mode === 'token' && !room.access.lobby) throw new PlenumError('PLN_TOKEN_REQUIRED');
 		const entry = room.access.knock(req.displayName, (push) => {

@@ -143,6 +143,12 @@ export class FuzzRequests {
 			presentationPart: () => ({ presentationId: pid, index: Math.floor(this.#r() * 3), data: b() ? Buffer.from(`%PDF-1.4 ${name}`).toString('base64') : this.#bytes(1 + Math.floor(this.#r() * 3_000)) }),
 			presentationRead: () => ({ presentationId: pid, index: Math.floor(this.#r() * 3) }),
 			presentationRemove: () => ({ presentationId: pid }),
+			breakoutStart: () => ({ rooms: [{ name, participantIds: b() ? [] : [pid] }, { name: `${name} 2`, participantIds: [] }], allowChoose: b(), durationSeconds: 10 + Math.floor(this.#r() * 100) }),
+			breakoutJoin: () => ({ breakoutId: b() ? null : pid }),
+			breakoutMove: () => ({ participantId: pid, breakoutId: b() ? null : pid }),
+			breakoutExtend: () => ({ seconds: 1 + Math.floor(this.#r() * 600) }),
+			breakoutBroadcast: () => ({ text: name }),
+			breakoutEnd: () => ({}),
 		};
 		return byName[event]();
 	}
