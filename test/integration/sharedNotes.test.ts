@@ -18,6 +18,8 @@ describe('shared notes in real browsers', () => {
 
 	const openNotes = async (page: Page) => {
 		page.on('console', (m) => m.type() === 'error' && /Content.Security.Policy|Refused to/i.test(m.text()) && cspErrors.push(m.text()));
+		// The first-visit privacy banner, accepted, leaves the room to the meeting (and the screenshot).
+		if (await page.isVisible('#privacy-accept')) await page.click('#privacy-accept');
 		await page.click('#btn-notes');
 		await page.waitForSelector('#notes-editor', { timeout: 20_000 });
 	};

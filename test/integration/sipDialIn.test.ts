@@ -218,6 +218,41 @@ describe('SIP dial-in (sipp as the phone, real Chromium in the room)', () => {
 		}
 	}, 120_000);
 
+	it('a moderator moves a softphone caller into a breakout room and back: heard in each room, the call goes on', async () => {
+		const roomId = uniqueRoomId('sip-breakout');
+		const page = await joinPage(roomId); // the first in the room: its moderator
+		const pin = await page.evaluate(() => window.plenum?.client?.dialIn?.pin ?? '');
+		const mic = join(mkdtempSync(join(tmpdir(), 'plenum-mic-')), 'mic.wav');
+		spawnSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', mic, 'synth', '60', 'sine', '300', 'vol', '0.4']);
+		const phone = await Baresip.start({ caller: CALLER, target: `sip:plenum@127.0.0.1:${sipPort}`, micWav: mic });
+		/** Waits until the page, in `room` (null: the main room), hears the phone participant there (energy rising on one consumer). */
+		const hearsPhoneIn = async (room: string | null) => {
+			await eventually(async () => (await page.evaluate(() => window.plenum?.client?.breakoutName ?? null)) === room, 20_000, `the browser in ${room ?? 'the main room'}`);
+			const phoneId = await eventually(() => page.evaluate(() => [...(window.plenum?.client?.participants.values() ?? [])].find((p) => p.kind === 'phone')?.id), 20_000, 'the caller with it');
+			const first = await eventually(async () => (await phoneStats(page)).find((x) => x.participantId === phoneId && x.totalAudioEnergy > 0), 20_000, 'audio from the caller');
+			await eventually(async () => (await phoneStats(page)).find((x) => x.consumerId === first.consumerId && x.totalAudioEnergy > first.totalAudioEnergy * 1.2), 15_000, 'the caller’s audio energy rising');
+			return phoneId;
+		};
+		try {
+			await phone.event((e) => e.type === 'CALL_ESTABLISHED', 20_000, 'the call established');
+			await eventually(async () => sample(await metrics(), 'plenum_sip_calls_active') >= 1, 20_000, 'baresip call answered');
+			await phone.command('sndcode', `${pin}#`);
+			const phoneId = await hearsPhoneIn(null);
+			await page.evaluate(async (caller) => {
+				const c = window.plenum?.client;
+				if (!c) throw new Error('no client');
+				await c.channel.request('breakoutStart', { rooms: [{ name: 'With the caller', participantIds: [c.participantId, caller] }, { name: 'Empty', participantIds: [] }], allowChoose: false, durationSeconds: 600 });
+			}, phoneId);
+			await hearsPhoneIn('With the caller');
+			await page.evaluate(() => window.plenum?.client?.channel.request('breakoutEnd', {}));
+			await hearsPhoneIn(null);
+			expect(sample(await metrics(), 'plenum_sip_calls_active')).toBeGreaterThanOrEqual(1);
+		} finally {
+			await phone.stop();
+			await page.close();
+		}
+	}, 120_000);
+
 	it('*6 mutes and unmutes the caller; a moderator mutes and removes a phone participant like anyone', async () => {
 		const { socket, pin } = await openRoom(uniqueRoomId('sip-mod'));
 		const events: string[] = [];
