@@ -339,6 +339,11 @@ export class RoomClient extends Emitter<RoomClientEvents> {
 		this.emit('roomChanged');
 	}
 
+	/** The room this client is in now (a move to a breakout room changes it). */
+	get roomId(): string {
+		return this.#roomId;
+	}
+
 	#setBreakouts(b: BreakoutsView | null): void {
 		this.breakouts = b;
 		this.breakoutsEndAt = b ? Date.now() + b.remainingMs : 0;

@@ -9,6 +9,11 @@ const Secret = z.string().min(1).max(LIMITS.SECRET_MAX);
 const Layer = z.number().int().min(0).max(LIMITS.LAYER_MAX);
 const DocName = z.enum(SHARED_DOCS);
 /** Yjs bytes as standard base64 (checked here; the Yjs decoder then checks the bytes). */
+/**
+ * The room a client made an edit in. A move to another room of the meeting (breakout rooms)
+ * can overtake an edit already sent: one naming another room is dropped, never merged there.
+ */
+const RoomSeen = z.string().min(1).max(LIMITS.ROOM_ID_MAX).optional();
 const Base64 = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 expected');
 
 /** One schema per client → server request. The gateway parses before any handler runs. */
@@ -76,9 +81,9 @@ export const Requests = {
 	/** Opens a shared document: the client's Yjs state vector; the answer has what it lacks. */
 	docSync: z.strictObject({ doc: DocName, stateVector: Base64(LIMITS.DOC_STATE_VECTOR_MAX_CHARS) }),
 	/** A Yjs update the client made (or a catch-up after docSync). */
-	docUpdate: z.strictObject({ doc: DocName, update: Base64(LIMITS.DOC_UPDATE_MAX_CHARS).min(1) }),
+	docUpdate: z.strictObject({ doc: DocName, update: Base64(LIMITS.DOC_UPDATE_MAX_CHARS).min(1), room: RoomSeen }),
 	/** This client's cursors and selection (a y-protocols awareness update). */
-	docCursor: z.strictObject({ doc: DocName, update: Base64(LIMITS.DOC_UPDATE_MAX_CHARS).min(1) }),
+	docCursor: z.strictObject({ doc: DocName, update: Base64(LIMITS.DOC_UPDATE_MAX_CHARS).min(1), room: RoomSeen }),
 	/** Moderators: the notes read-only for everyone else, or editable again. */
 	setNotesLocked: z.strictObject({ locked: z.boolean() }),
 	/** Moderators and the presenter: what the stage shows (a board one past the last adds one). */

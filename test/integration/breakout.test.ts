@@ -3,7 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodesAll, idOf } from './clusterPages.js';
 import { axeViolations } from '../support/axe.js';
-import { connectBrowser, eventually, joinInBrowser, uniqueRoomId } from './helpers.js';
+import * as Y from 'yjs';
+import { ask, connectBrowser, eventually, joinInBrowser, rawSocket, uniqueRoomId } from './helpers.js';
 
 const SCREENSHOTS = 'test-output/screenshots';
 
@@ -88,6 +89,45 @@ describe('breakout rooms in real browsers', () => {
 		await ben.waitForSelector('#breakout-ending', { timeout: 10_000 });
 		await settledIn(pages, null, ['Ana', 'Ben', 'Cleo', 'Dan']);
 		for (const p of Object.values(pages)) await p.close();
+	}, 180_000); // four browsers moved four times, and a 10 s timer: about a minute alone, more beside other test files
+
+	it('an edit made in the room one was moved out of is dropped, never merged into the new room’s notes', async () => {
+		const roomId = uniqueRoomId('breakout-raw');
+		const mod = await rawSocket();
+		const par = await rawSocket();
+		try {
+			expect((await ask(mod, 'join', { roomId, displayName: 'Mo' })).ok).toBe(true);
+			const joined = await ask(par, 'join', { roomId, displayName: 'Pat' });
+			const movedTo = new Promise<{ roomId: string }>((ok) => par.once('moved', ok));
+			expect((await ask(mod, 'breakoutStart', { rooms: [{ name: 'One', participantIds: [joined.data.participantId] }, { name: 'Two', participantIds: [] }], allowChoose: false, durationSeconds: 600 })).ok).toBe(true);
+			const breakoutId = (await movedTo).roomId;
+			const edit = (text: string) => {
+				const doc = new Y.Doc();
+				let update: Uint8Array = new Uint8Array();
+				doc.on('update', (u: Uint8Array) => { update = u; });
+				const p = new Y.XmlElement('paragraph');
+				p.insert(0, [new Y.XmlText(text)]);
+				doc.getXmlFragment('notes').insert(0, [p]);
+				return Buffer.from(update).toString('base64');
+			};
+			const notesText = async () => {
+				const sync = await ask(par, 'docSync', { doc: 'notes', stateVector: '' });
+				const doc = new Y.Doc();
+				Y.applyUpdate(doc, Buffer.from(sync.data.update, 'base64'));
+				return doc.getXmlFragment('notes').toString();
+			};
+			expect((await ask(par, 'docUpdate', { doc: 'notes', update: edit('typed in the main room'), room: roomId })).ok).toBe(true);
+			expect(await notesText()).not.toContain('typed in the main room');
+			expect((await ask(par, 'docUpdate', { doc: 'notes', update: edit('typed here'), room: breakoutId })).ok).toBe(true);
+			expect(await notesText()).toContain('typed here');
+			// Nobody joins a breakout room by its id.
+			const other = await rawSocket();
+			expect((await ask(other, 'join', { roomId: breakoutId, displayName: 'Eve' })).error?.code).toBe('PLN_ROOM_NOT_FOUND');
+			other.disconnect();
+		} finally {
+			mod.disconnect();
+			par.disconnect();
+		}
 	});
 
 	it('the breakout dialog and the running view, in German, have no serious accessibility problem', async () => {
@@ -109,5 +149,5 @@ describe('breakout rooms in real browsers', () => {
 		} finally {
 			await axeCtx.close();
 		}
-	});
+	}, 120_000);
 });

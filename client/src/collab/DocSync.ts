@@ -33,6 +33,7 @@ export class DocSync extends Emitter<DocSyncEvents> {
 	locked = false;
 	readonly #name: SharedDocName;
 	readonly #channel: MeetingChannel;
+	readonly #client: RoomClient;
 	readonly #stops: Array<() => void> = [];
 	#pending: Uint8Array[] = [];
 	#flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -43,6 +44,7 @@ export class DocSync extends Emitter<DocSyncEvents> {
 		super();
 		this.#name = name;
 		this.#channel = client.channel;
+		this.#client = client;
 		const on = this.#channel.on;
 		this.#stops.push(
 			on('docUpdate', ({ doc, update }) => doc === name && Y.applyUpdate(this.doc, fromBase64(update), REMOTE)),
@@ -73,7 +75,7 @@ export class DocSync extends Emitter<DocSyncEvents> {
 			this.#cursorTimer ??= setTimeout(() => {
 				this.#cursorTimer = undefined;
 				const update = toBase64(encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
-				this.#channel.request('docCursor', { doc: this.#name, update }).catch(() => undefined);
+				this.#channel.request('docCursor', { doc: this.#name, update, room: this.#client.roomId }).catch(() => undefined);
 			}, CURSOR_MS);
 		});
 	}
@@ -101,7 +103,8 @@ export class DocSync extends Emitter<DocSyncEvents> {
 		const update = toBase64(Y.mergeUpdates(this.#pending));
 		this.#pending = [];
 		try {
-			await this.#channel.request('docUpdate', { doc: this.#name, update });
+			// The room named is the one the edit was made in: a move that overtakes it drops it.
+			await this.#channel.request('docUpdate', { doc: this.#name, update, room: this.#client.roomId });
 		} catch (err) {
 			const code = (err as { code?: string }).code ?? '';
 			// Not delivered for a dropped connection: the resume's catch-up sends it.

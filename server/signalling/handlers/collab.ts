@@ -12,6 +12,8 @@ export const collabHandlers = {
 	docUpdate: (async (s, req) => {
 		requireFeature(s, featureOf(req.doc));
 		const { room, participant } = s.joined();
+		// Made in the room this participant was moved out of: it belongs to that room's document.
+		if (req.room !== undefined && req.room !== room.id) return {};
 		room.docs.update(participant, req.doc, req.update);
 		return {};
 	}) satisfies Handler<'docUpdate'>,
@@ -19,6 +21,7 @@ export const collabHandlers = {
 	docCursor: (async (s, req) => {
 		requireFeature(s, featureOf(req.doc));
 		const { room, participant } = s.joined();
+		if (req.room !== undefined && req.room !== room.id) return {};
 		room.docs.cursor(participant, req.doc, req.update);
 		return {};
 	}) satisfies Handler<'docCursor'>,
