@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe.js';
+import { drag, shapeCount } from '../support/board.js';
 import { makePdf } from '../support/makePdf.js';
 import { ask, baseUrl, connectBrowser, eventually, joinInBrowser, rawSocket, uniqueRoomId } from './helpers.js';
 
@@ -19,18 +20,6 @@ const rendered = (page: Page) => page.getAttribute('#pdf-canvas', 'data-rendered
 const isRed = ([r = 0, g = 0, b = 0]: number[]) => r > 180 && g < 80 && b < 80;
 const isBlue = ([r = 0, g = 0, b = 0]: number[]) => b > 180 && r < 80 && g < 80;
 const isWhite = ([r = 0, g = 0, b = 0]: number[]) => r > 240 && g > 240 && b > 240;
-const shapeCount = async (page: Page) => Number(await page.getAttribute('#board-canvas', 'data-shapes'));
-
-async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
-	const box = await page.locator('#board-canvas').boundingBox();
-	if (!box) throw new Error('no board canvas');
-	const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
-	await page.mouse.move(...at(from));
-	await page.mouse.down();
-	for (let i = 1; i <= 8; i++) await page.mouse.move(...at([from[0] + ((to[0] - from[0]) * i) / 8, from[1] + ((to[1] - from[1]) * i) / 8]));
-	await page.mouse.up();
-}
-
 // Issue 16, presentation: a PDF the test makes (two pages, red and blue) is uploaded from the
 // browser; the other participant sees page 1 rendered by pdf.js (not blank), its annotation,
 // follows to page 2 and the presenter's zoom, may browse on its own and come back; a non-PDF
@@ -80,7 +69,7 @@ describe('presentations in real browsers', () => {
 
 		// An annotation on page 1 (in black, on the red) reaches Ben.
 		await ana.click('[data-color="#111111"]');
-		await drag(ana, [0.3, 0.3], [0.7, 0.6]);
+		await drag(ana, [0.3, 0.3], [0.7, 0.6], 8);
 		await eventually(async () => (await shapeCount(ben)) === 1, 10_000, 'Ana’s annotation on Ben’s page 1');
 		await ana.screenshot({ path: `${SCREENSHOTS}/presentation.png` });
 

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { axeViolations } from '../support/axe.js';
+import { drag, shapeCount } from '../support/board.js';
 import { ask, connectBrowser, eventually, joinInBrowser, rawSocket, uniqueRoomId } from './helpers.js';
 
 const SCREENSHOTS = 'test-output/screenshots';
@@ -16,19 +17,6 @@ function inkedPixels(page: Page): Promise<number> {
 		for (let i = 0; data && i < data.length; i += 4) if ((data[i] ?? 255) < 200 || (data[i + 1] ?? 255) < 200 || (data[i + 2] ?? 255) < 200) n++;
 		return n;
 	});
-}
-
-const shapeCount = async (page: Page) => Number(await page.getAttribute('#board-canvas', 'data-shapes'));
-
-/** Drags the mouse across the board canvas, from and to fractions of its size. */
-async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
-	const box = await page.locator('#board-canvas').boundingBox();
-	if (!box) throw new Error('no board canvas');
-	const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
-	await page.mouse.move(...at(from));
-	await page.mouse.down();
-	for (let i = 1; i <= 10; i++) await page.mouse.move(...at([from[0] + ((to[0] - from[0]) * i) / 10, from[1] + ((to[1] - from[1]) * i) / 10]));
-	await page.mouse.up();
 }
 
 // Issue 16, whiteboard: a moderator opens the board for everyone; a stroke drawn by one appears
